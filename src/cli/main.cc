@@ -1,0 +1,46 @@
+// The madoguchi executable: dispatches to subcommands.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#if __has_include("cli/points_command.h")
+#include "cli/points_command.h"
+#define MADOGUCHI_HAVE_POINTS 1
+#endif
+
+namespace {
+
+void Usage() {
+  std::cerr << "madoguchi — helpdesk answers for health-point programs\n\n"
+               "  madoguchi ask --program P [--today D] [--json] [--explain] [TEXT]\n"
+               "  madoguchi eval --set FILE [--today D] --json\n"
+               "  madoguchi search --program P --queries FILE [--top K] [--kb DIR]\n"
+               "  madoguchi kb check DIR\n"
+               "  madoguchi kb import (--questions Q.tsv --answers A.tsv | --csv F.csv) "
+               "--program NAME --out DIR\n"
+               "  madoguchi points serve|seed-demo …\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    Usage();
+    return args.empty() ? 2 : 0;
+  }
+  std::string cmd = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  using namespace madoguchi::cli;
+  if (cmd == "ask") return RunAsk(rest);
+  if (cmd == "eval") return RunEval(rest);
+  if (cmd == "search") return RunSearch(rest);
+  if (cmd == "kb") return RunKb(rest);
+#ifdef MADOGUCHI_HAVE_POINTS
+  if (cmd == "points") return RunPointsCommand(rest);
+#endif
+  std::cerr << "madoguchi: unknown command \"" << cmd << "\"\n\n";
+  Usage();
+  return 2;
+}

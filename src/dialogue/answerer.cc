@@ -1,0 +1,133 @@
+#include "dialogue/answerer.h"
+
+#include "rules/placeholders.h"
+
+namespace madoguchi::dialogue {
+
+const char* OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kAnswer: return "answer";
+    case Outcome::kClarify: return "clarify";
+    case Outcome::kFallback: return "fallback";
+  }
+  return "";
+}
+
+Answerer::Answerer(const kb::KnowledgeBase* kb,
+                   const std::map<std::string, const search::Index*>* indexes, const Clock* clock,
+                   const PolicyOptions& policy)
+    : kb_(kb), indexes_(indexes), clock_(clock), policy_(policy) {}
+
+StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view text,
+                              const AskOptions& options) const {
+  const kb::ProgramKb* program = kb_->Find(program_id);
+  auto it = indexes_->find(program_id);
+  if (program == nullptr || it == indexes_->end()) {
+    return Status(StatusCode::kNotFound, "unknown program \"" + program_id + "\"");
+  }
+  const search::Index& index = *it->second;
+  // The analyzer is the index's; normalizing here too keeps one normalized text for rules.
+  search::SearchOptions so;
+  so.limit = std::max(policy_.max_choices, 5);
+  so.explain = options.explain;
+  std::vector<search::Candidate> candidates = index.Search(text, so);
+  if (candidates.empty()) return Fallback(*program, std::move(candidates));
+
+  const float best = candidates[0].score;
+  const float second = candidates.size() > 1 ? candidates[1].score : 0.0f;
+  const bool confident = best >= policy_.sure_threshold ||
+                         (best >= policy_.answer_threshold && best - second >= policy_.answer_margin);
+  if (confident) {
+    std::string normalized(text);  // rules read dates and numbers from the question
+    Reply r = Render(*program, *candidates[0].entry, normalized, options);
+    r.confidence = best;
+    r.candidates = std::move(candidates);
+    return r;
+  }
+  if (best >= policy_.clarify_threshold) {
+    Reply r;
+    r.outcome = Outcome::kClarify;
+    r.confidence = best;
+    r.text = "お問い合わせの内容は、次のどれに近いでしょうか。";
+    for (const search::Candidate& c : candidates) {
+      if (static_cast<int>(r.choices.size()) >= policy_.max_choices) break;
+      if (best - c.score > policy_.clarify_window) break;
+      r.choices.push_back({c.entry->question, "entry:" + c.entry->id});
+    }
+    r.choices.push_back({"どれでもない", "none"});
+    r.candidates = std::move(candidates);
+    return r;
+  }
+  return Fallback(*program, std::move(candidates));
+}
+
+StatusOr<Reply> Answerer::AnswerEntry(const std::string& program_id, const std::string& entry_id,
+                                      std::string_view question,
+                                      const AskOptions& options) const {
+  const kb::ProgramKb* program = kb_->Find(program_id);
+  if (program == nullptr) return Status(StatusCode::kNotFound, "unknown program \"" + program_id + "\"");
+  const kb::Entry* entry = program->Find(entry_id);
+  if (entry == nullptr) return Status(StatusCode::kNotFound, "unknown entry \"" + entry_id + "\"");
+  Reply r = Render(*program, *entry, std::string(question), options);
+  r.confidence = 1;
+  return r;
+}
+
+Reply Answerer::Render(const kb::ProgramKb& program, const kb::Entry& entry,
+                       const std::string& question, const AskOptions& options) const {
+  Reply r;
+  r.outcome = Outcome::kAnswer;
+  r.entry_id = entry.id;
+  r.action = entry.action;
+  rules::RenderContext ctx{&program.program, clock_->Today(), question};
+  std::string text = rules::Render(entry.answer, ctx);
+  if (!entry.variants.empty()) {
+    bool picked = false;
+    if (options.asker_age) {
+      for (const kb::Variant& v : entry.variants) {
+        int age = *options.asker_age;
+        if ((v.when.age_at_least && age < *v.when.age_at_least) ||
+            (v.when.age_below && age >= *v.when.age_below)) {
+          continue;
+        }
+        text = rules::Render(v.answer, ctx);
+        picked = true;
+        break;
+      }
+    }
+    if (!picked) {
+      // Unknown asker: every variant, each labelled, after the general answer.
+      for (const kb::Variant& v : entry.variants) {
+        if (!text.empty()) text += "\n\n";
+        text += "【" + v.label + "】" + rules::Render(v.answer, ctx);
+      }
+    }
+  }
+  r.text = std::move(text);
+  r.links = entry.links;
+  for (const std::string& f : entry.followups) {
+    if (const kb::Entry* fe = program.Find(f)) r.choices.push_back({fe->question, "entry:" + f});
+  }
+  return r;
+}
+
+Reply Answerer::Fallback(const kb::ProgramKb& program,
+                         std::vector<search::Candidate> candidates) const {
+  Reply r;
+  r.outcome = Outcome::kFallback;
+  r.confidence = candidates.empty() ? 0 : candidates[0].score;
+  r.text = "申し訳ありません。お問い合わせの内容に合う回答が見つかりませんでした。";
+  int offered = 0;
+  for (const search::Candidate& c : candidates) {
+    if (offered >= 3 || c.entry->IsIntent() || c.entry->id.rfind("common-", 0) == 0) continue;
+    r.choices.push_back({c.entry->question, "entry:" + c.entry->id});
+    ++offered;
+  }
+  if (offered > 0) r.text += "\nもしかして、次のご質問でしょうか。";
+  std::string contacts = rules::FormatContacts(program.program);
+  if (!contacts.empty()) r.text += "\n\n担当窓口へのお問い合わせはこちらです。\n" + contacts;
+  r.candidates = std::move(candidates);
+  return r;
+}
+
+}  // namespace madoguchi::dialogue

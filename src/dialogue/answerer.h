@@ -1,0 +1,71 @@
+// One question in, one reply out: retrieval, the answer / clarify / fallback decision, and the
+// answer text with its rules applied. No conversation state here (that is the conversation
+// layer's); this is what `madoguchi ask` and the evaluation run.
+//
+// Thread safety: immutable after construction; Ask() may run on many threads at once. Borrows
+// the knowledge base, indexes and clock, which must outlive it.
+#ifndef MADOGUCHI_DIALOGUE_ANSWERER_H_
+#define MADOGUCHI_DIALOGUE_ANSWERER_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "base/date.h"
+#include "base/status.h"
+#include "dialogue/reply.h"
+#include "kb/knowledge_base.h"
+#include "search/index.h"
+
+namespace madoguchi::dialogue {
+
+struct PolicyOptions {
+  // Answer when the best score reaches this and clearly leads the runner-up …
+  float answer_threshold = 0.42f;
+  float answer_margin = 0.05f;
+  // … or reaches this, whatever the runner-up.
+  float sure_threshold = 0.72f;
+  // Below answering, offer the close candidates as choices when the best reaches this.
+  float clarify_threshold = 0.28f;
+  // Candidates within this of the best are offered when clarifying.
+  float clarify_window = 0.12f;
+  int max_choices = 4;
+};
+
+struct AskOptions {
+  bool explain = false;  // fill each candidate's `why`
+  // The asker's age when known, to pick among an answer's variants; unknown shows all.
+  std::optional<int> asker_age;
+};
+
+class Answerer {
+ public:
+  // `indexes` maps program id → its index; all borrowed.
+  Answerer(const kb::KnowledgeBase* kb, const std::map<std::string, const search::Index*>* indexes,
+           const Clock* clock, const PolicyOptions& policy = {});
+
+  // NotFound when the program is unknown. Empty or blank text falls back.
+  StatusOr<Reply> Ask(const std::string& program_id, std::string_view text,
+                      const AskOptions& options = {}) const;
+
+  // The reply for one entry, as when a member taps it among choices.
+  StatusOr<Reply> AnswerEntry(const std::string& program_id, const std::string& entry_id,
+                              std::string_view question = {},
+                              const AskOptions& options = {}) const;
+
+  const PolicyOptions& policy() const { return policy_; }
+
+ private:
+  Reply Render(const kb::ProgramKb& program, const kb::Entry& entry, const std::string& normalized,
+               const AskOptions& options) const;
+  Reply Fallback(const kb::ProgramKb& program, std::vector<search::Candidate> candidates) const;
+
+  const kb::KnowledgeBase* kb_;
+  const std::map<std::string, const search::Index*>* indexes_;
+  const Clock* clock_;
+  PolicyOptions policy_;
+};
+
+}  // namespace madoguchi::dialogue
+
+#endif  // MADOGUCHI_DIALOGUE_ANSWERER_H_

@@ -1,0 +1,61 @@
+// Loading and validating a knowledge-base folder (see docs/kb-format.md).
+//
+// Loading is all-or-nothing: any mistake in any file fails the load and every mistake is
+// reported as "file: entry id: field: problem". A loaded KnowledgeBase is immutable and may be
+// shared between threads; reloading builds a new one.
+#ifndef MADOGUCHI_KB_KNOWLEDGE_BASE_H_
+#define MADOGUCHI_KB_KNOWLEDGE_BASE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "kb/entry.h"
+#include "kb/program.h"
+
+namespace madoguchi::kb {
+
+struct LoadOptions {
+  // Placeholder names an answer may use ({{name …}}). Default: none, so callers pass the set
+  // their renderer provides (rules::KnownPlaceholders()).
+  std::vector<std::string> known_placeholders;
+  // Name of the folder of entries shared by every program. Default: "common".
+  std::string common_dir = "common";
+};
+
+// One program with its entries: its own plus the common ones it takes (common intents whose
+// action the program does not offer are left out).
+struct ProgramKb {
+  Program program;
+  std::vector<Entry> entries;
+  const Entry* Find(const std::string& id) const;
+};
+
+struct KnowledgeBase {
+  std::map<std::string, ProgramKb> programs;  // by program id
+  const ProgramKb* Find(const std::string& program_id) const;
+};
+
+// A problem found while loading, for "kb check".
+struct LoadProblem {
+  std::string file;
+  std::string entry_id;  // empty when the problem is not about one entry
+  std::string field;
+  std::string problem;
+  std::string ToString() const;
+};
+
+// Loads every program folder under `dir` (a folder with program.json), plus `dir`/common.
+// On failure the status message lists every problem, one per line; `problems`, when not
+// null, receives them too.
+StatusOr<KnowledgeBase> LoadKnowledgeBase(const std::string& dir, const LoadOptions& options,
+                                          std::vector<LoadProblem>* problems = nullptr);
+
+// Placeholders used in a text: "a {{expiry_of grant_date}} b" → {"expiry_of"}.
+std::vector<std::string> PlaceholderNames(const std::string& text);
+
+}  // namespace madoguchi::kb
+
+#endif  // MADOGUCHI_KB_KNOWLEDGE_BASE_H_

@@ -1,0 +1,63 @@
+// Turns text into weighted retrieval terms, identically for entries and queries.
+//
+// Each content word (stop words dropped) yields:
+//   w:<canonical base form>  the word itself, synonyms folded to their group's canonical word;
+//   r:<reading>              its reading in katakana, so hiragana typing and IME slips meet
+//                            kanji entries (ぱすわーど ↔ パスワード, にんしょう ↔ 認証);
+// and each run of words yields g:<two katakana> character bigrams of its reading, a back-off for
+// words neither dictionary knows.
+//
+// Thread safety: immutable after construction; Analyze() may run on many threads at once. The
+// Analyzer does not own the normalizer, tokenizer or lexicon, which must outlive it.
+#ifndef MADOGUCHI_SEARCH_ANALYZER_H_
+#define MADOGUCHI_SEARCH_ANALYZER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "text/lexicon.h"
+#include "text/normalizer.h"
+#include "text/tokenizer.h"
+
+namespace madoguchi::search {
+
+enum class TermKind { kWord, kReading, kGram };
+
+struct Term {
+  std::string key;  // "w:認証コード", "r:ニンショウコード", "g:ニン"
+  TermKind kind;
+  float weight;     // the kind's weight times how often the term occurs
+  std::string surface;  // what the text said, for explanations
+};
+
+struct AnalyzerOptions {
+  float word_weight = 1.0f;     // w: terms
+  float reading_weight = 0.5f;  // r: terms (only when the reading differs from the word)
+  float gram_weight = 0.15f;    // g: terms
+};
+
+struct Analyzed {
+  std::string normalized;
+  std::vector<text::Token> tokens;
+  std::vector<Term> terms;  // unique by key
+};
+
+class Analyzer {
+ public:
+  Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* tokenizer,
+           const text::Lexicon* lexicon, const AnalyzerOptions& options = {});
+
+  Analyzed Analyze(std::string_view raw) const;
+  const text::Normalizer& normalizer() const { return *normalizer_; }
+
+ private:
+  const text::Normalizer* normalizer_;
+  const text::Tokenizer* tokenizer_;
+  const text::Lexicon* lexicon_;
+  AnalyzerOptions options_;
+};
+
+}  // namespace madoguchi::search
+
+#endif  // MADOGUCHI_SEARCH_ANALYZER_H_

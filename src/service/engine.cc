@@ -1,0 +1,66 @@
+#include "service/engine.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "rules/placeholders.h"
+
+namespace madoguchi::service {
+
+std::string DefaultDataPath(const std::string& name) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (const char* home = std::getenv("MADOGUCHI_HOME"); home != nullptr && *home) {
+    return (fs::path(home) / name).string();
+  }
+#ifdef MADOGUCHI_SOURCE_DIR
+  fs::path bundled = fs::path(MADOGUCHI_SOURCE_DIR) / name;
+  if (fs::exists(bundled, ec)) return bundled.string();
+#endif
+  return name;
+}
+
+StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
+  std::unique_ptr<Engine> e(new Engine());
+  auto normalizer = text::Normalizer::Create();
+  if (!normalizer.ok()) return normalizer.status();
+  e->normalizer_ = std::move(normalizer).value();
+
+  text::TokenizerOptions tok = options.tokenizer;
+  if (tok.user_dictionary.empty()) tok.user_dictionary = text::DefaultUserDictionaryPath();
+  auto tokenizer = text::Tokenizer::Create(tok);
+  if (!tokenizer.ok()) return tokenizer.status();
+  e->tokenizer_ = std::move(tokenizer).value();
+
+  std::string dict_dir =
+      options.dictionaries_dir.empty() ? DefaultDataPath("dictionaries") : options.dictionaries_dir;
+  auto lexicon = text::Lexicon::Load(dict_dir + "/synonyms.tsv", dict_dir + "/stopwords.txt",
+                                     *e->normalizer_);
+  if (!lexicon.ok()) return lexicon.status();
+  e->lexicon_ = std::move(lexicon).value();
+  e->analyzer_ = std::make_unique<search::Analyzer>(e->normalizer_.get(), e->tokenizer_.get(),
+                                                    &e->lexicon_, options.analyzer);
+
+  kb::LoadOptions lo;
+  lo.known_placeholders = rules::KnownPlaceholders();
+  std::string kb_dir = options.kb_dir.empty() ? DefaultDataPath("faq") : options.kb_dir;
+  auto kb = kb::LoadKnowledgeBase(kb_dir, lo);
+  if (!kb.ok()) return kb.status();
+  e->kb_ = std::move(kb).value();
+  for (const auto& [id, program] : e->kb_.programs) {
+    auto index = std::make_unique<search::Index>(&program, e->analyzer_.get(), options.index);
+    e->indexes_[id] = index.get();
+    e->owned_indexes_[id] = std::move(index);
+  }
+  e->clock_ = options.clock ? options.clock : std::make_shared<SystemClock>();
+  e->answerer_ = std::make_unique<dialogue::Answerer>(&e->kb_, &e->indexes_, e->clock_.get(),
+                                                      options.policy);
+  return e;
+}
+
+const search::Index* Engine::index(const std::string& program) const {
+  auto it = indexes_.find(program);
+  return it == indexes_.end() ? nullptr : it->second;
+}
+
+}  // namespace madoguchi::service

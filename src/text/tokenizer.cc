@@ -1,0 +1,111 @@
+#include "text/tokenizer.h"
+
+#include <mecab.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "text/kana.h"
+
+namespace madoguchi::text {
+
+namespace {
+
+// Splits a MeCab feature string on commas (ipadic fields hold no escaped commas).
+std::vector<std::string_view> SplitFeature(const char* feature) {
+  std::vector<std::string_view> out;
+  std::string_view f(feature);
+  size_t start = 0;
+  while (true) {
+    size_t comma = f.find(',', start);
+    out.push_back(f.substr(start, comma == std::string_view::npos ? comma : comma - start));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool Readable(const std::string& dir) {
+  std::error_code ec;
+  return std::filesystem::exists(std::filesystem::path(dir) / "sys.dic", ec);
+}
+
+}  // namespace
+
+bool Token::IsContent() const {
+  if (!known) return pos != "記号";
+  if (pos == "名詞") {
+    // Suffixes and numerals carry no topic alone; pronouns do (いつ, どこ), and the stop-word
+    // list removes the empty ones (何, 私).
+    return pos1 != "非自立" && pos1 != "接尾" && pos1 != "数" && pos1 != "特殊";
+  }
+  if (pos == "動詞" || pos == "形容詞") return pos1 == "自立";
+  // 感動詞 holds greetings (こんにちは); adverbs hold まだ, すぐ, いつも.
+  return pos == "副詞" || pos == "感動詞";
+}
+
+std::string DefaultUserDictionaryPath() {
+  if (const char* env = std::getenv("MADOGUCHI_USER_DIC"); env != nullptr && *env) return env;
+#ifdef MADOGUCHI_DEFAULT_USER_DIC
+  return MADOGUCHI_DEFAULT_USER_DIC;
+#else
+  return "";
+#endif
+}
+
+StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::Create(const TokenizerOptions& options) {
+  if (!Readable(options.system_dictionary)) {
+    return Status(StatusCode::kNotFound,
+                  "MeCab system dictionary not found in " + options.system_dictionary +
+                      " (install mecab-ipadic-utf8 or set the dictionary path)");
+  }
+  std::string args = "-d " + options.system_dictionary;
+  if (!options.user_dictionary.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(options.user_dictionary, ec)) {
+      return Status(StatusCode::kNotFound,
+                    "MeCab user dictionary not found: " + options.user_dictionary);
+    }
+    args += " -u " + options.user_dictionary;
+  }
+  MeCab::Model* model = MeCab::createModel(args.c_str());
+  if (model == nullptr) {
+    return Internal(std::string("MeCab could not load its dictionaries: ") +
+                    MeCab::getLastError());
+  }
+  MeCab::Tagger* tagger = model->createTagger();
+  if (tagger == nullptr) {
+    delete model;
+    return Internal(std::string("MeCab tagger: ") + MeCab::getLastError());
+  }
+  return std::unique_ptr<Tokenizer>(new Tokenizer(model, tagger));
+}
+
+Tokenizer::~Tokenizer() {
+  delete tagger_;
+  delete model_;
+}
+
+std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
+  std::vector<Token> tokens;
+  if (text.empty()) return tokens;
+  std::unique_ptr<MeCab::Lattice> lattice(model_->createLattice());
+  std::string owned(text);  // the lattice keeps a pointer to the sentence while parsing
+  lattice->set_sentence(owned.c_str());
+  if (!tagger_->parse(lattice.get())) return tokens;
+  for (const MeCab::Node* node = lattice->bos_node(); node != nullptr; node = node->next) {
+    if (node->stat == MECAB_BOS_NODE || node->stat == MECAB_EOS_NODE) continue;
+    Token t;
+    t.surface.assign(node->surface, node->length);
+    auto f = SplitFeature(node->feature);
+    t.pos = f.size() > 0 ? std::string(f[0]) : "";
+    t.pos1 = f.size() > 1 ? std::string(f[1]) : "";
+    t.known = node->stat != MECAB_UNK_NODE;
+    t.base = f.size() > 6 && f[6] != "*" ? std::string(f[6]) : t.surface;
+    t.reading = f.size() > 7 && f[7] != "*" ? std::string(f[7]) : HiraganaToKatakana(t.surface);
+    tokens.push_back(std::move(t));
+  }
+  return tokens;
+}
+
+}  // namespace madoguchi::text

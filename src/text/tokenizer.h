@@ -1,0 +1,65 @@
+// Morphological analysis with MeCab.
+//
+// Ownership and threads: a Tokenizer owns one MeCab::Model and one Tagger built from it; every
+// Tokenize() call builds its own Lattice, so one Tokenizer may be shared by any number of
+// threads (MeCab's Tagger::parse(Lattice*) is thread-safe; parse(const char*) is not and is
+// never used here).
+#ifndef MADOGUCHI_TEXT_TOKENIZER_H_
+#define MADOGUCHI_TEXT_TOKENIZER_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace MeCab {
+class Model;
+class Tagger;
+}  // namespace MeCab
+
+namespace madoguchi::text {
+
+struct TokenizerOptions {
+  // System dictionary directory. Default: Debian's mecab-ipadic-utf8.
+  std::string system_dictionary = "/var/lib/mecab/dic/ipadic-utf8";
+  // Compiled user dictionary (built from dictionaries/ at build time). Empty: none.
+  std::string user_dictionary;
+};
+
+struct Token {
+  std::string surface;
+  std::string base;     // 原形; the surface when the dictionary has none
+  std::string reading;  // カタカナ; for unknown words, the surface in katakana
+  std::string pos;      // 名詞, 動詞, 助詞 …
+  std::string pos1;     // 一般, 自立, 非自立, サ変接続 …
+  bool known = true;    // false for words the dictionaries do not know
+  // Content words carry the topic: nouns (not pronouns, suffixes or non-independent ones),
+  // independent verbs and adjectives, adverbs, and unknown words.
+  bool IsContent() const;
+};
+
+class Tokenizer {
+ public:
+  // Fails with a clear message when a dictionary is missing or unreadable.
+  static StatusOr<std::unique_ptr<Tokenizer>> Create(const TokenizerOptions& options);
+  ~Tokenizer();
+
+  // `text` should already be normalized. Never fails on valid UTF-8; returns no tokens for
+  // empty text.
+  std::vector<Token> Tokenize(std::string_view text) const;
+
+ private:
+  Tokenizer(MeCab::Model* model, MeCab::Tagger* tagger) : model_(model), tagger_(tagger) {}
+  MeCab::Model* model_;    // owned
+  MeCab::Tagger* tagger_;  // owned; built from model_
+};
+
+// The default location of the user dictionary next to the executable's build, overridable
+// with the environment variable MADOGUCHI_USER_DIC.
+std::string DefaultUserDictionaryPath();
+
+}  // namespace madoguchi::text
+
+#endif  // MADOGUCHI_TEXT_TOKENIZER_H_
