@@ -1,13 +1,62 @@
 #include "base/date.h"
+#include <cstdlib>
+#include <map>
+
 #include "cli/commands.h"
 
 namespace madoguchi::cli {
 
 const std::set<std::string>& EngineFlagNames() {
-  static const std::set<std::string> kNames = {"kb", "dictionaries", "mecab-dic", "user-dic",
-                                               "today"};
+  static const std::set<std::string> kNames = {"kb",    "dictionaries", "mecab-dic",
+                                               "user-dic", "today",    "tune"};
   return kNames;
 }
+
+namespace {
+
+// --tune name=value,name=value: adjusts retrieval and policy weights without a rebuild, for
+// measuring a knowledge base; the defaults are the tested ones.
+Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
+  std::map<std::string, float*> knobs = {
+      {"answer_threshold", &o->policy.answer_threshold},
+      {"answer_margin", &o->policy.answer_margin},
+      {"sure_threshold", &o->policy.sure_threshold},
+      {"min_coverage", &o->policy.min_coverage},
+      {"clarify_threshold", &o->policy.clarify_threshold},
+      {"clarify_min_coverage", &o->policy.clarify_min_coverage},
+      {"clarify_window", &o->policy.clarify_window},
+      {"keyword_weight", &o->index.keyword_weight},
+      {"entry_weight", &o->index.entry_weight},
+      {"answer_weight", &o->index.answer_weight},
+      {"unseen_weight", &o->index.unseen_weight},
+      {"coverage_weight", &o->index.coverage_weight},
+      {"word_weight", &o->analyzer.word_weight},
+      {"reading_weight", &o->analyzer.reading_weight},
+      {"gram_weight", &o->analyzer.gram_weight},
+      {"pair_weight", &o->analyzer.pair_weight},
+  };
+  size_t start = 0;
+  while (start < spec.size()) {
+    size_t comma = spec.find(',', start);
+    std::string item = spec.substr(start, comma == std::string::npos ? comma : comma - start);
+    start = comma == std::string::npos ? spec.size() : comma + 1;
+    size_t eq = item.find('=');
+    auto it = knobs.find(item.substr(0, eq));
+    if (eq == std::string::npos || it == knobs.end()) {
+      return InvalidArgument("--tune: unknown setting \"" + item + "\"");
+    }
+    char* end = nullptr;
+    std::string value = item.substr(eq + 1);
+    float v = std::strtof(value.c_str(), &end);
+    if (end == value.c_str() || *end != '\0') {
+      return InvalidArgument("--tune: \"" + item + "\" needs a number");
+    }
+    *it->second = v;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 StatusOr<std::unique_ptr<service::Engine>> EngineFromFlags(const Flags& flags) {
   service::EngineOptions o;
@@ -20,6 +69,7 @@ StatusOr<std::unique_ptr<service::Engine>> EngineFromFlags(const Flags& flags) {
     if (!date) return InvalidArgument("--today must be YYYY-MM-DD, got \"" + *t + "\"");
     o.clock = std::make_shared<FixedClock>(*date);
   }
+  if (auto t = flags.Get("tune")) MADOGUCHI_RETURN_IF_ERROR(ApplyTuning(*t, &o));
   return service::Engine::Create(o);
 }
 

@@ -64,11 +64,11 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 
 int RunEval(const std::vector<std::string>& args) {
   std::set<std::string> with_value = EngineFlagNames();
-  with_value.insert({"set", "min-top1", "max-false-answers"});
+  with_value.insert({"set", "min-top1", "max-false-answers", "max-none-answered"});
   auto flags = ParseFlags(args, with_value, {"json"});
   if (!flags.ok() || !flags->Get("set")) {
     std::cerr << "usage: madoguchi eval --set FILE [--today D] --json [--min-top1 X] "
-                 "[--max-false-answers N]\n";
+                 "[--max-false-answers N] [--max-none-answered N]\n";
     return 2;
   }
   auto rows = ReadSet(*flags->Get("set"));
@@ -82,7 +82,8 @@ int RunEval(const std::vector<std::string>& args) {
     return 1;
   }
   const auto& answerer = (*engine)->answerer();
-  int top1 = 0, clarified = 0, fallback_correct = 0, false_answers = 0, none_rows = 0;
+  int top1 = 0, clarified = 0, fallback_correct = 0, false_answers = 0, none_rows = 0,
+      none_answered = 0;
   for (const Row& row : *rows) {
     auto reply = answerer.Ask(row.program, row.query);
     nlohmann::ordered_json j;
@@ -104,6 +105,7 @@ int RunEval(const std::vector<std::string>& args) {
       for (const auto& m : row.must_contain) text_ok |= reply->text.find(m) != std::string::npos;
       ok = id_ok && text_ok;
       if (!id_ok) ++false_answers;
+      none_answered += expects_none;
     } else if (reply->outcome == dialogue::Outcome::kFallback) {
       ok = expects_none;
       fallback_correct += expects_none;
@@ -124,7 +126,7 @@ int RunEval(const std::vector<std::string>& args) {
     j["confidence"] = r["confidence"];
     j["candidates"] = nlohmann::ordered_json::array();
     for (const auto& c : r["candidates"]) {
-      j["candidates"].push_back({{"id", c["id"]}, {"score", c["score"]}});
+      j["candidates"].push_back({{"id", c["id"]}, {"score", c["score"]}, {"coverage", c["coverage"]}});
     }
     j["text"] = reply->text;
     j["ok"] = ok;
@@ -139,7 +141,8 @@ int RunEval(const std::vector<std::string>& args) {
       {"clarified", clarified},
       {"fallback_correct", fallback_correct},
       {"none_rows", none_rows},
-      {"false_answers", false_answers}};
+      {"false_answers", false_answers},
+      {"none_answered", none_answered}};
   std::cout << nlohmann::ordered_json{{"summary", summary}}.dump() << std::endl;
   if (auto m = flags->Get("min-top1"); m && top1_rate < std::stod(*m)) {
     std::cerr << "madoguchi eval: top-1 " << top1_rate << " below " << *m << "\n";
@@ -147,6 +150,10 @@ int RunEval(const std::vector<std::string>& args) {
   }
   if (auto m = flags->Get("max-false-answers"); m && false_answers > std::stoi(*m)) {
     std::cerr << "madoguchi eval: " << false_answers << " false answers, more than " << *m << "\n";
+    return 1;
+  }
+  if (auto m = flags->Get("max-none-answered"); m && none_answered > std::stoi(*m)) {
+    std::cerr << "madoguchi eval: " << none_answered << " answers on rows that expect none\n";
     return 1;
   }
   return 0;

@@ -35,8 +35,10 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
 
   const float best = candidates[0].score;
   const float second = candidates.size() > 1 ? candidates[1].score : 0.0f;
-  const bool confident = best >= policy_.sure_threshold ||
-                         (best >= policy_.answer_threshold && best - second >= policy_.answer_margin);
+  const bool confident =
+      candidates[0].coverage >= policy_.min_coverage &&
+      (best >= policy_.sure_threshold ||
+       (best >= policy_.answer_threshold && best - second >= policy_.answer_margin));
   if (confident) {
     std::string normalized(text);  // rules read dates and numbers from the question
     Reply r = Render(*program, *candidates[0].entry, normalized, options);
@@ -44,7 +46,8 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
     r.candidates = std::move(candidates);
     return r;
   }
-  if (best >= policy_.clarify_threshold) {
+  if (best >= policy_.clarify_threshold &&
+      candidates[0].coverage >= policy_.clarify_min_coverage) {
     Reply r;
     r.outcome = Outcome::kClarify;
     r.confidence = best;

@@ -21,12 +21,15 @@ namespace madoguchi::dialogue {
 
 struct PolicyOptions {
   // Answer when the best score reaches this and clearly leads the runner-up …
-  float answer_threshold = 0.42f;
+  float answer_threshold = 0.32f;
   float answer_margin = 0.05f;
   // … or reaches this, whatever the runner-up.
   float sure_threshold = 0.72f;
+  // … and only when the entry knows most of what was asked (see Candidate::coverage).
+  float min_coverage = 0.5f;
   // Below answering, offer the close candidates as choices when the best reaches this.
   float clarify_threshold = 0.28f;
+  float clarify_min_coverage = 0.4f;
   // Candidates within this of the best are offered when clarifying.
   float clarify_window = 0.12f;
   int max_choices = 4;

@@ -10,7 +10,15 @@ namespace madoguchi::search {
 namespace {
 
 bool IsFunctionWord(const text::Token& t) {
-  return t.known && (t.pos == "助詞" || t.pos == "助動詞" || t.pos == "記号");
+  if (t.known && (t.pos == "助詞" || t.pos == "助動詞" || t.pos == "記号")) return true;
+  // Punctuation the dictionary does not know ("?", "!!") is not a word either.
+  for (char32_t c : text::DecodeUtf8(t.surface)) {
+    if (text::IsKana(c) || text::IsKanji(c) || (c >= U'a' && c <= U'z') ||
+        (c >= U'0' && c <= U'9') || c > 0xFF) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // Katakana letters of a reading (drops ー so ぱすわーど/パスワード/ぱすわど meet).
@@ -37,6 +45,18 @@ Analyzed Analyzer::Analyze(std::string_view raw) const {
   a.normalized = normalizer_->Normalize(raw);
   a.tokens = tokenizer_->Tokenize(a.normalized);
 
+  // A text made only of stop words (「何ができるの？」) is still a question: it keeps them.
+  CollectTerms(a, /*keep_stop_words=*/false);
+  bool has_word = false;
+  for (const Term& t : a.terms) has_word |= t.kind == TermKind::kWord;
+  if (!has_word) {
+    a.terms.clear();
+    CollectTerms(a, /*keep_stop_words=*/true);
+  }
+  return a;
+}
+
+void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   std::unordered_map<std::string, size_t> index;  // key → position in a.terms
   auto add = [&](std::string key, TermKind kind, float w, const std::string& surface) {
     auto [it, inserted] = index.emplace(key, a.terms.size());
@@ -51,43 +71,60 @@ Analyzed Analyzer::Analyze(std::string_view raw) const {
   std::u32string run;  // reading letters of the current run of non-function words
   auto flush_run = [&]() {
     for (size_t i = 0; i + 1 < run.size(); ++i) {
-      std::string g = "g:" + text::EncodeUtf8(run.substr(i, 2));
-      add(g, TermKind::kGram, options_.gram_weight, text::EncodeUtf8(run.substr(i, 2)));
+      std::string g = text::EncodeUtf8(run.substr(i, 2));
+      add("g:" + g, TermKind::kGram, options_.gram_weight, g);
     }
     run.clear();
+  };
+
+  // Consecutive content words (particles between them allowed) also count as a pair, so
+  // 「いつ 使える」 and 「いつ 付与」 are told apart although both ask "when".
+  std::string previous;
+  auto add_word = [&](const std::string& word, const std::string& surface) {
+    add("w:" + word, TermKind::kWord, options_.word_weight, surface);
+    if (!previous.empty() && previous != word) {
+      add("p:" + previous + "|" + word, TermKind::kPair, options_.pair_weight, surface);
+    }
+    previous = word;
   };
 
   for (const text::Token& t : a.tokens) {
     if (IsFunctionWord(t)) {
       flush_run();
+      if (t.pos == "記号") previous.clear();  // a sentence or clause ends
       continue;
     }
     const std::string& base = lexicon_->Canonical(t.base);
     const std::string& by_surface = lexicon_->Canonical(t.surface);
-    if (lexicon_->IsStopWord(t.base) || lexicon_->IsStopWord(t.surface) ||
-        lexicon_->IsStopWord(base)) {
+    if (!keep_stop_words && (lexicon_->IsStopWord(t.base) || lexicon_->IsStopWord(t.surface) ||
+                             lexicon_->IsStopWord(base))) {
       flush_run();
+      continue;
+    }
+    // A synonym found through the surface wins over an unmapped base form.
+    const std::string& word = (base == t.base && by_surface != t.surface) ? by_surface : base;
+    if (word != t.base) {
+      // The group's canonical word stands for this one: its own reading and letters would
+      // only count against entries written with the canonical spelling.
+      flush_run();
+      if (!t.IsContent()) continue;
+      add_word(word, t.surface);
+      // Entries spelled with the canonical word carry its reading only when it differs.
+      std::string canon_reading = text::HiraganaToKatakana(word);
+      if (text::IsAllKana(word) && canon_reading != word) {
+        add("r:" + canon_reading, TermKind::kReading, options_.reading_weight, t.surface);
+      }
       continue;
     }
     run += GramLetters(t.reading);
     if (!t.IsContent()) continue;
-    // A synonym found through the surface wins over an unmapped base form.
-    const std::string& word = (base == t.base && by_surface != t.surface) ? by_surface : base;
-    add("w:" + word, TermKind::kWord, options_.word_weight, t.surface);
+    add_word(word, t.surface);
     std::string reading = text::HiraganaToKatakana(t.reading);
-    // The canonical word's own reading, when it is kana, ties synonym spellings together.
     if (reading != word) {
       add("r:" + reading, TermKind::kReading, options_.reading_weight, t.surface);
     }
-    if (word != t.base && text::IsAllKana(word)) {
-      std::string canon_reading = text::HiraganaToKatakana(word);
-      if (canon_reading != reading) {
-        add("r:" + canon_reading, TermKind::kReading, options_.reading_weight, t.surface);
-      }
-    }
   }
   flush_run();
-  return a;
 }
 
 }  // namespace madoguchi::search

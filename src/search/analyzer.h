@@ -4,6 +4,7 @@
 //   w:<canonical base form>  the word itself, synonyms folded to their group's canonical word;
 //   r:<reading>              its reading in katakana, so hiragana typing and IME slips meet
 //                            kanji entries (ぱすわーど ↔ パスワード, にんしょう ↔ 認証);
+//   p:<word>|<next word>     the pair it forms with the next content word (word order);
 // and each run of words yields g:<two katakana> character bigrams of its reading, a back-off for
 // words neither dictionary knows.
 //
@@ -22,7 +23,7 @@
 
 namespace madoguchi::search {
 
-enum class TermKind { kWord, kReading, kGram };
+enum class TermKind { kWord, kReading, kGram, kPair };
 
 struct Term {
   std::string key;  // "w:認証コード", "r:ニンショウコード", "g:ニン"
@@ -35,6 +36,7 @@ struct AnalyzerOptions {
   float word_weight = 1.0f;     // w: terms
   float reading_weight = 0.5f;  // r: terms (only when the reading differs from the word)
   float gram_weight = 0.15f;    // g: terms
+  float pair_weight = 0.4f;     // p: terms
 };
 
 struct Analyzed {
@@ -52,6 +54,8 @@ class Analyzer {
   const text::Normalizer& normalizer() const { return *normalizer_; }
 
  private:
+  void CollectTerms(Analyzed& a, bool keep_stop_words) const;
+
   const text::Normalizer* normalizer_;
   const text::Tokenizer* tokenizer_;
   const text::Lexicon* lexicon_;

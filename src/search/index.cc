@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <unordered_set>
 
 namespace madoguchi::search {
@@ -12,6 +13,7 @@ const char* KindName(TermKind k) {
     case TermKind::kWord: return "word";
     case TermKind::kReading: return "reading";
     case TermKind::kGram: return "gram";
+    case TermKind::kPair: return "pair";
   }
   return "";
 }
@@ -38,6 +40,22 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
       std::string joined;
       for (const std::string& k : entry.keywords) joined += k + " ";
       add_phrase(joined, Field::kKeywords);
+    }
+    // Every question, alternate and keyword of the entry as one more phrase.
+    {
+      std::unordered_map<std::string, Term> merged;
+      for (size_t k = phrase_terms.size(); k-- > 0 && phrases_[k].entry == static_cast<int>(e);) {
+        for (const Term& t : phrase_terms[k]) {
+          auto [it, inserted] = merged.emplace(t.key, t);
+          if (!inserted) it->second.weight = std::max(it->second.weight, t.weight) * 1.1f;
+        }
+      }
+      if (!merged.empty()) {
+        phrases_.push_back({static_cast<int>(e), Field::kEntry, entry.question, 0});
+        std::vector<Term> terms;
+        for (auto& [k, t] : merged) terms.push_back(std::move(t));
+        phrase_terms.push_back(std::move(terms));
+      }
     }
     std::string answer = entry.answer;
     for (const kb::Variant& v : entry.variants) answer += "\n" + v.answer;
@@ -75,46 +93,75 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
   std::vector<float> qw(query.terms.size());
   double qnorm2 = 0;
   for (size_t i = 0; i < query.terms.size(); ++i) {
-    qw[i] = query.terms[i].weight * Idf(query.terms[i].key);
+    const std::string& key = query.terms[i].key;
+    qw[i] = query.terms[i].weight * Idf(key);
+    if (query.terms[i].kind == TermKind::kWord && !entry_frequency_.count(key)) {
+      qw[i] *= options_.unseen_weight;
+    }
     qnorm2 += static_cast<double>(qw[i]) * qw[i];
   }
   const float qnorm = static_cast<float>(std::sqrt(qnorm2));
+  double qsum = 0;
+  for (float w : qw) qsum += w;
   if (qnorm <= 0) return out;
 
   std::unordered_map<int, float> dot;  // phrase → dot product
+  std::unordered_map<int, uint64_t> known;  // kEntry phrase → which query terms it holds
   dot.reserve(256);
   for (size_t i = 0; i < query.terms.size(); ++i) {
     auto it = postings_.find(query.terms[i].key);
     if (it == postings_.end()) continue;
-    for (const Posting& p : it->second) dot[p.phrase] += qw[i] * p.weight;
+    for (const Posting& p : it->second) {
+      dot[p.phrase] += qw[i] * p.weight;
+      if (i < 64 && phrases_[p.phrase].field == Field::kEntry) known[p.phrase] |= uint64_t{1} << i;
+    }
   }
 
   struct Best {
     float phrase = 0;
     int phrase_id = -1;
+    float entry = 0;
     float answer = 0;
+    uint64_t known = 0;
   };
   std::unordered_map<int, Best> by_entry;
   for (const auto& [pid, d] : dot) {
     const Phrase& ph = phrases_[pid];
     float cos = ph.norm > 0 ? d / (qnorm * ph.norm) : 0;
     Best& b = by_entry[ph.entry];
-    if (ph.field == Field::kAnswer) {
-      b.answer = std::max(b.answer, cos);
-      continue;
+    switch (ph.field) {
+      case Field::kAnswer:
+        b.answer = std::max(b.answer, cos);
+        continue;
+      case Field::kEntry:
+        b.entry = cos;
+        b.known = known[pid];
+        continue;
+      case Field::kKeywords:
+        cos *= options_.keyword_weight;
+        break;
+      case Field::kQuestion:
+        break;
     }
-    float s = ph.field == Field::kKeywords ? cos * options_.keyword_weight : cos;
-    if (s > b.phrase) {
-      b.phrase = s;
+    if (cos > b.phrase) {
+      b.phrase = cos;
       b.phrase_id = pid;
     }
   }
   for (const auto& [entry, b] : by_entry) {
-    float score = std::min(1.0f, b.phrase + options_.answer_weight * b.answer);
+    float score = (1 - options_.entry_weight) * b.phrase + options_.entry_weight * b.entry +
+                  options_.answer_weight * b.answer;
+    score = std::min(1.0f, score);
     if (score <= 0) continue;
     Candidate c;
     c.entry = &program_->entries[entry];
-    c.score = score;
+    c.score = score;  // scaled by coverage below
+    double covered = 0;
+    for (size_t i = 0; i < query.terms.size() && i < 64; ++i) {
+      if (b.known & (uint64_t{1} << i)) covered += qw[i];
+    }
+    c.coverage = static_cast<float>(covered / qsum);
+    c.score *= (1 - options_.coverage_weight) + options_.coverage_weight * c.coverage;
     if (b.phrase_id >= 0) c.matched_phrase = phrases_[b.phrase_id].text;
     out.push_back(std::move(c));
   }
@@ -134,7 +181,8 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
         for (const Posting& p : it->second) {
           if (phrases_[p.phrase].entry != entry_index) continue;
           if (phrases_[p.phrase].text != c.matched_phrase &&
-              phrases_[p.phrase].field != Field::kAnswer) {
+              phrases_[p.phrase].field != Field::kAnswer &&
+              phrases_[p.phrase].field != Field::kEntry) {
             continue;
           }
           best = std::max(best, qw[i] * p.weight / (qnorm * phrases_[p.phrase].norm));

@@ -22,7 +22,16 @@ namespace madoguchi::search {
 
 struct IndexOptions {
   float keyword_weight = 0.8f;  // a keywords phrase counts this much of a question phrase
+  // How much of the score comes from all of an entry's questions taken together (vocabulary
+  // the entry uses consistently) rather than from its single best phrase.
+  float entry_weight = 0.3f;
   float answer_weight = 0.15f;  // how much of the answer's similarity is added to the best phrase
+  // A query word no entry has is evidence the question is about something else: it weighs this
+  // many times its IDF, so 「年金の手続き」 does not ride on 手続き alone.
+  float unseen_weight = 1.6f;
+  // The score is scaled by (1 − coverage_weight) + coverage_weight × coverage: an entry whose
+  // vocabulary explains the whole question beats one that shares a single word with it.
+  float coverage_weight = 0.4f;
 };
 
 struct MatchedTerm {
@@ -35,6 +44,10 @@ struct MatchedTerm {
 struct Candidate {
   const kb::Entry* entry = nullptr;
   float score = 0;                 // 0–1
+  // Share of the query's weight that the entry's questions,
+  // alternates and keywords know at all. Low coverage means most of what was asked is
+  // about something else.
+  float coverage = 0;
   std::string matched_phrase;      // the question or alternate that matched best
   std::vector<MatchedTerm> why;    // filled when explanations are asked for
 };
@@ -56,7 +69,7 @@ class Index {
   size_t phrase_count() const { return phrases_.size(); }
 
  private:
-  enum class Field { kQuestion, kKeywords, kAnswer };
+  enum class Field { kQuestion, kKeywords, kAnswer, kEntry };
   struct Phrase {
     int entry;
     Field field;

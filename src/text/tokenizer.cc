@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "text/kana.h"
+#include "text/utf8.h"
 
 namespace madoguchi::text {
 
@@ -37,7 +38,9 @@ bool Token::IsContent() const {
   if (pos == "名詞") {
     // Suffixes and numerals carry no topic alone; pronouns do (いつ, どこ), and the stop-word
     // list removes the empty ones (何, 私).
-    return pos1 != "非自立" && pos1 != "接尾" && pos1 != "数" && pos1 != "特殊";
+    // A long suffix is a word in its own right: ポイント in 何ポイント is tagged 助数詞.
+    if (pos1 == "接尾") return CodePointCount(surface) >= 3;
+    return pos1 != "非自立" && pos1 != "数" && pos1 != "特殊";
   }
   if (pos == "動詞" || pos == "形容詞") return pos1 == "自立";
   // 感動詞 holds greetings (こんにちは); adverbs hold まだ, すぐ, いつも.
