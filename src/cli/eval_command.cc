@@ -126,7 +126,7 @@ int RunEval(const std::vector<std::string>& args) {
     j["confidence"] = r["confidence"];
     j["candidates"] = nlohmann::ordered_json::array();
     for (const auto& c : r["candidates"]) {
-      j["candidates"].push_back({{"id", c["id"]}, {"score", c["score"]}, {"coverage", c["coverage"]}});
+      j["candidates"].push_back({{"id", c["id"]}, {"score", c["score"]}, {"coverage", c["coverage"]}, {"evidence", c["evidence"]}});
     }
     j["text"] = reply->text;
     j["ok"] = ok;

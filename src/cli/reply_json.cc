@@ -25,6 +25,7 @@ nlohmann::ordered_json ReplyToJson(const dialogue::Reply& r) {
   for (const auto& c : r.candidates) {
     nlohmann::ordered_json cj = {{"id", c.entry->id}, {"score", Round3(c.score)},
                                  {"coverage", Round3(c.coverage)},
+                                 {"evidence", Round3(c.evidence)},
                                  {"question", c.entry->question}, {"matched", c.matched_phrase}};
     if (!c.why.empty()) {
       nlohmann::ordered_json why = nlohmann::ordered_json::array();

@@ -35,10 +35,16 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
 
   const float best = candidates[0].score;
   const float second = candidates.size() > 1 ? candidates[1].score : 0.0f;
-  const bool confident =
-      candidates[0].coverage >= policy_.min_coverage &&
+  const search::Candidate& top = candidates[0];
+  const bool covered_and_clear =
+      top.coverage >= policy_.min_coverage &&
       (best >= policy_.sure_threshold ||
        (best >= policy_.answer_threshold && best - second >= policy_.answer_margin));
+  const bool much_evidence = top.evidence >= policy_.evidence_threshold &&
+                             top.coverage >= policy_.evidence_min_coverage &&
+                             best >= policy_.evidence_min_score &&
+                             best >= policy_.evidence_lead * second;
+  const bool confident = covered_and_clear || much_evidence;
   if (confident) {
     std::string normalized(text);  // rules read dates and numbers from the question
     Reply r = Render(*program, *candidates[0].entry, normalized, options);

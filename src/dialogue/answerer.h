@@ -27,6 +27,12 @@ struct PolicyOptions {
   float sure_threshold = 0.72f;
   // … and only when the entry knows most of what was asked (see Candidate::coverage).
   float min_coverage = 0.5f;
+  // A long question with context covers less of any one entry; it is answered when the entry
+  // holds enough specific evidence (Candidate::evidence) and clearly leads the runner-up.
+  float evidence_threshold = 1.8f;
+  float evidence_lead = 1.3f;  // best score ÷ runner-up's
+  float evidence_min_score = 0.15f;
+  float evidence_min_coverage = 0.3f;
   // Below answering, offer the close candidates as choices when the best reaches this.
   float clarify_threshold = 0.28f;
   float clarify_min_coverage = 0.4f;

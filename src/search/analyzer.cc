@@ -26,8 +26,8 @@ std::u32string GramLetters(const std::string& reading) {
   std::u32string out;
   for (char32_t c : text::DecodeUtf8(text::HiraganaToKatakana(reading))) {
     if (c == 0x30FC) continue;
-    if (text::IsKatakana(c) || text::IsKanji(c) || (c >= U'a' && c <= U'z') ||
-        (c >= U'0' && c <= U'9')) {
+    // Digits are left to the date and number rules: 2025年 says nothing about the topic.
+    if (text::IsKatakana(c) || text::IsKanji(c) || (c >= U'a' && c <= U'z')) {
       out.push_back(c);
     }
   }
@@ -114,6 +114,10 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
       if (text::IsAllKana(word) && canon_reading != word) {
         add("r:" + canon_reading, TermKind::kReading, options_.reading_weight, t.surface);
       }
+      continue;
+    }
+    if (t.pos == "名詞" && t.pos1 == "数") {  // numbers split runs: 2025年2月 is no word
+      flush_run();
       continue;
     }
     run += GramLetters(t.reading);

@@ -1,6 +1,8 @@
 #include "search/index.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cmath>
 #include <cstdint>
 #include <unordered_set>
@@ -21,64 +23,161 @@ const char* KindName(TermKind k) {
 
 Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const IndexOptions& options)
     : program_(program), analyzer_(analyzer), options_(options) {
-  // Pass 1: analyze every phrase and count entry frequencies.
-  std::vector<std::vector<Term>> phrase_terms;
   const auto& entries = program_->entries;
+  std::vector<std::vector<Term>> phrase_terms;
+  std::vector<std::vector<Term>> answer_terms(entries.size());
+  entries_.resize(entries.size());
+  auto id_of = [&](const std::string& key) {
+    auto [it, inserted] = term_ids_.emplace(key, static_cast<int>(term_ids_.size()));
+    if (inserted) entry_frequency_.push_back(0);
+    return it->second;
+  };
+  // Pass 1: analyze every text once, on every core: a large knowledge base spends most of
+  // its load time in MeCab.
+  struct Text {
+    int entry;
+    Field field;
+    std::string text;
+    std::vector<Term> terms;
+  };
+  std::vector<Text> texts;
   for (size_t e = 0; e < entries.size(); ++e) {
     const kb::Entry& entry = entries[e];
-    std::unordered_set<std::string> entry_keys;
-    auto add_phrase = [&](const std::string& text, Field field) {
-      Analyzed a = analyzer_->Analyze(text);
-      if (a.terms.empty()) return;
-      for (const Term& t : a.terms) entry_keys.insert(t.key);
-      phrases_.push_back({static_cast<int>(e), field, text, 0});
-      phrase_terms.push_back(std::move(a.terms));
-    };
-    add_phrase(entry.question, Field::kQuestion);
-    for (const std::string& alt : entry.alternates) add_phrase(alt, Field::kQuestion);
+    int ei = static_cast<int>(e);
+    texts.push_back({ei, Field::kQuestion, entry.question, {}});
+    for (const std::string& alt : entry.alternates) texts.push_back({ei, Field::kQuestion, alt, {}});
     if (!entry.keywords.empty()) {
       std::string joined;
       for (const std::string& k : entry.keywords) joined += k + " ";
-      add_phrase(joined, Field::kKeywords);
-    }
-    // Every question, alternate and keyword of the entry as one more phrase.
-    {
-      std::unordered_map<std::string, Term> merged;
-      for (size_t k = phrase_terms.size(); k-- > 0 && phrases_[k].entry == static_cast<int>(e);) {
-        for (const Term& t : phrase_terms[k]) {
-          auto [it, inserted] = merged.emplace(t.key, t);
-          if (!inserted) it->second.weight = std::max(it->second.weight, t.weight) * 1.1f;
-        }
-      }
-      if (!merged.empty()) {
-        phrases_.push_back({static_cast<int>(e), Field::kEntry, entry.question, 0});
-        std::vector<Term> terms;
-        for (auto& [k, t] : merged) terms.push_back(std::move(t));
-        phrase_terms.push_back(std::move(terms));
-      }
+      texts.push_back({ei, Field::kKeywords, joined, {}});
     }
     std::string answer = entry.answer;
     for (const kb::Variant& v : entry.variants) answer += "\n" + v.answer;
-    if (!answer.empty()) add_phrase(answer, Field::kAnswer);
-    for (const std::string& k : entry_keys) ++entry_frequency_[k];
+    texts.push_back({ei, Field::kAnswer, answer, {}});
   }
-  max_idf_ = std::log(1.0f + (static_cast<float>(entries.size()) + 1.0f) / 0.5f);
-  // Pass 2: weights and postings.
-  for (size_t p = 0; p < phrases_.size(); ++p) {
-    double norm2 = 0;
-    for (const Term& t : phrase_terms[p]) {
-      float w = t.weight * Idf(t.key);
-      norm2 += static_cast<double>(w) * w;
-      postings_[t.key].push_back({static_cast<int>(p), w});
+  {
+    unsigned workers = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    if (texts.size() < 512) workers = 1;
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < texts.size();) {
+        texts[i].terms = analyzer_->Analyze(texts[i].text).terms;
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+  }
+  // Count in how many entries each term occurs.
+  {
+    size_t i = 0;
+    for (size_t e = 0; e < entries.size(); ++e) {
+      entries_[e].first_phrase = static_cast<int>(phrases_.size());
+      std::unordered_set<int> seen;
+      for (; i < texts.size() && texts[i].entry == static_cast<int>(e); ++i) {
+        Text& t = texts[i];
+        for (const Term& term : t.terms) seen.insert(id_of(term.key));
+        if (t.field == Field::kAnswer) {
+          answer_terms[e] = std::move(t.terms);
+        } else if (!t.terms.empty()) {
+          phrases_.push_back({t.entry, t.field, std::move(t.text), {}});
+          phrase_terms.push_back(std::move(t.terms));
+        }
+      }
+      entries_[e].phrase_count = static_cast<int>(phrases_.size()) - entries_[e].first_phrase;
+      for (int id : seen) ++entry_frequency_[id];
     }
-    phrases_[p].norm = static_cast<float>(std::sqrt(norm2));
+  }
+  common_df_ = std::max(64, static_cast<int>(entries.size()) / 20);
+  // Pass 2: weigh.
+  auto make_vec = [&](const std::vector<Term>& terms, Vec* v) {
+    double norm2 = 0;
+    for (const Term& t : terms) {
+      int id = term_ids_.at(t.key);
+      float w = t.weight * IdfOf(entry_frequency_[id]);
+      v->terms.emplace_back(id, w);
+      norm2 += static_cast<double>(w) * w;
+    }
+    std::sort(v->terms.begin(), v->terms.end());
+    v->norm = static_cast<float>(std::sqrt(norm2));
+  };
+  for (size_t p = 0; p < phrases_.size(); ++p) make_vec(phrase_terms[p], &phrases_[p].vec);
+  postings_.resize(term_ids_.size());
+  for (size_t e = 0; e < entries.size(); ++e) {
+    EntryDocs& d = entries_[e];
+    // An entry's vocabulary: each term at its strongest, a little more when several phrases
+    // share it (the entry's consistent wording).
+    std::unordered_map<int, Term> merged;
+    for (int p = d.first_phrase; p < d.first_phrase + d.phrase_count; ++p) {
+      for (const Term& t : phrase_terms[p]) {
+        auto [it, inserted] = merged.emplace(term_ids_.at(t.key), t);
+        if (!inserted) it->second.weight = std::max(it->second.weight, t.weight) * 1.1f;
+      }
+    }
+    std::vector<Term> all;
+    for (auto& [id, t] : merged) all.push_back(std::move(t));
+    make_vec(all, &d.all);
+    make_vec(answer_terms[e], &d.answer);
+    for (const auto& [id, w] : d.all.terms) postings_[id].emplace_back(static_cast<int>(e), w);
+    for (const auto& [id, w] : d.answer.terms) {
+      if (!merged.count(id)) postings_[id].emplace_back(static_cast<int>(e), 0.0f);
+    }
   }
 }
 
-float Index::Idf(const std::string& key) const {
-  auto it = entry_frequency_.find(key);
-  float df = it == entry_frequency_.end() ? 0.5f : static_cast<float>(it->second);
-  return std::log(1.0f + (static_cast<float>(program_->entries.size()) + 1.0f) / df);
+float Index::IdfOf(int df) const {
+  float n = static_cast<float>(program_->entries.size());
+  return std::log(1.0f + (n + 1.0f) / (df > 0 ? static_cast<float>(df) : 0.5f));
+}
+
+Index::QueryVec Index::Weigh(const Analyzed& query) const {
+  QueryVec q;
+  std::vector<std::pair<std::pair<int, float>, int>> known;
+  // Surfaces whose reading the index knows: 出来る is not foreign when できる is indexed.
+  std::unordered_set<std::string> heard;
+  for (const Term& t : query.terms) {
+    if (t.kind == TermKind::kReading && term_ids_.count(t.key)) heard.insert(t.surface);
+  }
+  for (size_t i = 0; i < query.terms.size(); ++i) {
+    const Term& t = query.terms[i];
+    auto it = term_ids_.find(t.key);
+    int df = it == term_ids_.end() ? 0 : entry_frequency_[it->second];
+    float w = t.weight * IdfOf(df);
+    // A query word no entry has, in writing or in sound, is evidence the question is about
+    // something else.
+    if (df == 0 && t.kind == TermKind::kWord && !heard.count(t.surface)) {
+      w *= options_.unseen_weight;
+    }
+    q.norm += static_cast<double>(w) * w;
+    q.sum += w;
+    if (it != term_ids_.end()) known.push_back({{it->second, w}, static_cast<int>(i)});
+  }
+  std::sort(known.begin(), known.end());
+  for (const auto& [tw, i] : known) {
+    q.known.push_back(tw);
+    q.term_of_known.push_back(i);
+  }
+  q.norm = std::sqrt(q.norm);
+  return q;
+}
+
+double Index::Dot(const QueryVec& q, const Vec& v) {
+  double dot = 0;
+  auto a = q.known.begin();
+  auto b = v.terms.begin();
+  while (a != q.known.end() && b != v.terms.end()) {
+    if (a->first < b->first) {
+      ++a;
+    } else if (b->first < a->first) {
+      ++b;
+    } else {
+      dot += static_cast<double>(a->second) * b->second;
+      ++a;
+      ++b;
+    }
+  }
+  return dot;
 }
 
 std::vector<Candidate> Index::Search(std::string_view query, const SearchOptions& options) const {
@@ -87,118 +186,95 @@ std::vector<Candidate> Index::Search(std::string_view query, const SearchOptions
 
 std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions& options) const {
   std::vector<Candidate> out;
-  if (query.terms.empty()) return out;
-  // Query weights; words the index has never seen still count in the norm, so a question
-  // about something else scores low.
-  std::vector<float> qw(query.terms.size());
-  double qnorm2 = 0;
-  for (size_t i = 0; i < query.terms.size(); ++i) {
-    const std::string& key = query.terms[i].key;
-    qw[i] = query.terms[i].weight * Idf(key);
-    if (query.terms[i].kind == TermKind::kWord && !entry_frequency_.count(key)) {
-      qw[i] *= options_.unseen_weight;
-    }
-    qnorm2 += static_cast<double>(qw[i]) * qw[i];
-  }
-  const float qnorm = static_cast<float>(std::sqrt(qnorm2));
-  double qsum = 0;
-  for (float w : qw) qsum += w;
-  if (qnorm <= 0) return out;
+  QueryVec q = Weigh(query);
+  if (q.known.empty() || q.norm <= 0) return out;
 
-  std::unordered_map<int, float> dot;  // phrase → dot product
-  std::unordered_map<int, uint64_t> known;  // kEntry phrase → which query terms it holds
-  dot.reserve(256);
-  for (size_t i = 0; i < query.terms.size(); ++i) {
-    auto it = postings_.find(query.terms[i].key);
-    if (it == postings_.end()) continue;
-    for (const Posting& p : it->second) {
-      dot[p.phrase] += qw[i] * p.weight;
-      if (i < 64 && phrases_[p.phrase].field == Field::kEntry) known[p.phrase] |= uint64_t{1} << i;
+  // Step 1: gather entries through the postings of the rarer terms (all terms when the
+  // query has only common ones).
+  bool any_rare = false;
+  for (const auto& [id, w] : q.known) any_rare |= entry_frequency_[id] <= common_df_;
+  std::vector<float> partial(entries_.size(), 0.0f);
+  std::vector<int> touched;
+  for (const auto& [id, w] : q.known) {
+    if (any_rare && entry_frequency_[id] > common_df_) continue;
+    for (const auto& [entry, ew] : postings_[id]) {
+      if (partial[entry] == 0.0f) touched.push_back(entry);
+      partial[entry] += w * ew + 1e-6f;  // + ε: an answer-only match still counts as touched
     }
   }
-
-  struct Best {
-    float phrase = 0;
-    int phrase_id = -1;
-    float entry = 0;
-    float answer = 0;
-    uint64_t known = 0;
-  };
-  std::unordered_map<int, Best> by_entry;
-  for (const auto& [pid, d] : dot) {
-    const Phrase& ph = phrases_[pid];
-    float cos = ph.norm > 0 ? d / (qnorm * ph.norm) : 0;
-    Best& b = by_entry[ph.entry];
-    switch (ph.field) {
-      case Field::kAnswer:
-        b.answer = std::max(b.answer, cos);
-        continue;
-      case Field::kEntry:
-        b.entry = cos;
-        b.known = known[pid];
-        continue;
-      case Field::kKeywords:
-        cos *= options_.keyword_weight;
-        break;
-      case Field::kQuestion:
-        break;
-    }
-    if (cos > b.phrase) {
-      b.phrase = cos;
-      b.phrase_id = pid;
-    }
+  if (static_cast<int>(touched.size()) > options.rerank) {
+    std::nth_element(touched.begin(), touched.begin() + options.rerank, touched.end(),
+                     [&](int a, int b) { return partial[a] > partial[b]; });
+    touched.resize(options.rerank);
   }
-  for (const auto& [entry, b] : by_entry) {
-    float score = (1 - options_.entry_weight) * b.phrase + options_.entry_weight * b.entry +
-                  options_.answer_weight * b.answer;
-    score = std::min(1.0f, score);
-    if (score <= 0) continue;
-    Candidate c;
-    c.entry = &program_->entries[entry];
-    c.score = score;  // scaled by coverage below
-    double covered = 0;
-    for (size_t i = 0; i < query.terms.size() && i < 64; ++i) {
-      if (b.known & (uint64_t{1} << i)) covered += qw[i];
-    }
-    c.coverage = static_cast<float>(covered / qsum);
-    c.score *= (1 - options_.coverage_weight) + options_.coverage_weight * c.coverage;
-    if (b.phrase_id >= 0) c.matched_phrase = phrases_[b.phrase_id].text;
-    out.push_back(std::move(c));
+  // Step 2: exact scores.
+  for (int e : touched) {
+    Candidate c = Score(q, e, query, options.explain);
+    if (c.score > 0) out.push_back(std::move(c));
   }
   std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
     return a.score != b.score ? a.score > b.score : a.entry->id < b.entry->id;
   });
   if (static_cast<int>(out.size()) > options.limit) out.resize(options.limit);
+  return out;
+}
 
-  if (options.explain) {
-    for (Candidate& c : out) {
-      // Re-derive which query terms the entry's best phrase (or its answer) shares.
-      int entry_index = static_cast<int>(c.entry - program_->entries.data());
-      for (size_t i = 0; i < query.terms.size(); ++i) {
-        auto it = postings_.find(query.terms[i].key);
-        if (it == postings_.end()) continue;
-        float best = 0;
-        for (const Posting& p : it->second) {
-          if (phrases_[p.phrase].entry != entry_index) continue;
-          if (phrases_[p.phrase].text != c.matched_phrase &&
-              phrases_[p.phrase].field != Field::kAnswer &&
-              phrases_[p.phrase].field != Field::kEntry) {
-            continue;
-          }
-          best = std::max(best, qw[i] * p.weight / (qnorm * phrases_[p.phrase].norm));
-        }
-        if (best <= 0) continue;
-        const Term& t = query.terms[i];
-        std::string kind = KindName(t.kind);
-        if (t.kind == TermKind::kWord && t.key.substr(2) != t.surface) kind = "synonym";
-        c.why.push_back({t.key, t.surface, kind, best});
-      }
-      std::sort(c.why.begin(), c.why.end(), [](const MatchedTerm& a, const MatchedTerm& b) {
-        return a.contribution > b.contribution;
-      });
+Candidate Index::Score(const QueryVec& q, int e, const Analyzed& query, bool explain) const {
+  const EntryDocs& d = entries_[e];
+  Candidate c;
+  c.entry = &program_->entries[e];
+  float best = 0;
+  const Phrase* best_phrase = nullptr;
+  for (int p = d.first_phrase; p < d.first_phrase + d.phrase_count; ++p) {
+    const Phrase& ph = phrases_[p];
+    if (ph.vec.norm <= 0) continue;
+    float cos = static_cast<float>(Dot(q, ph.vec) / (q.norm * ph.vec.norm));
+    if (ph.field == Field::kKeywords) cos *= options_.keyword_weight;
+    if (cos > best) {
+      best = cos;
+      best_phrase = &ph;
     }
   }
-  return out;
+  float all = d.all.norm > 0 ? static_cast<float>(Dot(q, d.all) / (q.norm * d.all.norm)) : 0;
+  float answer =
+      d.answer.norm > 0 ? static_cast<float>(Dot(q, d.answer) / (q.norm * d.answer.norm)) : 0;
+  float score = (1 - options_.entry_weight) * best + options_.entry_weight * all +
+                options_.answer_weight * answer;
+  // Coverage: the share of the query's weight that the entry's own wording knows.
+  double covered = 0;
+  {
+    auto b = d.all.terms.begin();
+    for (const auto& [id, w] : q.known) {
+      while (b != d.all.terms.end() && b->first < id) ++b;
+      if (b != d.all.terms.end() && b->first == id) covered += w;
+    }
+  }
+  c.coverage = q.sum > 0 ? static_cast<float>(covered / q.sum) : 0;
+  c.evidence = static_cast<float>(covered / IdfOf(0));
+  score *= (1 - options_.coverage_weight) + options_.coverage_weight * c.coverage;
+  c.score = std::min(1.0f, score);
+  if (best_phrase != nullptr) c.matched_phrase = best_phrase->text;
+  if (!explain) return c;
+  // Which query terms the best phrase (or else the answer) shares, and how much each gives.
+  const Vec* sources[] = {best_phrase ? &best_phrase->vec : nullptr, &d.answer};
+  for (size_t k = 0; k < q.known.size(); ++k) {
+    const auto& [id, w] = q.known[k];
+    for (const Vec* v : sources) {
+      if (v == nullptr || v->norm <= 0) continue;
+      auto it = std::lower_bound(v->terms.begin(), v->terms.end(), std::make_pair(id, -1e30f));
+      if (it == v->terms.end() || it->first != id) continue;
+      const Term& t = query.terms[q.term_of_known[k]];
+      std::string kind = KindName(t.kind);
+      if (t.kind == TermKind::kWord && t.key.substr(2) != t.surface) kind = "synonym";
+      c.why.push_back({t.key, t.surface, kind,
+                       static_cast<float>(w * it->second / (q.norm * v->norm))});
+      break;
+    }
+  }
+  std::sort(c.why.begin(), c.why.end(), [](const MatchedTerm& a, const MatchedTerm& b) {
+    return a.contribution > b.contribution;
+  });
+  return c;
 }
 
 }  // namespace madoguchi::search

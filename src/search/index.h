@@ -48,6 +48,10 @@ struct Candidate {
   // alternates and keywords know at all. Low coverage means most of what was asked is
   // about something else.
   float coverage = 0;
+  // The query weight the entry knows, counted in words of the highest IDF: how much specific
+  // evidence there is, whatever the length of the question (a long question with context has
+  // low coverage but much evidence; 「今日の天気」 has neither).
+  float evidence = 0;
   std::string matched_phrase;      // the question or alternate that matched best
   std::vector<MatchedTerm> why;    // filled when explanations are asked for
 };
@@ -55,6 +59,7 @@ struct Candidate {
 struct SearchOptions {
   int limit = 5;
   bool explain = false;
+  int rerank = 64;  // how many gathered entries are scored exactly
 };
 
 class Index {
@@ -62,34 +67,58 @@ class Index {
   Index(const kb::ProgramKb* program, const Analyzer* analyzer, const IndexOptions& options = {});
 
   // Ranked candidates, best first, at most options.limit, only entries with a positive score.
+  // Retrieval runs in two steps: the entries sharing the query's rarer terms are gathered
+  // from the postings, and the best `rerank` of them are scored exactly on every phrase.
   std::vector<Candidate> Search(const Analyzed& query, const SearchOptions& options) const;
   std::vector<Candidate> Search(std::string_view query, const SearchOptions& options) const;
 
   const kb::ProgramKb& program() const { return *program_; }
   size_t phrase_count() const { return phrases_.size(); }
+  size_t term_count() const { return term_ids_.size(); }
 
  private:
   enum class Field { kQuestion, kKeywords, kAnswer, kEntry };
+  // A sparse tf-idf vector, sorted by term id so two vectors meet by a linear merge.
+  struct Vec {
+    std::vector<std::pair<int, float>> terms;
+    float norm = 0;
+  };
   struct Phrase {
     int entry;
     Field field;
     std::string text;
-    float norm = 0;
+    Vec vec;
   };
-  struct Posting {
-    int phrase;
-    float weight;  // tf-idf weight of the term in the phrase
+  struct EntryDocs {
+    int first_phrase = 0;  // its question, alternate and keyword phrases, contiguous
+    int phrase_count = 0;
+    Vec all;     // every question, alternate and keyword together
+    Vec answer;  // the answer and its variants
+  };
+  struct QueryVec {
+    std::vector<std::pair<int, float>> known;  // (term id, weight) sorted by id
+    std::vector<int> term_of_known;            // index into Analyzed::terms, parallel to known
+    double norm = 0;
+    double sum = 0;
   };
 
-  float Idf(const std::string& key) const;
+  float IdfOf(int df) const;
+  QueryVec Weigh(const Analyzed& query) const;
+  Candidate Score(const QueryVec& q, int entry, const Analyzed& query, bool explain) const;
+  static double Dot(const QueryVec& q, const Vec& v);
 
   const kb::ProgramKb* program_;
   const Analyzer* analyzer_;
   IndexOptions options_;
+  std::unordered_map<std::string, int> term_ids_;
+  std::vector<int> entry_frequency_;  // by term id
   std::vector<Phrase> phrases_;
-  std::unordered_map<std::string, std::vector<Posting>> postings_;
-  std::unordered_map<std::string, int> entry_frequency_;
-  float max_idf_ = 1;
+  std::vector<EntryDocs> entries_;
+  // Term id → (entry, weight in the entry's `all` vector): candidate generation.
+  std::vector<std::vector<std::pair<int, float>>> postings_;
+  // Terms held by more entries than this are left out of candidate generation (they are
+  // still scored exactly for the candidates): they would touch most entries and decide little.
+  int common_df_ = 0;
 };
 
 }  // namespace madoguchi::search

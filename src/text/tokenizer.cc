@@ -85,14 +85,34 @@ StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::Create(const TokenizerOptions& o
 }
 
 Tokenizer::~Tokenizer() {
+  for (MeCab::Lattice* l : pool_) delete l;
   delete tagger_;
   delete model_;
+}
+
+MeCab::Lattice* Tokenizer::AcquireLattice() const {
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    if (!pool_.empty()) {
+      MeCab::Lattice* l = pool_.back();
+      pool_.pop_back();
+      return l;
+    }
+  }
+  return model_->createLattice();
+}
+
+void Tokenizer::ReleaseLattice(MeCab::Lattice* lattice) const {
+  lattice->clear();
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  pool_.push_back(lattice);
 }
 
 std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
   std::vector<Token> tokens;
   if (text.empty()) return tokens;
-  std::unique_ptr<MeCab::Lattice> lattice(model_->createLattice());
+  auto release = [this](MeCab::Lattice* l) { ReleaseLattice(l); };
+  std::unique_ptr<MeCab::Lattice, decltype(release)> lattice(AcquireLattice(), release);
   std::string owned(text);  // the lattice keeps a pointer to the sentence while parsing
   lattice->set_sentence(owned.c_str());
   if (!tagger_->parse(lattice.get())) return tokens;

@@ -1,13 +1,15 @@
 // Morphological analysis with MeCab.
 //
 // Ownership and threads: a Tokenizer owns one MeCab::Model and one Tagger built from it; every
-// Tokenize() call builds its own Lattice, so one Tokenizer may be shared by any number of
-// threads (MeCab's Tagger::parse(Lattice*) is thread-safe; parse(const char*) is not and is
-// never used here).
+// Tokenize() call parses in a Lattice of its own, taken from a pool for the length of the call,
+// so one Tokenizer may be shared by any number of threads (MeCab's Tagger::parse(Lattice*) is
+// thread-safe; parse(const char*) is not and is never used here). Lattices are pooled because
+// building one costs several times more than parsing a short question with it.
 #ifndef MADOGUCHI_TEXT_TOKENIZER_H_
 #define MADOGUCHI_TEXT_TOKENIZER_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "base/status.h"
 
 namespace MeCab {
+class Lattice;
 class Model;
 class Tagger;
 }  // namespace MeCab
@@ -52,8 +55,13 @@ class Tokenizer {
 
  private:
   Tokenizer(MeCab::Model* model, MeCab::Tagger* tagger) : model_(model), tagger_(tagger) {}
+  MeCab::Lattice* AcquireLattice() const;
+  void ReleaseLattice(MeCab::Lattice* lattice) const;
+
   MeCab::Model* model_;    // owned
   MeCab::Tagger* tagger_;  // owned; built from model_
+  mutable std::mutex pool_mutex_;
+  mutable std::vector<MeCab::Lattice*> pool_;  // owned; idle lattices
 };
 
 // The default location of the user dictionary next to the executable's build, overridable
