@@ -1,0 +1,201 @@
+#include "points_http/routes.h"
+
+#include <httplib.h>
+
+#include <charconv>
+#include <optional>
+#include <string>
+
+#include "points_http/http_errors.h"
+#include "points_http/wire.h"
+
+namespace madoguchi::points_http {
+
+namespace {
+
+using points::PointsCore;
+
+struct Reply {
+  int status = 200;
+  json body;
+};
+
+Reply Error(const HttpError& e) {
+  return {e.http_status, json{{"error", e.code}, {"message", e.message}}};
+}
+Reply Error(const Status& s) { return Error(HttpErrorFor(s)); }
+
+// A core result → `ok_status` with its JSON, or the mapped error.
+template <typename T, typename ToJsonFn>
+Reply Respond(const StatusOr<T>& result, int ok_status, ToJsonFn to_json) {
+  if (!result.ok()) return Error(result.status());
+  return {ok_status, to_json(*result)};
+}
+template <typename T>
+Reply Respond(const StatusOr<T>& result, int ok_status = 200) {
+  return Respond(result, ok_status, [](const T& v) { return ToJson(v); });
+}
+
+// The body as a JSON value; nullopt when it is not JSON. An empty body reads as {} when allowed.
+std::optional<json> Body(const httplib::Request& req, bool empty_ok = false) {
+  if (empty_ok && req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+Status BadQuery(const char* name, const char* expected) {
+  return Status(StatusCode::kInvalidArgument,
+                std::string("「") + name + "」は" + expected + "で指定してください。",
+                points::kReasonInvalidArgument);
+}
+
+// ?name=YYYY-MM-DD, or `fallback` when absent.
+StatusOr<Date> QueryDate(const httplib::Request& req, const char* name, const Date& fallback) {
+  if (!req.has_param(name)) return fallback;
+  std::optional<Date> d = ParseIsoDate(req.get_param_value(name));
+  if (!d) return BadQuery(name, "YYYY-MM-DD 形式の日付");
+  return *d;
+}
+
+StatusOr<int> QueryInt(const httplib::Request& req, const char* name, int fallback) {
+  if (!req.has_param(name)) return fallback;
+  std::string v = req.get_param_value(name);
+  int n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size()) return BadQuery(name, "整数");
+  return n;
+}
+
+// The n-th capture of the route's pattern (member id, program id).
+std::string Path(const httplib::Request& req, size_t n) {
+  return n < req.matches.size() ? std::string(req.matches[n]) : std::string();
+}
+
+// --- handlers, one per route -----------------------------------------------------------------
+
+Reply CreateMember(const RouteContext& c, const httplib::Request& req) {
+  std::optional<json> body = Body(req);
+  if (!body) return Error(TransportError(kErrorMalformedJson));
+  StatusOr<points::NewMember> m = NewMemberFromJson(*body);
+  if (!m.ok()) return Error(m.status());
+  return Respond(c.core.CreateMember(*m), 201);
+}
+
+Reply Grant(const RouteContext& c, const httplib::Request& req) {
+  std::optional<json> body = Body(req);
+  if (!body) return Error(TransportError(kErrorMalformedJson));
+  StatusOr<points::GrantRequest> g = GrantRequestFromJson(*body);
+  if (!g.ok()) return Error(g.status());
+  return Respond(c.core.Grant(Path(req, 1), *g), 201);
+}
+
+Reply Balance(const RouteContext& c, const httplib::Request& req) {
+  StatusOr<Date> as_of = QueryDate(req, "as_of", c.clock.Today());
+  if (!as_of.ok()) return Error(as_of.status());
+  return Respond(c.core.Balance(Path(req, 1), *as_of));
+}
+
+Reply History(const RouteContext& c, const httplib::Request& req) {
+  StatusOr<int> limit = QueryInt(req, "limit", 50);
+  if (!limit.ok()) return Error(limit.status());
+  std::string member_id = Path(req, 1);
+  return Respond(c.core.History(member_id, *limit), 200,
+                 [&](const std::vector<points::HistoryEntry>& h) { return ToJson(member_id, h); });
+}
+
+Reply Redeem(const RouteContext& c, const httplib::Request& req) {
+  std::optional<json> body = Body(req);
+  if (!body) return Error(TransportError(kErrorMalformedJson));
+  StatusOr<points::RedeemRequest> r = RedeemRequestFromJson(*body, c.clock.Today());
+  if (!r.ok()) return Error(r.status());
+  return Respond(c.core.Redeem(Path(req, 1), *r), 201);
+}
+
+Reply ChangeStatus(const RouteContext& c, const httplib::Request& req) {
+  std::optional<json> body = Body(req);
+  if (!body) return Error(TransportError(kErrorMalformedJson));
+  StatusOr<points::StatusChange> s = StatusChangeFromJson(*body);
+  if (!s.ok()) return Error(s.status());
+  return Respond(c.core.ChangeStatus(Path(req, 1), *s));
+}
+
+Reply Reissue(const RouteContext& c, const httplib::Request& req) {
+  // The body is optional: {"requested_on": D} overrides the server's today.
+  std::optional<json> body = Body(req, /*empty_ok=*/true);
+  if (!body) return Error(TransportError(kErrorMalformedJson));
+  if (!body->is_object()) return Error(BadQuery("body", "JSONオブジェクト"));
+  FieldReader r(*body);
+  Date today = r.OptionalDate("requested_on").value_or(c.clock.Today());
+  if (!r.ok()) return Error(r.status());
+  StatusOr<points::ReissueRequest> result =
+      c.core.RequestReissue(Path(req, 1), req.get_header_value("Idempotency-Key"), today);
+  // 201 for a new request, 200 when an earlier one answers.
+  int ok_status = result.ok() && result->repeated ? 200 : 201;
+  return Respond(result, ok_status);
+}
+
+Reply Verify(const RouteContext& c, const httplib::Request& req) {
+  std::optional<json> body = Body(req);
+  if (!body) return Error(TransportError(kErrorMalformedJson));
+  StatusOr<points::VerifyRequest> v = VerifyRequestFromJson(*body);
+  if (!v.ok()) return Error(v.status());
+  return Respond(c.core.Verify(*v));
+}
+
+Reply ExchangeWindow(const RouteContext& c, const httplib::Request& req) {
+  StatusOr<Date> on = QueryDate(req, "on", c.clock.Today());
+  if (!on.ok()) return Error(on.status());
+  return Respond(c.core.ExchangeWindow(Path(req, 1), *on));
+}
+
+Reply Rank(const RouteContext& c, const httplib::Request& req) {
+  StatusOr<Date> as_of = QueryDate(req, "as_of", c.clock.Today());
+  if (!as_of.ok()) return Error(as_of.status());
+  return Respond(c.core.Rank(Path(req, 1), Path(req, 2), *as_of));
+}
+
+Reply Health(const RouteContext&, const httplib::Request&) { return {200, {{"status", "ok"}}}; }
+
+using Handler = Reply (*)(const RouteContext&, const httplib::Request&);
+
+struct Route {
+  const char* method;
+  const char* pattern;  // matched against the whole path; captures are Path(req, 1…)
+  Handler handler;
+};
+
+// The whole API. /healthz is the only route the bearer check lets through (server.cc).
+constexpr Route kRoutes[] = {
+    {"GET", "/healthz", Health},
+    {"POST", "/v1/members", CreateMember},
+    {"POST", "/v1/members/verify", Verify},
+    {"POST", "/v1/members/([^/]+)/grants", Grant},
+    {"GET", "/v1/members/([^/]+)/balance", Balance},
+    {"GET", "/v1/members/([^/]+)/history", History},
+    {"POST", "/v1/members/([^/]+)/redemptions", Redeem},
+    {"POST", "/v1/members/([^/]+)/status", ChangeStatus},
+    {"POST", "/v1/members/([^/]+)/auth-code/reissue", Reissue},
+    {"GET", "/v1/programs/([^/]+)/exchange-window", ExchangeWindow},
+    {"GET", "/v1/programs/([^/]+)/members/([^/]+)/rank", Rank},
+};
+
+}  // namespace
+
+void RegisterRoutes(httplib::Server& server, const RouteContext& context) {
+  for (const Route& route : kRoutes) {
+    httplib::Server::Handler fn = [&context, handler = route.handler](const httplib::Request& req,
+                                                                      httplib::Response& res) {
+      Reply reply = handler(context, req);
+      res.status = reply.status;
+      res.set_content(Dump(reply.body), "application/json; charset=utf-8");
+    };
+    if (std::string_view(route.method) == "GET") {
+      server.Get(route.pattern, std::move(fn));
+    } else {
+      server.Post(route.pattern, std::move(fn));
+    }
+  }
+}
+
+}  // namespace madoguchi::points_http

@@ -1,0 +1,420 @@
+#include "points/sqlite_points_core.h"
+
+#include <algorithm>
+#include <limits>
+#include <type_traits>
+
+#include "points/errors.h"
+#include "points/fifo.h"
+#include "points/ledger_schema.h"
+#include "points/ledger_store.h"
+#include "points/reissue.h"
+#include "points/validation.h"
+#include "text/era.h"
+
+namespace madoguchi::points {
+
+namespace {
+
+using Kind = Transaction::Kind;
+
+Status NotEligible() {
+  return PointsError(
+      kReasonNotEligible,
+      "現在の資格ではポイントをご利用いただけません（退職・任意継続・被扶養者等）。");
+}
+
+// A member who may not use points on `on`: the status forfeits them, or eligibility has not
+// started yet.
+bool Ineligible(const kb::Program& program, const Member& m, const Date& on) {
+  if (rules::StatusForfeitsPoints(program, MemberStatusName(m.status))) return true;
+  return m.eligible_from && std::chrono::sys_days(on) < std::chrono::sys_days(*m.eligible_from);
+}
+
+int64_t Sum(const std::vector<Lot>& lots) {
+  int64_t total = 0;
+  for (const Lot& l : lots) total += l.remaining;
+  return total;
+}
+
+// Runs `fn(store, member)` in one transaction of `kind` over a pooled connection, after loading
+// the member (not_found when there is none). Commits when `fn` succeeds; otherwise rolls back, so
+// a refused call leaves nothing behind.
+template <typename Fn>
+auto WithMember(ConnectionPool& pool, Kind kind, const std::string& member_id, Fn fn)
+    -> std::invoke_result_t<Fn, LedgerStore&, const MemberRecord&> {
+  StatusOr<ConnectionPool::Lease> lease = pool.Acquire();
+  if (!lease.ok()) return lease.status();
+  LedgerStore store(lease->db());
+  Transaction txn(lease->db());
+  MADOGUCHI_RETURN_IF_ERROR(txn.Begin(kind));
+  StatusOr<std::optional<MemberRecord>> rec = store.FindMember(member_id);
+  if (!rec.ok()) return rec.status();
+  if (!rec->has_value()) return MemberNotFound();
+  auto result = fn(store, **rec);
+  if (result.ok()) MADOGUCHI_RETURN_IF_ERROR(txn.Commit());
+  return result;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<SqlitePointsCore>> SqlitePointsCore::Open(
+    SqlitePointsCoreOptions options) {
+  if (options.db_path.empty()) return BadArgument("db_path is required");
+  if (options.pbkdf2_iterations < 1) return BadArgument("pbkdf2_iterations must be positive");
+  std::unique_ptr<SqlitePointsCore> core(new SqlitePointsCore(std::move(options)));
+  StatusOr<ConnectionPool::Lease> lease = core->pool_.Acquire();
+  if (!lease.ok()) return lease.status();
+  MADOGUCHI_RETURN_IF_ERROR(EnsureLedgerSchema(lease->db()));
+  return core;
+}
+
+SqlitePointsCore::SqlitePointsCore(SqlitePointsCoreOptions options)
+    : options_(std::move(options)),
+      now_(options_.now != nullptr ? options_.now : &SystemNow::Instance()),
+      pool_(options_.db_path, options_.sqlite, options_.max_connections) {
+  for (const kb::Program& p : options_.programs) programs_[p.id] = p;
+}
+
+const kb::Program* SqlitePointsCore::FindProgram(const std::string& id) const {
+  auto it = programs_.find(id);
+  return it == programs_.end() ? nullptr : &it->second;
+}
+
+StatusOr<const kb::Program*> SqlitePointsCore::ProgramOf(const Member& member) const {
+  const kb::Program* p = FindProgram(member.program);
+  if (p == nullptr) return ProgramNotFound(member.program);
+  return p;
+}
+
+const std::string& SqlitePointsCore::DummyHash() {
+  std::call_once(dummy_once_, [&] {
+    StatusOr<std::string> h = HashAuthCode("no code issued", options_.pbkdf2_iterations);
+    dummy_hash_ = h.ok() ? *h : "";
+  });
+  return dummy_hash_;
+}
+
+StatusOr<Member> SqlitePointsCore::CreateMember(const NewMember& m) {
+  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(m.member_id));
+  if (!m.birth_date.ok()) return BadArgument("生年月日が正しくありません。");
+  if (FindProgram(m.program) == nullptr) return ProgramNotFound(m.program);
+  std::string hash;
+  if (m.auth_code) {
+    MADOGUCHI_RETURN_IF_ERROR(ValidateAuthCode(*m.auth_code));
+    // Hashed before the write lock is taken: PBKDF2 is slow on purpose.
+    StatusOr<std::string> h = HashAuthCode(*m.auth_code, options_.pbkdf2_iterations);
+    if (!h.ok()) return h.status();
+    hash = std::move(h).value();
+  }
+  StatusOr<ConnectionPool::Lease> lease = pool_.Acquire();
+  if (!lease.ok()) return lease.status();
+  LedgerStore store(lease->db());
+  Transaction txn(lease->db());
+  MADOGUCHI_RETURN_IF_ERROR(txn.Begin(Kind::kWrite));
+  StatusOr<std::optional<MemberRecord>> existing = store.FindMember(m.member_id);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) {
+    return PointsError(kReasonAlreadyExists, "その会員番号はすでに登録されています。");
+  }
+  StatusOr<int64_t> audit =
+      store.Audit(Now(), m.member_id, "create_member",
+                  "program=" + m.program + " status=" + MemberStatusName(m.status) +
+                      " auth_code=" + (hash.empty() ? "none" : "set"));
+  if (!audit.ok()) return audit.status();
+  MADOGUCHI_RETURN_IF_ERROR(store.InsertMember(m, hash));
+  MADOGUCHI_RETURN_IF_ERROR(txn.Commit());
+  return Member{m.member_id,           m.program,       m.birth_date, m.status,
+                m.status_effective_on, m.eligible_from, !hash.empty()};
+}
+
+StatusOr<Lot> SqlitePointsCore::Grant(const std::string& member_id, const GrantRequest& grant) {
+  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
+  MADOGUCHI_RETURN_IF_ERROR(ValidateLabel("activity（付与の理由）", grant.activity));
+  MADOGUCHI_RETURN_IF_ERROR(ValidatePoints(grant.points));
+  if (!grant.granted_on.ok()) return BadArgument("付与日が正しくありません。");
+  return WithMember(
+      pool_, Kind::kWrite, member_id,
+      [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<Lot> {
+        StatusOr<const kb::Program*> program = ProgramOf(rec.member);
+        if (!program.ok()) return program.status();
+        if (rules::StatusForfeitsPoints(**program, MemberStatusName(rec.member.status))) {
+          return NotEligible();
+        }
+        Lot lot;
+        lot.activity = grant.activity;
+        lot.points = grant.points;
+        lot.remaining = grant.points;
+        lot.granted_on = grant.granted_on;
+        lot.expires_on = rules::ExpiryOf(**program, grant.granted_on);
+        StatusOr<int64_t> audit = store.Audit(Now(), member_id, "grant",
+                                              "points=" + std::to_string(grant.points) +
+                                                  " granted_on=" + FormatIsoDate(grant.granted_on));
+        if (!audit.ok()) return audit.status();
+        StatusOr<int64_t> id = store.InsertLot(member_id, grant, lot.expires_on, *audit);
+        if (!id.ok()) return id.status();
+        lot.lot_id = *id;
+        return lot;
+      });
+}
+
+StatusOr<PointBalance> SqlitePointsCore::Balance(const std::string& member_id, const Date& as_of) {
+  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
+  if (!as_of.ok()) return BadArgument("基準日が正しくありません。");
+  // A read transaction: the member and the lots come from one snapshot.
+  return WithMember(pool_, Kind::kRead, member_id,
+                    [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<PointBalance> {
+                      StatusOr<std::vector<Lot>> lots = store.LotsWithPointsLeft(member_id);
+                      if (!lots.ok()) return lots.status();
+                      PointBalance b;
+                      b.member_id = member_id;
+                      b.program = rec.member.program;
+                      b.as_of = as_of;
+                      b.lots = UsableInSpendingOrder(std::move(lots).value(), as_of);
+                      b.balance = Sum(b.lots);
+                      b.expiring = GroupByExpiry(b.lots);
+                      return b;
+                    });
+}
+
+StatusOr<std::vector<HistoryEntry>> SqlitePointsCore::History(const std::string& member_id,
+                                                              int limit) {
+  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
+  if (limit < 1 || limit > kMaxHistoryLimit) {
+    return BadArgument("件数は1〜" + std::to_string(kMaxHistoryLimit) + "で指定してください。");
+  }
+  return WithMember(pool_, Kind::kRead, member_id, [&](LedgerStore& store, const MemberRecord&) {
+    return store.History(member_id, limit);
+  });
+}
+
+StatusOr<Redemption> SqlitePointsCore::Redeem(const std::string& member_id,
+                                              const RedeemRequest& request) {
+  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
+  MADOGUCHI_RETURN_IF_ERROR(ValidateLabel("item（交換する商品）", request.item));
+  MADOGUCHI_RETURN_IF_ERROR(ValidatePoints(request.points));
+  if (!request.requested_on.ok()) return BadArgument("申込日が正しくありません。");
+  // The write lock is held from the member's read to the commit, so the balance read below is
+  // the balance the debits apply to: two redemptions can never both spend the same points.
+  return WithMember(
+      pool_, Kind::kWrite, member_id,
+      [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<Redemption> {
+        StatusOr<const kb::Program*> program = ProgramOf(rec.member);
+        if (!program.ok()) return program.status();
+        if (Ineligible(**program, rec.member, request.requested_on)) return NotEligible();
+        rules::ExchangeWindow window = rules::ExchangeWindowOn(**program, request.requested_on);
+        if (!window.open) {
+          std::string msg =
+              window.reason.empty() ? "現在はポイント交換を受け付けていません。" : window.reason;
+          if (window.next_open) {
+            msg += "（" + text::FormatGregorianDate(*window.next_open) + "から交換できます）";
+          }
+          return PointsError(kReasonExchangeClosed, std::move(msg));
+        }
+        StatusOr<std::vector<Lot>> open_lots = store.LotsWithPointsLeft(member_id);
+        if (!open_lots.ok()) return open_lots.status();
+        std::vector<Lot> usable =
+            UsableInSpendingOrder(std::move(open_lots).value(), request.requested_on);
+        int64_t balance = Sum(usable);
+        std::optional<std::vector<Debit>> debits = PlanDebits(usable, request.points);
+        if (!debits) {
+          return PointsError(kReasonInsufficientPoints,
+                             "ポイントが不足しています（利用できる残高 " + FormatPoints(balance) +
+                                 "、必要 " + FormatPoints(request.points) + "）。");
+        }
+        StatusOr<int64_t> audit =
+            store.Audit(Now(), member_id, "redeem",
+                        "points=" + std::to_string(request.points) +
+                            " requested_on=" + FormatIsoDate(request.requested_on));
+        if (!audit.ok()) return audit.status();
+        StatusOr<int64_t> id = store.InsertRedemption(member_id, request, *audit);
+        if (!id.ok()) return id.status();
+        for (const Debit& d : *debits) {
+          MADOGUCHI_RETURN_IF_ERROR(store.ApplyDebit(d, *id, std::nullopt));
+        }
+        return Redemption{*id, request.item, request.points, request.requested_on,
+                          balance - request.points};
+      });
+}
+
+StatusOr<StatusChangeResult> SqlitePointsCore::ChangeStatus(const std::string& member_id,
+                                                            const StatusChange& change) {
+  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
+  if (!change.effective_on.ok()) return BadArgument("資格の変更日が正しくありません。");
+  return WithMember(
+      pool_, Kind::kWrite, member_id,
+      [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<StatusChangeResult> {
+        StatusOr<const kb::Program*> program = ProgramOf(rec.member);
+        if (!program.ok()) return program.status();
+        StatusOr<int64_t> audit =
+            store.Audit(Now(), member_id, "change_status",
+                        std::string("from=") + MemberStatusName(rec.member.status) +
+                            " to=" + MemberStatusName(change.status) +
+                            " effective_on=" + FormatIsoDate(change.effective_on));
+        if (!audit.ok()) return audit.status();
+        MADOGUCHI_RETURN_IF_ERROR(
+            store.UpdateStatus(member_id, change.status, change.effective_on));
+        MADOGUCHI_RETURN_IF_ERROR(
+            store.InsertStatusChange(member_id, change.status, change.effective_on, *audit));
+        StatusChangeResult result{member_id, change.status, change.effective_on, 0};
+        if (!rules::StatusForfeitsPoints(**program, MemberStatusName(change.status))) {
+          return result;
+        }
+        StatusOr<std::vector<Lot>> lots = store.LotsWithPointsLeft(member_id);
+        if (!lots.ok()) return lots.status();
+        // Every point not lapsed by the effective day goes, including grants dated after it.
+        std::erase_if(*lots, [&](const Lot& l) {
+          return l.expires_on &&
+                 std::chrono::sys_days(*l.expires_on) < std::chrono::sys_days(change.effective_on);
+        });
+        result.forfeited_points = Sum(*lots);
+        if (result.forfeited_points == 0) return result;
+        StatusOr<int64_t> forfeit = store.InsertForfeit(
+            member_id, change.status, change.effective_on, result.forfeited_points, *audit);
+        if (!forfeit.ok()) return forfeit.status();
+        for (const Lot& l : *lots) {
+          MADOGUCHI_RETURN_IF_ERROR(
+              store.ApplyDebit(Debit{l.lot_id, l.remaining}, std::nullopt, *forfeit));
+        }
+        return result;
+      });
+}
+
+StatusOr<ReissueRequest> SqlitePointsCore::RequestReissue(const std::string& member_id,
+                                                          const std::string& idempotency_key,
+                                                          const Date& today) {
+  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
+  MADOGUCHI_RETURN_IF_ERROR(ValidateIdempotencyKey(idempotency_key));
+  if (!today.ok()) return BadArgument("申込日が正しくありません。");
+  StatusOr<std::string> new_id = RandomHex(8);
+  if (!new_id.ok()) return new_id.status();
+  return WithMember(
+      pool_, Kind::kWrite, member_id,
+      [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<ReissueRequest> {
+        StatusOr<std::optional<ReissueRequest>> seen =
+            store.FindReissueByKey(member_id, idempotency_key);
+        if (!seen.ok()) return seen.status();
+        if (seen->has_value()) {  // a replay: the answer it had, nothing written
+          ReissueRequest r = **seen;
+          r.repeated = true;
+          return r;
+        }
+        StatusOr<const kb::Program*> program = ProgramOf(rec.member);
+        if (!program.ok()) return program.status();
+        if (rules::StatusForfeitsPoints(**program, MemberStatusName(rec.member.status))) {
+          return NotEligible();
+        }
+        const kb::ReissueRule& rule = (*program)->rules.reissue;
+        StatusOr<std::optional<ReissueRequest>> latest = store.LatestReissue(member_id);
+        if (!latest.ok()) return latest.status();
+        ReissueRequest result;
+        if (latest->has_value() && EarlierRequestStands(rule, (*latest)->requested_on, today)) {
+          // Within the interval: the earlier postcard is on its way; this key now names it too.
+          result = **latest;
+          result.repeated = true;
+          StatusOr<int64_t> audit =
+              store.Audit(Now(), member_id, "reissue_repeated", "request_id=" + result.request_id);
+          if (!audit.ok()) return audit.status();
+        } else {
+          result.request_id = "rq_" + *new_id;
+          result.delivery = rule.delivery;
+          result.requested_on = today;
+          result.estimated_arrival = EstimatedArrival(rule, today);
+          StatusOr<int64_t> audit = store.Audit(
+              Now(), member_id, "reissue_requested",
+              "request_id=" + result.request_id + " requested_on=" + FormatIsoDate(today));
+          if (!audit.ok()) return audit.status();
+          MADOGUCHI_RETURN_IF_ERROR(store.InsertReissue(member_id, result, *audit));
+        }
+        MADOGUCHI_RETURN_IF_ERROR(
+            store.InsertReissueKey(member_id, idempotency_key, result.request_id));
+        return result;
+      });
+}
+
+StatusOr<Verification> SqlitePointsCore::Verify(const VerifyRequest& request) {
+  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(request.member_id));
+  if (!request.birth_date.ok()) return BadArgument("生年月日が正しくありません。");
+  if (request.auth_code && request.auth_code->size() > kMaxAuthCodeLength) {
+    return BadArgument("認証コードが長すぎます。");
+  }
+  std::optional<MemberRecord> rec;
+  {
+    // Read, then check the answers with no connection held: PBKDF2 takes a noticeable time, and
+    // other calls should not wait for it.
+    StatusOr<ConnectionPool::Lease> lease = pool_.Acquire();
+    if (!lease.ok()) return lease.status();
+    StatusOr<std::optional<MemberRecord>> found =
+        LedgerStore(lease->db()).FindMember(request.member_id);
+    if (!found.ok()) return found.status();
+    rec = std::move(found).value();
+  }
+  const TimePoint now = Now();
+  const Status locked = PointsError(
+      kReasonLocked,
+      "認証に続けて失敗したため、しばらくの間ロックされています。時間をおいてお試しください。");
+  if (rec && IsLocked(rec->lock, now)) return locked;
+  VerificationLevel level =
+      CheckAnswers(rec ? std::optional<Date>(rec->member.birth_date) : std::nullopt,
+                   rec ? rec->auth_code_hash : "", DummyHash(), request);
+  if (!rec) return Verification{};  // unknown numbers leave no trace to count
+  // Record the attempt against the state as it is now: concurrent attempts each count, and an
+  // attempt that finds the member locked in the meantime reveals nothing.
+  bool locks_now = false;
+  StatusOr<Verification> result = WithMember(
+      pool_, Kind::kWrite, request.member_id,
+      [&](LedgerStore& store, const MemberRecord& current) -> StatusOr<Verification> {
+        if (IsLocked(current.lock, now)) return locked;
+        bool success = level != VerificationLevel::kNone;
+        LockState after = AfterAttempt(current.lock, success, now, options_.lockout);
+        locks_now = IsLocked(after, now);
+        std::string detail = success     ? std::string("level=") + VerificationLevelName(level)
+                             : locks_now ? "locked_until=" + std::to_string(after.locked_until)
+                                         : "failures=" + std::to_string(after.failed_attempts);
+        StatusOr<int64_t> audit =
+            store.Audit(now, request.member_id, success ? "verify_ok" : "verify_failed", detail);
+        if (!audit.ok()) return audit.status();
+        MADOGUCHI_RETURN_IF_ERROR(store.UpdateLockState(request.member_id, after));
+        return Verification{success, level};
+      });
+  // The failure that locks is committed with the lock, then reported as the lock.
+  if (result.ok() && locks_now) return locked;
+  return result;
+}
+
+StatusOr<rules::ExchangeWindow> SqlitePointsCore::ExchangeWindow(const std::string& program,
+                                                                 const Date& on) {
+  if (!on.ok()) return BadArgument("日付が正しくありません。");
+  const kb::Program* p = FindProgram(program);
+  if (p == nullptr) return ProgramNotFound(program);
+  return rules::ExchangeWindowOn(*p, on);
+}
+
+StatusOr<MemberRank> SqlitePointsCore::Rank(const std::string& program,
+                                            const std::string& member_id, const Date& as_of) {
+  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
+  if (!as_of.ok()) return BadArgument("基準日が正しくありません。");
+  const kb::Program* p = FindProgram(program);
+  if (p == nullptr) return ProgramNotFound(program);
+  if (p->rules.ranks.empty()) {
+    return PointsError(kReasonNoRanks, "このプログラムにはランク制度がありません。");
+  }
+  return WithMember(
+      pool_, Kind::kRead, member_id,
+      [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<MemberRank> {
+        if (rec.member.program != program) return MemberNotFound();
+        MemberRank rank;
+        rank.season = rules::SeasonOf(*p, as_of);
+        StatusOr<int64_t> points = store.PointsGrantedBetween(member_id, rank.season.start, as_of);
+        if (!points.ok()) return points.status();
+        rank.points = *points;
+        rules::RankStatus rs = rules::RankFor(
+            *p, static_cast<int>(std::min<int64_t>(rank.points, std::numeric_limits<int>::max())));
+        rank.rank = rs.rank;
+        rank.next_rank = rs.next_rank;
+        rank.points_to_next = rs.points_to_next;
+        return rank;
+      });
+}
+
+}  // namespace madoguchi::points

@@ -1,0 +1,609 @@
+// Tests of the points core: the pure rules (FIFO, lockout, reissue interval, hashing) and the
+// embedded SqlitePointsCore over real SQLite files in a temp dir. The behaviour every PointsCore
+// shares is also run against the HTTP client in tests/points_http.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "points/auth_code.h"
+#include "points/demo_seed.h"
+#include "points/fifo.h"
+#include "points/reissue.h"
+#include "points/sqlite_points_core.h"
+#include "points/test_programs.h"
+#include "points/validation.h"
+#include "points/verification.h"
+
+namespace madoguchi::points {
+namespace {
+
+using testing::D;
+using testing::TempDir;
+
+// ---------------------------------------------------------------------------------------------
+// Pure rules
+
+Lot MakeLot(int64_t id, int64_t remaining, Date granted, std::optional<Date> expires) {
+  Lot l;
+  l.lot_id = id;
+  l.points = remaining;
+  l.remaining = remaining;
+  l.granted_on = granted;
+  l.expires_on = expires;
+  return l;
+}
+
+TEST(FifoTest, UsableThroughTheLastDayOnly) {
+  Lot lot = MakeLot(1, 10, D(2025, 6, 1), D(2027, 3, 31));
+  EXPECT_FALSE(IsUsableOn(lot, D(2025, 5, 31)));  // not granted yet
+  EXPECT_TRUE(IsUsableOn(lot, D(2025, 6, 1)));
+  EXPECT_TRUE(IsUsableOn(lot, D(2027, 3, 31)));
+  EXPECT_FALSE(IsUsableOn(lot, D(2027, 4, 1)));
+  lot.remaining = 0;
+  EXPECT_FALSE(IsUsableOn(lot, D(2026, 1, 1)));
+}
+
+TEST(FifoTest, SpendsWhatLapsesFirstThenOldestGrant) {
+  std::vector<Lot> lots = {
+      MakeLot(1, 100, D(2025, 6, 1), D(2027, 3, 31)),
+      MakeLot(2, 100, D(2024, 6, 1), D(2026, 3, 31)),
+      MakeLot(3, 100, D(2025, 4, 1), D(2027, 3, 31)),
+      MakeLot(4, 100, D(2024, 1, 1), std::nullopt),    // never lapses: last
+      MakeLot(5, 100, D(2023, 6, 1), D(2025, 3, 31)),  // lapsed
+  };
+  std::vector<Lot> ordered = UsableInSpendingOrder(lots, D(2025, 12, 1));
+  ASSERT_EQ(ordered.size(), 4u);
+  EXPECT_EQ(ordered[0].lot_id, 2);
+  EXPECT_EQ(ordered[1].lot_id, 3);
+  EXPECT_EQ(ordered[2].lot_id, 1);
+  EXPECT_EQ(ordered[3].lot_id, 4);
+
+  auto debits = PlanDebits(ordered, 250);
+  ASSERT_TRUE(debits.has_value());
+  ASSERT_EQ(debits->size(), 3u);
+  EXPECT_EQ((*debits)[0].lot_id, 2);
+  EXPECT_EQ((*debits)[0].points, 100);
+  EXPECT_EQ((*debits)[2].lot_id, 1);
+  EXPECT_EQ((*debits)[2].points, 50);
+  EXPECT_FALSE(PlanDebits(ordered, 401).has_value());
+  EXPECT_TRUE(PlanDebits(ordered, 400).has_value());
+}
+
+TEST(FifoTest, GroupsExpiringPointsByDaySoonestFirst) {
+  std::vector<Lot> lots = {
+      MakeLot(1, 30, D(2025, 6, 1), D(2027, 3, 31)),
+      MakeLot(2, 20, D(2024, 6, 1), D(2026, 3, 31)),
+      MakeLot(3, 10, D(2025, 4, 1), D(2027, 3, 31)),
+      MakeLot(4, 99, D(2025, 4, 1), std::nullopt),
+  };
+  std::vector<ExpiringPoints> g = GroupByExpiry(lots);
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_EQ(g[0].expires_on, D(2026, 3, 31));
+  EXPECT_EQ(g[0].points, 20);
+  EXPECT_EQ(g[1].expires_on, D(2027, 3, 31));
+  EXPECT_EQ(g[1].points, 40);
+}
+
+TEST(AuthCodeTest, StoresOnlyASaltedHash) {
+  StatusOr<std::string> a = HashAuthCode("ABCD-1234", 1000);
+  StatusOr<std::string> b = HashAuthCode("ABCD-1234", 1000);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->find("ABCD"), std::string::npos);
+  EXPECT_NE(*a, *b);  // fresh salt each time
+  EXPECT_EQ(a->rfind("pbkdf2-sha256$1000$", 0), 0u);
+  EXPECT_TRUE(AuthCodeMatches("ABCD-1234", *a));
+  EXPECT_FALSE(AuthCodeMatches("ABCD-1235", *a));
+  EXPECT_FALSE(AuthCodeMatches("ABCD-1234", ""));
+  EXPECT_FALSE(AuthCodeMatches("ABCD-1234", "pbkdf2-sha256$abc$00$00"));
+  EXPECT_FALSE(AuthCodeMatches("ABCD-1234", "pbkdf2-sha256$999999999$00$00"));
+}
+
+TEST(LockoutTest, FifthConsecutiveFailureLocksForAnHour) {
+  LockoutPolicy policy;
+  TimePoint t0 = FromUnixSeconds(1'760'000'000);
+  LockState s;
+  for (int i = 0; i < 4; ++i) s = AfterAttempt(s, false, t0, policy);
+  EXPECT_EQ(s.failed_attempts, 4);
+  EXPECT_FALSE(IsLocked(s, t0));
+  LockState reset = AfterAttempt(s, true, t0, policy);
+  EXPECT_EQ(reset.failed_attempts, 0);
+  s = AfterAttempt(s, false, t0, policy);
+  EXPECT_TRUE(IsLocked(s, t0));
+  EXPECT_TRUE(IsLocked(s, t0 + std::chrono::minutes(59)));
+  EXPECT_FALSE(IsLocked(s, t0 + std::chrono::hours(1)));
+  // After the lock, counting starts afresh.
+  LockState after = AfterAttempt(s, false, t0 + std::chrono::hours(1), policy);
+  EXPECT_EQ(after.failed_attempts, 1);
+  EXPECT_EQ(after.locked_until, 0);
+}
+
+TEST(ReissueRuleTest, IntervalAndArrival) {
+  kb::ReissueRule rule{"postcard", 14, 30};
+  EXPECT_TRUE(EarlierRequestStands(rule, D(2026, 5, 1), D(2026, 5, 30)));
+  EXPECT_FALSE(EarlierRequestStands(rule, D(2026, 5, 1), D(2026, 5, 31)));
+  EXPECT_TRUE(EarlierRequestStands(rule, D(2026, 5, 30), D(2026, 5, 1)));  // back-dated
+  EXPECT_EQ(EstimatedArrival(rule, D(2026, 12, 25)), D(2027, 1, 8));
+}
+
+TEST(ValidationTest, Utf8AndIds) {
+  EXPECT_TRUE(IsValidUtf8("健診受診 ok"));
+  EXPECT_FALSE(IsValidUtf8("\xe5\x81"));      // truncated
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_TRUE(ValidateMemberId("K1001").ok());
+  EXPECT_FALSE(ValidateMemberId("").ok());
+  EXPECT_FALSE(ValidateMemberId("K 1001").ok());
+  EXPECT_FALSE(ValidateMemberId("../etc").ok());
+  EXPECT_FALSE(ValidateMemberId(std::string(33, '1')).ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// SqlitePointsCore
+
+class SqliteCoreTest : public ::testing::Test {
+ protected:
+  SqliteCoreTest() : now_(FromUnixSeconds(1'760'000'000)) {}
+
+  void SetUp() override { core_ = OpenCore(); }
+
+  std::unique_ptr<SqlitePointsCore> OpenCore() {
+    SqlitePointsCoreOptions o;
+    o.db_path = dir_.File("points.db");
+    o.programs = testing::TestPrograms();
+    o.now = &now_;
+    o.pbkdf2_iterations = 1000;  // the default's cost adds nothing to these tests
+    StatusOr<std::unique_ptr<SqlitePointsCore>> core = SqlitePointsCore::Open(std::move(o));
+    EXPECT_TRUE(core.ok()) << core.status().ToString();
+    return core.ok() ? std::move(core).value() : nullptr;
+  }
+
+  void AddMember(const std::string& id, const std::string& program = "kagawa",
+                 std::optional<Date> eligible_from = std::nullopt) {
+    NewMember m;
+    m.member_id = id;
+    m.program = program;
+    m.birth_date = D(1980, 6, 15);
+    m.auth_code = "CODE-" + id;
+    m.eligible_from = eligible_from;
+    StatusOr<Member> r = core_->CreateMember(m);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+
+  Lot GrantOk(const std::string& id, int64_t points, Date on,
+              const std::string& activity = "健診") {
+    StatusOr<Lot> lot = core_->Grant(id, GrantRequest{activity, points, on});
+    EXPECT_TRUE(lot.ok()) << lot.status().ToString();
+    return lot.ok() ? *lot : Lot{};
+  }
+
+  int64_t BalanceOn(const std::string& id, Date on) {
+    StatusOr<PointBalance> b = core_->Balance(id, on);
+    EXPECT_TRUE(b.ok()) << b.status().ToString();
+    return b.ok() ? b->balance : -1;
+  }
+
+  // Runs a query on the file directly, as an auditor would.
+  int64_t Count(const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(dir_.File("points.db").c_str(), &db);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+    int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return n;
+  }
+
+  TempDir dir_;
+  ManualNow now_;
+  std::unique_ptr<SqlitePointsCore> core_;
+};
+
+TEST_F(SqliteCoreTest, FiscalYearBoundaryDecidesExpiry) {
+  AddMember("K1");
+  // 31 March is the last day of fiscal 2025; 1 April starts fiscal 2026.
+  EXPECT_EQ(GrantOk("K1", 100, D(2026, 3, 31)).expires_on, D(2027, 3, 31));
+  EXPECT_EQ(GrantOk("K1", 100, D(2026, 4, 1)).expires_on, D(2028, 3, 31));
+  // 令和元年5月1日 and 平成31年4月30日 are in the same fiscal year 2019.
+  EXPECT_EQ(GrantOk("K1", 10, D(2019, 5, 1)).expires_on, D(2021, 3, 31));
+  EXPECT_EQ(GrantOk("K1", 10, D(2019, 4, 30)).expires_on, D(2021, 3, 31));
+  // The design's example: granted 令和3年12月 → lapses 令和5年3月31日.
+  EXPECT_EQ(GrantOk("K1", 10, D(2021, 12, 10)).expires_on, D(2023, 3, 31));
+}
+
+TEST_F(SqliteCoreTest, LeapDayGrants) {
+  AddMember("K1");
+  AddMember("I1", "ibaraki");
+  EXPECT_EQ(GrantOk("K1", 100, D(2024, 2, 29)).expires_on, D(2025, 3, 31));
+  EXPECT_EQ(GrantOk("I1", 100, D(2024, 2, 29)).expires_on, D(2024, 12, 31));
+  EXPECT_EQ(BalanceOn("I1", D(2024, 2, 28)), 0);
+  EXPECT_EQ(BalanceOn("I1", D(2024, 2, 29)), 100);
+  EXPECT_EQ(BalanceOn("I1", D(2024, 12, 31)), 100);
+  EXPECT_EQ(BalanceOn("I1", D(2025, 1, 1)), 0);
+  EXPECT_EQ(BalanceOn("K1", D(2025, 3, 31)), 100);
+  EXPECT_EQ(BalanceOn("K1", D(2025, 4, 1)), 0);
+}
+
+TEST_F(SqliteCoreTest, ExchangeClosedOn30AprilOpenOn1May) {
+  AddMember("K1");
+  GrantOk("K1", 500, D(2025, 6, 1));
+  StatusOr<Redemption> april =
+      core_->Redeem("K1", RedeemRequest{"図書カード", 100, D(2026, 4, 30)});
+  ASSERT_FALSE(april.ok());
+  EXPECT_EQ(april.status().reason(), kReasonExchangeClosed);
+  EXPECT_EQ(april.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(april.status().message().find("2026年5月1日"), std::string::npos)
+      << april.status().message();
+  EXPECT_EQ(BalanceOn("K1", D(2026, 4, 30)), 500);  // refused: nothing spent
+
+  StatusOr<Redemption> may = core_->Redeem("K1", RedeemRequest{"図書カード", 100, D(2026, 5, 1)});
+  ASSERT_TRUE(may.ok()) << may.status().ToString();
+  EXPECT_EQ(may->balance_after, 400);
+  // 31 March is open too (the last day of the previous window).
+  EXPECT_TRUE(core_->Redeem("K1", RedeemRequest{"図書カード", 100, D(2026, 3, 31)}).ok());
+
+  StatusOr<rules::ExchangeWindow> w = core_->ExchangeWindow("kagawa", D(2026, 4, 1));
+  ASSERT_TRUE(w.ok());
+  EXPECT_FALSE(w->open);
+  EXPECT_EQ(w->next_open, D(2026, 5, 1));
+  EXPECT_TRUE(core_->ExchangeWindow("ibaraki", D(2026, 4, 1))->open);
+  EXPECT_EQ(core_->ExchangeWindow("nowhere", D(2026, 4, 1)).status().reason(), kReasonNotFound);
+}
+
+TEST_F(SqliteCoreTest, RedemptionSpendsLotsFifoByExpiry) {
+  AddMember("K1");
+  Lot newer = GrantOk("K1", 300, D(2025, 6, 1));    // lapses 2027-03-31
+  Lot older = GrantOk("K1", 200, D(2024, 9, 1));    // lapses 2026-03-31
+  Lot same_fy = GrantOk("K1", 100, D(2025, 4, 1));  // lapses 2027-03-31, granted before `newer`
+  ASSERT_TRUE(core_->Redeem("K1", RedeemRequest{"QUOカード", 250, D(2025, 12, 1)}).ok());
+  StatusOr<PointBalance> b = core_->Balance("K1", D(2025, 12, 1));
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->balance, 350);
+  // `older` is gone, 50 came out of `same_fy`, `newer` is whole.
+  ASSERT_EQ(b->lots.size(), 2u);
+  EXPECT_EQ(b->lots[0].lot_id, same_fy.lot_id);
+  EXPECT_EQ(b->lots[0].remaining, 50);
+  EXPECT_EQ(b->lots[1].lot_id, newer.lot_id);
+  EXPECT_EQ(b->lots[1].remaining, 300);
+  ASSERT_EQ(b->expiring.size(), 1u);
+  EXPECT_EQ(b->expiring[0].points, 350);
+  EXPECT_EQ(b->expiring[0].expires_on, D(2027, 3, 31));
+  (void)older;
+}
+
+TEST_F(SqliteCoreTest, LapsedLotsAreNotSpentAndShortBalanceIsRefused) {
+  AddMember("K1");
+  GrantOk("K1", 200, D(2024, 9, 1));  // lapses 2026-03-31
+  GrantOk("K1", 100, D(2025, 9, 1));  // lapses 2027-03-31
+  StatusOr<Redemption> r = core_->Redeem("K1", RedeemRequest{"QUOカード", 150, D(2026, 5, 1)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().reason(), kReasonInsufficientPoints);
+  EXPECT_EQ(BalanceOn("K1", D(2026, 5, 1)), 100);
+  EXPECT_TRUE(core_->Redeem("K1", RedeemRequest{"QUOカード", 100, D(2026, 5, 1)}).ok());
+  EXPECT_EQ(BalanceOn("K1", D(2026, 5, 1)), 0);
+}
+
+TEST_F(SqliteCoreTest, RetirementForfeitsEverythingAndIsRecorded) {
+  AddMember("K1");
+  GrantOk("K1", 300, D(2025, 6, 1));
+  GrantOk("K1", 200, D(2025, 9, 1));
+  GrantOk("K1", 50, D(2023, 9, 1));  // lapsed on 2025-03-31: not forfeited, it was already gone
+  StatusOr<StatusChangeResult> r =
+      core_->ChangeStatus("K1", StatusChange{MemberStatus::kRetired, D(2026, 1, 31)});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->forfeited_points, 500);
+  EXPECT_EQ(BalanceOn("K1", D(2026, 1, 31)), 0);
+
+  StatusOr<std::vector<HistoryEntry>> h = core_->History("K1", 10);
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->size(), 4u);  // three grants stay, plus the forfeit
+  EXPECT_EQ((*h)[0].kind, HistoryEntry::Kind::kForfeit);
+  EXPECT_EQ((*h)[0].points, 500);
+  EXPECT_EQ((*h)[0].label, "retired");
+  EXPECT_EQ((*h)[0].on, D(2026, 1, 31));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM lots WHERE member_id = 'K1'"), 3);
+  EXPECT_EQ(Count("SELECT SUM(points) FROM lot_debits WHERE forfeit_id IS NOT NULL"), 500);
+
+  EXPECT_EQ(core_->Redeem("K1", RedeemRequest{"QUOカード", 1, D(2026, 2, 1)}).status().reason(),
+            kReasonNotEligible);
+  EXPECT_EQ(core_->Grant("K1", GrantRequest{"健診", 10, D(2026, 2, 1)}).status().reason(),
+            kReasonNotEligible);
+  // Back to active restores nothing.
+  ASSERT_TRUE(core_->ChangeStatus("K1", StatusChange{MemberStatus::kActive, D(2026, 3, 1)}).ok());
+  EXPECT_EQ(BalanceOn("K1", D(2026, 3, 1)), 0);
+}
+
+TEST_F(SqliteCoreTest, StatusesThatKeepPointsForfeitNothing) {
+  AddMember("I1", "ibaraki");
+  GrantOk("I1", 300, D(2026, 2, 1));
+  StatusOr<StatusChangeResult> r =
+      core_->ChangeStatus("I1", StatusChange{MemberStatus::kRetired, D(2026, 3, 1)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->forfeited_points, 0);
+  EXPECT_EQ(BalanceOn("I1", D(2026, 3, 1)), 300);
+}
+
+TEST_F(SqliteCoreTest, NotEligibleBeforeEligibilityStarts) {
+  AddMember("K1", "kagawa", D(2026, 6, 1));
+  GrantOk("K1", 300, D(2026, 5, 1));
+  EXPECT_EQ(core_->Redeem("K1", RedeemRequest{"QUOカード", 100, D(2026, 5, 31)}).status().reason(),
+            kReasonNotEligible);
+  EXPECT_TRUE(core_->Redeem("K1", RedeemRequest{"QUOカード", 100, D(2026, 6, 1)}).ok());
+}
+
+TEST_F(SqliteCoreTest, ReissueIsIdempotentAndRateLimited) {
+  AddMember("K1");
+  StatusOr<ReissueRequest> first = core_->RequestReissue("K1", "key-1", D(2026, 5, 1));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_FALSE(first->repeated);
+  EXPECT_EQ(first->delivery, "postcard");
+  EXPECT_EQ(first->requested_on, D(2026, 5, 1));
+  EXPECT_EQ(first->estimated_arrival, D(2026, 5, 15));
+
+  // The same key again, even days later: the same request.
+  StatusOr<ReissueRequest> replay = core_->RequestReissue("K1", "key-1", D(2026, 5, 3));
+  ASSERT_TRUE(replay.ok());
+  EXPECT_TRUE(replay->repeated);
+  EXPECT_EQ(replay->request_id, first->request_id);
+  EXPECT_EQ(replay->requested_on, D(2026, 5, 1));
+
+  // Another key within 30 days: the first request, with its date.
+  StatusOr<ReissueRequest> again = core_->RequestReissue("K1", "key-2", D(2026, 5, 30));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->repeated);
+  EXPECT_EQ(again->request_id, first->request_id);
+  EXPECT_EQ(again->requested_on, D(2026, 5, 1));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM reissue_requests"), 1);
+
+  // From day 30 on, a new one.
+  StatusOr<ReissueRequest> later = core_->RequestReissue("K1", "key-3", D(2026, 5, 31));
+  ASSERT_TRUE(later.ok());
+  EXPECT_FALSE(later->repeated);
+  EXPECT_NE(later->request_id, first->request_id);
+  EXPECT_EQ(later->estimated_arrival, D(2026, 6, 14));
+  // key-2 still names the request it was answered with.
+  EXPECT_EQ(core_->RequestReissue("K1", "key-2", D(2026, 7, 1))->request_id, first->request_id);
+
+  EXPECT_EQ(core_->RequestReissue("K404", "key-1", D(2026, 5, 1)).status().reason(),
+            kReasonNotFound);
+  EXPECT_EQ(core_->RequestReissue("K1", "", D(2026, 5, 1)).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteCoreTest, ConcurrentReissuesMakeOneRequest) {
+  AddMember("K1");
+  std::vector<std::thread> threads;
+  std::vector<std::string> ids(8);
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      StatusOr<ReissueRequest> r =
+          core_->RequestReissue("K1", "key-" + std::to_string(i), D(2026, 5, 1));
+      if (r.ok()) ids[i] = r->request_id;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const std::string& id : ids) EXPECT_EQ(id, ids[0]);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM reissue_requests"), 1);
+}
+
+TEST_F(SqliteCoreTest, VerificationLevelsAndLockout) {
+  AddMember("K1");
+  VerifyRequest weak{"K1", D(1980, 6, 15), std::nullopt};
+  VerifyRequest strong{"K1", D(1980, 6, 15), std::string("CODE-K1")};
+  VerifyRequest wrong{"K1", D(1980, 6, 15), std::string("CODE-XX")};
+  EXPECT_EQ(core_->Verify(weak)->level, VerificationLevel::kWeak);
+  EXPECT_EQ(core_->Verify(strong)->level, VerificationLevel::kStrong);
+  StatusOr<Verification> bad_birth = core_->Verify(VerifyRequest{"K1", D(1980, 6, 16), {}});
+  ASSERT_TRUE(bad_birth.ok());
+  EXPECT_FALSE(bad_birth->verified);
+  // Unknown numbers look like a mismatch, not like a missing member.
+  StatusOr<Verification> unknown = core_->Verify(VerifyRequest{"K404", D(1980, 6, 15), {}});
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->verified);
+
+  // bad_birth counted once; a success in between resets the count.
+  ASSERT_TRUE(core_->Verify(strong)->verified);
+  for (int i = 0; i < 4; ++i) {
+    StatusOr<Verification> v = core_->Verify(wrong);
+    ASSERT_TRUE(v.ok());
+    EXPECT_FALSE(v->verified);
+  }
+  StatusOr<Verification> fifth = core_->Verify(wrong);
+  ASSERT_FALSE(fifth.ok());
+  EXPECT_EQ(fifth.status().reason(), kReasonLocked);
+  EXPECT_EQ(fifth.status().code(), StatusCode::kResourceExhausted);
+  // Locked: even the right answers are refused, weak ones too.
+  EXPECT_EQ(core_->Verify(strong).status().reason(), kReasonLocked);
+  EXPECT_EQ(core_->Verify(weak).status().reason(), kReasonLocked);
+  now_.Advance(std::chrono::minutes(59));
+  EXPECT_EQ(core_->Verify(strong).status().reason(), kReasonLocked);
+  now_.Advance(std::chrono::minutes(1));
+  StatusOr<Verification> after = core_->Verify(strong);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->level, VerificationLevel::kStrong);
+  EXPECT_GE(Count("SELECT COUNT(*) FROM audit WHERE action = 'verify_failed'"), 6);
+}
+
+TEST_F(SqliteCoreTest, MemberWithoutCodeNeverVerifiesStrongly) {
+  NewMember m;
+  m.member_id = "K9";
+  m.program = "kagawa";
+  m.birth_date = D(1990, 1, 1);
+  ASSERT_TRUE(core_->CreateMember(m).ok());
+  EXPECT_EQ(core_->Verify(VerifyRequest{"K9", D(1990, 1, 1), {}})->level, VerificationLevel::kWeak);
+  EXPECT_FALSE(
+      core_->Verify(VerifyRequest{"K9", D(1990, 1, 1), std::string("anything")})->verified);
+}
+
+TEST_F(SqliteCoreTest, ConcurrentRedemptionsNeverOverspend) {
+  AddMember("K1");
+  GrantOk("K1", 1000, D(2025, 6, 1));
+  // Half the threads share this core (its pool), half open their own core on the same file, as
+  // a second process would: both paths rely on SQLite's write lock, not on a mutex of ours.
+  constexpr int kThreads = 8;
+  constexpr int kEach = 10;
+  std::atomic<int> spent{0}, refused{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::unique_ptr<SqlitePointsCore> own = t % 2 == 0 ? nullptr : OpenCore();
+      PointsCore* core = own ? own.get() : core_.get();
+      for (int i = 0; i < kEach; ++i) {
+        StatusOr<Redemption> r = core->Redeem("K1", RedeemRequest{"QUOカード", 30, D(2025, 12, 1)});
+        if (r.ok()) {
+          spent += 30;
+        } else if (r.status().reason() == kReasonInsufficientPoints) {
+          ++refused;
+        } else {
+          ++other;
+          ADD_FAILURE() << r.status().ToString();
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(spent.load(), 990);  // 33 × 30: every point that could be spent, and no more
+  EXPECT_EQ(refused.load(), kThreads * kEach - 33);
+  EXPECT_EQ(BalanceOn("K1", D(2025, 12, 1)), 10);
+  EXPECT_EQ(Count("SELECT SUM(points) FROM lot_debits"), 990);
+  EXPECT_EQ(Count("SELECT MIN(remaining) FROM lots"), 10);
+}
+
+TEST_F(SqliteCoreTest, HistoryNewestFirstWithLimit) {
+  AddMember("K1");
+  GrantOk("K1", 100, D(2025, 6, 1), "健診");
+  GrantOk("K1", 200, D(2025, 7, 1), "ウォーキング");
+  ASSERT_TRUE(core_->Redeem("K1", RedeemRequest{"図書カード", 50, D(2025, 7, 1)}).ok());
+  StatusOr<std::vector<HistoryEntry>> h = core_->History("K1", 10);
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->size(), 3u);
+  EXPECT_EQ((*h)[0].kind, HistoryEntry::Kind::kRedemption);  // same day, recorded later
+  EXPECT_EQ((*h)[0].label, "図書カード");
+  EXPECT_EQ((*h)[1].label, "ウォーキング");
+  EXPECT_EQ((*h)[1].expires_on, D(2027, 3, 31));
+  EXPECT_EQ((*h)[2].on, D(2025, 6, 1));
+  EXPECT_EQ(core_->History("K1", 1)->size(), 1u);
+  EXPECT_EQ(core_->History("K1", 0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(core_->History("K404", 10).status().reason(), kReasonNotFound);
+}
+
+TEST_F(SqliteCoreTest, RankCountsTheSeasonsGrants) {
+  AddMember("I1", "ibaraki");
+  GrantOk("I1", 900, D(2025, 12, 31));  // last season: does not count
+  GrantOk("I1", 3000, D(2026, 1, 1));
+  GrantOk("I1", 1800, D(2026, 6, 1));
+  StatusOr<MemberRank> r = core_->Rank("ibaraki", "I1", D(2026, 6, 1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->season.start, D(2026, 1, 1));
+  EXPECT_EQ(r->season.end, D(2026, 12, 31));
+  EXPECT_EQ(r->points, 4800);
+  EXPECT_EQ(r->rank, "ブロンズ");
+  EXPECT_EQ(r->next_rank, "シルバー");
+  EXPECT_EQ(r->points_to_next, 200);
+  EXPECT_EQ(core_->Rank("ibaraki", "I1", D(2026, 5, 31))->points, 3000);
+  AddMember("K1");
+  EXPECT_EQ(core_->Rank("kagawa", "K1", D(2026, 6, 1)).status().reason(), kReasonNoRanks);
+  EXPECT_EQ(core_->Rank("ibaraki", "K1", D(2026, 6, 1)).status().reason(), kReasonNotFound);
+}
+
+TEST_F(SqliteCoreTest, EveryChangeIsAuditedAndNoSecretIsStored) {
+  AddMember("K1");
+  GrantOk("K1", 100, D(2025, 6, 1));
+  ASSERT_TRUE(core_->Redeem("K1", RedeemRequest{"図書カード", 50, D(2025, 7, 1)}).ok());
+  ASSERT_TRUE(core_->ChangeStatus("K1", StatusChange{MemberStatus::kRetired, D(2025, 8, 1)}).ok());
+  ASSERT_TRUE(core_->RequestReissue("K1", "k", D(2025, 8, 1)).status().reason() ==
+              kReasonNotEligible);  // refused: nothing to audit
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit WHERE member_id = 'K1'"), 4);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM members WHERE auth_code_hash LIKE '%CODE-K1%'"), 0);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM audit WHERE detail LIKE '%CODE-K1%' OR detail LIKE '%1980%'"), 0);
+}
+
+TEST_F(SqliteCoreTest, RefusesBadInputAndDuplicates) {
+  AddMember("K1");
+  NewMember dup;
+  dup.member_id = "K1";
+  dup.program = "kagawa";
+  dup.birth_date = D(1990, 1, 1);
+  EXPECT_EQ(core_->CreateMember(dup).status().reason(), kReasonAlreadyExists);
+  dup.member_id = "K2";
+  dup.program = "nowhere";
+  EXPECT_EQ(core_->CreateMember(dup).status().reason(), kReasonNotFound);
+  EXPECT_EQ(core_->Grant("K1", GrantRequest{"健診", 0, D(2025, 6, 1)}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(core_->Grant("K1", GrantRequest{"", 10, D(2025, 6, 1)}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(core_->Grant("K404", GrantRequest{"健診", 10, D(2025, 6, 1)}).status().reason(),
+            kReasonNotFound);
+  EXPECT_EQ(core_->Redeem("K1", RedeemRequest{"\xff", 10, D(2025, 6, 1)}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(core_->Balance("bad id", D(2025, 6, 1)).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteCoreTest, SurvivesReopening) {
+  AddMember("K1");
+  GrantOk("K1", 100, D(2025, 6, 1));
+  core_.reset();
+  core_ = OpenCore();
+  ASSERT_NE(core_, nullptr);
+  EXPECT_EQ(BalanceOn("K1", D(2025, 6, 1)), 100);
+}
+
+TEST_F(SqliteCoreTest, UsesWalMode) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("points.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteCoreTest, DemoSeedCoversEveryState) {
+  StatusOr<std::vector<DemoMember>> rows =
+      SeedDemo(*core_, testing::TestPrograms(), D(2026, 4, 15));
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 7u);
+  for (const DemoMember& m : *rows) {
+    EXPECT_FALSE(m.state.empty()) << m.member_id;
+    // Each printed code really verifies (except the locked member's, which is locked).
+    StatusOr<Verification> v = core_->Verify(VerifyRequest{m.member_id, m.birth_date, m.auth_code});
+    if (m.member_id == "K1003") {
+      EXPECT_EQ(v.status().reason(), kReasonLocked);
+    } else {
+      ASSERT_TRUE(v.ok()) << m.member_id;
+      EXPECT_EQ(v->level, VerificationLevel::kStrong) << m.member_id;
+    }
+  }
+  // Lots from fiscal 2025 lapse at the end of fiscal 2026.
+  StatusOr<PointBalance> k1 = core_->Balance("K1001", D(2026, 4, 15));
+  ASSERT_TRUE(k1.ok());
+  EXPECT_EQ(k1->balance, 650);
+  ASSERT_FALSE(k1->expiring.empty());
+  EXPECT_EQ(k1->expiring[0].expires_on, D(2027, 3, 31));
+  EXPECT_EQ(k1->expiring[0].points, 500);
+  EXPECT_NE((*rows)[0].state.find("交換受付停止"), std::string::npos) << (*rows)[0].state;
+  EXPECT_EQ(BalanceOn("K1002", D(2026, 4, 15)), 0);
+  EXPECT_EQ(core_->Rank("ibaraki", "I2001", D(2026, 4, 15))->points_to_next, 200);
+  EXPECT_EQ(BalanceOn("K1005", D(2026, 4, 15)), 0);
+  EXPECT_EQ(SeedDemo(*core_, testing::TestPrograms(), D(2026, 4, 15)).status().code(),
+            StatusCode::kAlreadyExists);
+}
+
+TEST_F(SqliteCoreTest, DemoSeedOnTheFirstDayOfTheFiscalYear) {
+  StatusOr<std::vector<DemoMember>> rows = SeedDemo(*core_, testing::TestPrograms(), D(2026, 4, 1));
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  StatusOr<PointBalance> k1 = core_->Balance("K1001", D(2026, 4, 1));
+  ASSERT_TRUE(k1.ok());
+  EXPECT_EQ(k1->expiring[0].expires_on, D(2027, 3, 31));
+  EXPECT_EQ(k1->expiring[0].points, 500);
+}
+
+}  // namespace
+}  // namespace madoguchi::points
