@@ -8,6 +8,9 @@ namespace madoguchi {
 namespace {
 bool ParseInt(std::string_view s, int& out) {
   if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;  // no sign, no spaces
+  }
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
 }

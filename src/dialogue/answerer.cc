@@ -30,7 +30,10 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
   search::SearchOptions so;
   so.limit = std::max(policy_.max_choices, 5);
   so.explain = options.explain;
-  std::vector<search::Candidate> candidates = index.Search(text, so);
+  // One analysis serves retrieval and the rules, which read dates and numbers from the
+  // normalized question (full-width digits included).
+  search::Analyzed analyzed = index.analyzer().Analyze(text);
+  std::vector<search::Candidate> candidates = index.Search(analyzed, so);
   if (candidates.empty()) return Fallback(*program, std::move(candidates));
 
   const float best = candidates[0].score;
@@ -46,8 +49,7 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
                              best >= policy_.evidence_lead * second;
   const bool confident = covered_and_clear || much_evidence;
   if (confident) {
-    std::string normalized(text);  // rules read dates and numbers from the question
-    Reply r = Render(*program, *candidates[0].entry, normalized, options);
+    Reply r = Render(*program, *candidates[0].entry, analyzed.normalized, options);
     r.confidence = best;
     r.candidates = std::move(candidates);
     return r;
@@ -77,7 +79,10 @@ StatusOr<Reply> Answerer::AnswerEntry(const std::string& program_id, const std::
   if (program == nullptr) return Status(StatusCode::kNotFound, "unknown program \"" + program_id + "\"");
   const kb::Entry* entry = program->Find(entry_id);
   if (entry == nullptr) return Status(StatusCode::kNotFound, "unknown entry \"" + entry_id + "\"");
-  Reply r = Render(*program, *entry, std::string(question), options);
+  auto it = indexes_->find(program_id);
+  std::string normalized = it == indexes_->end() ? std::string(question)
+                                                 : it->second->analyzer().normalizer().Normalize(question);
+  Reply r = Render(*program, *entry, normalized, options);
   r.confidence = 1;
   return r;
 }

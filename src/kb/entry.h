@@ -37,6 +37,7 @@ struct Entry {
   std::string audience;
   std::vector<Variant> variants;
   std::string action;  // empty for plain FAQ entries
+  std::string source;  // the file the entry was loaded from, for diagnostics
 
   bool IsIntent() const { return !action.empty(); }
 };

@@ -20,9 +20,14 @@ std::string Trim(const std::string& s) {
 }
 
 // id<TAB>text lines; '#' comments and blank lines skipped; a leading BOM ignored.
-StatusOr<std::vector<std::pair<std::string, std::string>>> ParseTsv(const std::string& text,
-                                                                     const char* what) {
-  std::vector<std::pair<std::string, std::string>> rows;
+struct TsvRow {
+  std::string id;
+  std::string text;
+  int line = 0;
+};
+
+StatusOr<std::vector<TsvRow>> ParseTsv(const std::string& text, const char* what) {
+  std::vector<TsvRow> rows;
   std::stringstream ss(text.rfind("\xEF\xBB\xBF", 0) == 0 ? text.substr(3) : text);
   std::string line;
   int no = 0;
@@ -41,7 +46,7 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> ParseTsv(const std::s
       return InvalidArgument(std::string(what) + " line " + std::to_string(no) +
                              ": empty id or text");
     }
-    rows.emplace_back(id, body);
+    rows.push_back({id, body, no});
   }
   return rows;
 }
@@ -102,29 +107,38 @@ StatusOr<std::vector<Entry>> ImportTsv(const std::string& questions_tsv,
   if (!qs.ok()) return qs.status();
   auto as = ParseTsv(answers_tsv, "answers");
   if (!as.ok()) return as.status();
-  std::map<std::string, std::string> answers;
-  for (const auto& [id, text] : *as) {
-    if (!answers.emplace(id, text).second) return InvalidArgument("answers: duplicate id \"" + id + "\"");
+  std::map<std::string, const TsvRow*> answers;
+  for (const TsvRow& row : *as) {
+    if (!answers.emplace(row.id, &row).second) {
+      return InvalidArgument("answers line " + std::to_string(row.line) + ": duplicate id \"" +
+                             row.id + "\"");
+    }
   }
   std::vector<Entry> entries;
   std::map<std::string, size_t> by_id;
-  for (const auto& [id, text] : *qs) {
-    auto it = by_id.find(id);
+  for (const TsvRow& row : *qs) {
+    auto it = by_id.find(row.id);
     if (it != by_id.end()) {  // several questions per id: the first is canonical
-      entries[it->second].alternates.push_back(text);
+      entries[it->second].alternates.push_back(row.text);
       continue;
     }
-    auto a = answers.find(id);
-    if (a == answers.end()) return InvalidArgument("questions: \"" + id + "\" has no answer");
+    auto a = answers.find(row.id);
+    if (a == answers.end()) {
+      return InvalidArgument("questions line " + std::to_string(row.line) + ": \"" + row.id +
+                             "\" has no answer");
+    }
     Entry e;
-    e.id = id;
-    e.question = text;
-    e.answer = a->second;
-    by_id[id] = entries.size();
+    e.id = row.id;
+    e.question = row.text;
+    e.answer = a->second->text;
+    by_id[row.id] = entries.size();
     entries.push_back(std::move(e));
   }
-  for (const auto& [id, text] : answers) {
-    if (!by_id.count(id)) return InvalidArgument("answers: \"" + id + "\" has no question");
+  for (const auto& [id, row] : answers) {
+    if (!by_id.count(id)) {
+      return InvalidArgument("answers line " + std::to_string(row->line) + ": \"" + id +
+                             "\" has no question");
+    }
   }
   return entries;
 }

@@ -246,6 +246,7 @@ std::vector<Entry> ParseEntries(const json& j, Checker& c) {
       continue;
     }
     Entry e;
+    e.source = c.file();
     e.id = GetString(ej, "id", c, where, true);
     const std::string& id = e.id.empty() ? where : e.id;
     e.question = GetString(ej, "question", c, id, true);
@@ -304,11 +305,15 @@ void CheckDuplicates(const std::vector<Entry>& entries, Checker& c) {
   }
 }
 
-void CheckReferences(const ProgramKb& pkb, const LoadOptions& options, Checker& c) {
+// Problems are reported against the file the entry came from (common/faq.json for a shared
+// entry), once however many programs take the entry.
+void CheckReferences(const ProgramKb& pkb, const LoadOptions& options,
+                     std::vector<LoadProblem>* problems) {
   std::set<std::string> ids;
   for (const Entry& e : pkb.entries) ids.insert(e.id);
   std::set<std::string> known(options.known_placeholders.begin(), options.known_placeholders.end());
   for (const Entry& e : pkb.entries) {
+    Checker c(e.source, problems);
     for (const std::string& f : e.followups) {
       if (!ids.count(f)) c.Add(e.id, "followups", "refers to missing entry \"" + f + "\"");
     }
@@ -330,6 +335,7 @@ void MergeCommon(const std::vector<Entry>& common, ProgramKb& pkb) {
     Entry e = ce;
     for (const Entry& pe : pkb.entries) {
       if (pe.id != ce.id) continue;
+      e.source = pe.source;
       e.question = pe.question;
       e.answer = pe.answer;
       e.variants = pe.variants;
@@ -396,8 +402,17 @@ StatusOr<KnowledgeBase> LoadKnowledgeBase(const std::string& dir, const LoadOpti
       CheckDuplicates(pkb.entries, fc);
     }
     MergeCommon(common, pkb);
-    CheckReferences(pkb, options, fc);
+    CheckReferences(pkb, options, &problems);
     if (!pkb.program.id.empty()) kb.programs[pkb.program.id] = std::move(pkb);
+  }
+  // A shared entry's problem was found once per program: keep the first.
+  {
+    std::set<std::string> seen;
+    std::vector<LoadProblem> unique;
+    for (LoadProblem& p : problems) {
+      if (seen.insert(p.ToString()).second) unique.push_back(std::move(p));
+    }
+    problems = std::move(unique);
   }
   if (problems_out != nullptr) *problems_out = problems;
   if (!problems.empty()) {

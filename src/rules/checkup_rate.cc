@@ -1,6 +1,5 @@
 #include "rules/checkup_rate.h"
 
-#include <cstdio>
 
 namespace madoguchi::rules {
 
@@ -18,8 +17,8 @@ StatusOr<std::string> CheckupRatePercent(const CheckupCounts& c, int decimals) {
   long long scaled = (c.examined * 100 * scale * 2 + denominator) / (denominator * 2);
   std::string whole = std::to_string(scaled / scale);
   if (decimals == 0) return whole;
-  char frac[16];
-  std::snprintf(frac, sizeof frac, "%0*lld", decimals, scaled % scale);
+  std::string frac = std::to_string(scaled % scale);
+  frac.insert(0, static_cast<size_t>(decimals) - frac.size(), '0');
   return whole + "." + frac;
 }
 

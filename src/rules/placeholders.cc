@@ -14,10 +14,21 @@ namespace {
 using text::DateMention;
 using text::FormatJapaneseDate;
 
-std::string MonthLabel(const DateMention& m) {
-  // How the member named the grant: 令和3年12月 / 令和3年12月1日 / 令和3年度.
+std::string MonthLabel(const DateMention& m, unsigned fiscal_year_start_month) {
+  // How the member named the grant: 令和3年12月 / 令和3年12月1日 / 令和3年度. A fiscal year
+  // is named by the era of its first day (令和元年度 starts on 2019-04-01, in 平成 by a month,
+  // but is called 令和元年度 — so the era of its last day before the next fiscal year decides).
+  Date named = m.date;
+  if (m.precision == DateMention::Precision::kFiscalYear) {
+    named = LastDayOfMonth(m.fiscal_year + (fiscal_year_start_month == 1 ? 0 : 1),
+                           fiscal_year_start_month == 1 ? 12 : fiscal_year_start_month - 1);
+  }
   int ey = 0;
-  const text::Era* era = text::EraOf(m.date, &ey);
+  const text::Era* era = text::EraOf(named, &ey);
+  if (m.precision == DateMention::Precision::kFiscalYear && era != nullptr) {
+    // The era year of the fiscal year's start, counted in the era in force at its end.
+    ey = m.fiscal_year - static_cast<int>(era->first_day.year()) + 1;
+  }
   std::string y = era ? std::string(era->name) + (ey == 1 ? "元" : std::to_string(ey)) + "年"
                       : std::to_string(static_cast<int>(m.date.year())) + "年";
   switch (m.precision) {
@@ -47,7 +58,7 @@ std::string ExpiryOfGrant(const RenderContext& c) {
     }
     auto expiry = ExpiryOf(p, granted);
     if (!expiry) return "";
-    return MonthLabel(m) + "に付与されたポイントの有効期限は" + FormatJapaneseDate(*expiry) +
+    return MonthLabel(m, p.fiscal_year_start_month) + "に付与されたポイントの有効期限は" + FormatJapaneseDate(*expiry) +
            "です。";
   }
   auto expiry = ExpiryOf(p, c.today);

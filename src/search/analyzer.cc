@@ -58,10 +58,11 @@ Analyzed Analyzer::Analyze(std::string_view raw) const {
 
 void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   std::unordered_map<std::string, size_t> index;  // key → position in a.terms
-  auto add = [&](std::string key, TermKind kind, float w, const std::string& surface) {
+  auto add = [&](std::string key, TermKind kind, float w, const std::string& surface,
+                 bool synonym = false) {
     auto [it, inserted] = index.emplace(key, a.terms.size());
     if (inserted) {
-      a.terms.push_back({std::move(key), kind, w, surface});
+      a.terms.push_back({std::move(key), kind, w, surface, synonym});
     } else {
       // A repeated word counts, but less than a new one.
       a.terms[it->second].weight += w * 0.5f;
@@ -80,8 +81,8 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   // Consecutive content words (particles between them allowed) also count as a pair, so
   // 「いつ 使える」 and 「いつ 付与」 are told apart although both ask "when".
   std::string previous;
-  auto add_word = [&](const std::string& word, const std::string& surface) {
-    add("w:" + word, TermKind::kWord, options_.word_weight, surface);
+  auto add_word = [&](const std::string& word, const std::string& surface, bool synonym) {
+    add("w:" + word, TermKind::kWord, options_.word_weight, surface, synonym);
     if (!previous.empty() && previous != word) {
       add("p:" + previous + "|" + word, TermKind::kPair, options_.pair_weight, surface);
     }
@@ -108,7 +109,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
       // only count against entries written with the canonical spelling.
       flush_run();
       if (!t.IsContent()) continue;
-      add_word(word, t.surface);
+      add_word(word, t.surface, /*synonym=*/true);
       // Entries spelled with the canonical word carry its reading only when it differs.
       std::string canon_reading = text::HiraganaToKatakana(word);
       if (text::IsAllKana(word) && canon_reading != word) {
@@ -122,7 +123,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     }
     run += GramLetters(t.reading);
     if (!t.IsContent()) continue;
-    add_word(word, t.surface);
+    add_word(word, t.surface, /*synonym=*/false);
     std::string reading = text::HiraganaToKatakana(t.reading);
     if (reading != word) {
       add("r:" + reading, TermKind::kReading, options_.reading_weight, t.surface);

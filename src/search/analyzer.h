@@ -30,6 +30,7 @@ struct Term {
   TermKind kind;
   float weight;     // the kind's weight times how often the term occurs
   std::string surface;  // what the text said, for explanations
+  bool synonym = false;  // a w: term reached through a synonym group
 };
 
 struct AnalyzerOptions {

@@ -265,7 +265,7 @@ Candidate Index::Score(const QueryVec& q, int e, const Analyzed& query, bool exp
       if (it == v->terms.end() || it->first != id) continue;
       const Term& t = query.terms[q.term_of_known[k]];
       std::string kind = KindName(t.kind);
-      if (t.kind == TermKind::kWord && t.key.substr(2) != t.surface) kind = "synonym";
+      if (t.synonym) kind = "synonym";
       c.why.push_back({t.key, t.surface, kind,
                        static_cast<float>(w * it->second / (q.norm * v->norm))});
       break;

@@ -73,6 +73,7 @@ class Index {
   std::vector<Candidate> Search(std::string_view query, const SearchOptions& options) const;
 
   const kb::ProgramKb& program() const { return *program_; }
+  const Analyzer& analyzer() const { return *analyzer_; }
   size_t phrase_count() const { return phrases_.size(); }
   size_t term_count() const { return term_ids_.size(); }
 

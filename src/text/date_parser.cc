@@ -107,7 +107,8 @@ std::string KanjiNumeralsToDigits(std::string_view text) {
       continue;
     }
     bool counter_follows = j < in.size() && IsCounter(in[j]);
-    bool starts_with_digit = KanjiDigit(in[i]) >= 0 || KanjiUnit(in[i]) == 10;
+    // 十二, 百八十, 千二百 are numbers; a run starting with 万 is an idiom (万一).
+    bool starts_with_digit = KanjiDigit(in[i]) >= 0 || (KanjiUnit(in[i]) != 0 && in[i] != U'万');
     if (counter_follows && starts_with_digit) {
       for (char c : std::to_string(KanjiValue(std::u32string_view(in).substr(i, j - i)))) {
         out.push_back(static_cast<char32_t>(c));
@@ -151,7 +152,7 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
   static const std::regex kEraFull(
       "(令和|平成|昭和|大正|明治)\\s*(元|\\d{1,2})\\s*年\\s*(度|(\\d{1,2})\\s*月\\s*((\\d{1,2})\\s*日)?)?");
   static const std::regex kEraLetter(
-      "(^|[^a-z])([rhstm])\\s*(\\d{1,2})[./-](\\d{1,2})(?:[./-](\\d{1,2}))?");
+      "(^|[^a-zA-Z])([rhstmRHSTM])\\s*(\\d{1,2})[./-](\\d{1,2})(?:[./-](\\d{1,2}))?");
   static const std::regex kWestern(
       "(\\d{4})\\s*(?:年\\s*(度|(\\d{1,2})\\s*月\\s*((\\d{1,2})\\s*日)?)?|[/.-](\\d{1,2})(?:[/.-](\\d{1,2}))?)");
   static const std::regex kCompact("(^|\\D)((19|20)\\d{2})(\\d{2})(\\d{2})(\\D|$)");
@@ -219,7 +220,10 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
     int y = static_cast<unsigned>(mo) <= tm ? ty : ty - 1;
     auto d = MakeDate(y, mo, m[3].matched ? ToInt(m[3]) : 1);
     auto [b, e] = span_of(m);
-    if (d) add({*d, m[3].matched ? DateMention::Precision::kDay : DateMention::Precision::kMonth, 0, b, e});
+    if (d) {
+      add({*d, m[3].matched ? DateMention::Precision::kDay : DateMention::Precision::kMonth, 0, b,
+           e, /*year_given=*/false});
+    }
   }
 
   // Relative words.
@@ -239,7 +243,7 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
     for (size_t pos = text.find(r.word); pos != std::string::npos;
          pos = text.find(r.word, pos + 1)) {
       size_t e = pos + std::char_traits<char>::length(r.word);
-      DateMention m{today, DateMention::Precision::kDay, 0, pos, e};
+      DateMention m{today, DateMention::Precision::kDay, 0, pos, e, /*year_given=*/false};
       switch (r.kind) {
         case 0:
           m.date = AddDays(today, r.offset);
@@ -284,7 +288,10 @@ std::optional<Date> ParseFullDate(std::string_view raw) {
   auto dates = FindDates(text, kFar);
   if (dates.size() != 1) return std::nullopt;
   const DateMention& d = dates[0];
-  if (d.precision != DateMention::Precision::kDay || d.begin != 0) return std::nullopt;
+  // A birth date names its year: 「4月1日」 or 「今日」 are not one.
+  if (d.precision != DateMention::Precision::kDay || d.begin != 0 || !d.year_given) {
+    return std::nullopt;
+  }
   // Allow a trailing 生まれ / です and similar, but nothing with digits.
   for (size_t i = d.end; i < text.size(); ++i) {
     if (text[i] >= '0' && text[i] <= '9') return std::nullopt;

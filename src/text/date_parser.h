@@ -21,6 +21,7 @@ struct DateMention {
   int fiscal_year = 0;  // kFiscalYear: the Gregorian year the fiscal year starts in
   size_t begin = 0;     // byte span in the text given to FindDates
   size_t end = 0;
+  bool year_given = true;  // false for 12月 (year inferred) and relative words (今日, 来月)
 };
 
 // Rewrites kanji numerals as ASCII digits: 十二 → 12, 二〇二一 → 2021, 三百 → 300.

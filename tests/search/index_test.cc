@@ -1,0 +1,320 @@
+#include "search/index.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "search/analyzer.h"
+#include "text/lexicon.h"
+#include "text/normalizer.h"
+#include "text/tokenizer.h"
+
+namespace madoguchi::search {
+namespace {
+
+kb::Entry MakeEntry(const std::string& id, const std::string& question,
+                    std::vector<std::string> alternates, const std::string& answer,
+                    std::vector<std::string> keywords = {}) {
+  kb::Entry e;
+  e.id = id;
+  e.question = question;
+  e.alternates = std::move(alternates);
+  e.answer = answer;
+  e.keywords = std::move(keywords);
+  return e;
+}
+
+// A small hand-made program, a lexicon with two synonym groups, and an index over them.
+class IndexTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto normalizer = text::Normalizer::Create();
+    ASSERT_TRUE(normalizer.ok()) << normalizer.status().ToString();
+    normalizer_ = std::move(normalizer).value().release();
+    text::TokenizerOptions options;
+    options.user_dictionary = text::DefaultUserDictionaryPath();
+    auto tokenizer = text::Tokenizer::Create(options);
+    ASSERT_TRUE(tokenizer.ok()) << tokenizer.status().ToString();
+    tokenizer_ = std::move(tokenizer).value().release();
+
+    lexicon_ = new text::Lexicon();
+    lexicon_->AddGroup({"パスワード", "pw"});
+    lexicon_->AddGroup({"はがき", "ハガキ", "葉書"});
+    for (const char* w : {"する", "ある", "いる", "なる", "です", "ます", "どう", "何"}) {
+      lexicon_->AddStopWord(w);
+    }
+    analyzer_ = new Analyzer(normalizer_, tokenizer_, lexicon_);
+
+    program_ = new kb::ProgramKb();
+    program_->program.id = "demo";
+    program_->program.name = "デモ";
+    program_->entries = {
+        MakeEntry("demo-password", "パスワードを忘れました", {"ログインできません"},
+                  "ログイン画面の「パスワードをお忘れの方」から再設定してください。"),
+        MakeEntry("demo-code", "認証コードのはがきが届きません", {"認証コードが来ない"},
+                  "保健福祉担当までお問い合わせください。", {"認証コード", "はがき"}),
+        MakeEntry("demo-exchange", "ポイントを商品と交換したい", {"景品に換えたい"},
+                  "交換は5月から翌年3月まで受け付けています。"),
+        MakeEntry("demo-expiry", "ポイントの有効期限はいつですか", {"ポイントはいつまで使えますか"},
+                  "付与された年度の翌年度末まで有効です。"),
+        MakeEntry("demo-fee", "利用料はかかりますか", {"無料ですか"},
+                  "利用料は無料です。通信料はご負担ください。"),
+        MakeEntry("demo-retire", "退職したらポイントはどうなりますか", {},
+                  "退職するとポイントは失効します。"),
+    };
+    index_ = new Index(program_, analyzer_);
+  }
+  static void TearDownTestSuite() {
+    delete index_;
+    delete program_;
+    delete analyzer_;
+    delete lexicon_;
+    delete tokenizer_;
+    delete normalizer_;
+    index_ = nullptr;
+  }
+
+  static std::vector<Candidate> Search(std::string_view query, bool explain = false,
+                                       int limit = 5) {
+    SearchOptions options;
+    options.explain = explain;
+    options.limit = limit;
+    return index_->Search(query, options);
+  }
+  static std::string Describe(const std::vector<Candidate>& found) {
+    std::string s;
+    for (const Candidate& c : found) s += c.entry->id + "=" + std::to_string(c.score) + " ";
+    return s;
+  }
+  static const MatchedTerm* Why(const Candidate& c, const std::string& term) {
+    for (const MatchedTerm& m : c.why) {
+      if (m.term == term) return &m;
+    }
+    return nullptr;
+  }
+  static std::string DescribeWhy(const Candidate& c) {
+    std::string s;
+    for (const MatchedTerm& m : c.why) s += m.term + "(" + m.query + "," + m.kind + ") ";
+    return s;
+  }
+
+  static const text::Normalizer* normalizer_;
+  static const text::Tokenizer* tokenizer_;
+  static text::Lexicon* lexicon_;
+  static const Analyzer* analyzer_;
+  static kb::ProgramKb* program_;
+  static const Index* index_;
+};
+
+const text::Normalizer* IndexTest::normalizer_ = nullptr;
+const text::Tokenizer* IndexTest::tokenizer_ = nullptr;
+text::Lexicon* IndexTest::lexicon_ = nullptr;
+const Analyzer* IndexTest::analyzer_ = nullptr;
+kb::ProgramKb* IndexTest::program_ = nullptr;
+const Index* IndexTest::index_ = nullptr;
+
+TEST_F(IndexTest, IndexesEveryEntry) {
+  ASSERT_NE(index_, nullptr);
+  EXPECT_EQ(&index_->program(), program_);
+  EXPECT_GE(index_->phrase_count(), program_->entries.size());
+}
+
+TEST_F(IndexTest, OwnQuestionRanksItsEntryFirstWithAHighScore) {
+  ASSERT_NE(index_, nullptr);
+  for (const kb::Entry& e : program_->entries) {
+    std::vector<Candidate> found = Search(e.question);
+    ASSERT_FALSE(found.empty()) << e.question;
+    EXPECT_EQ(found[0].entry->id, e.id) << e.question << " → " << Describe(found);
+    EXPECT_GE(found[0].score, 0.8f) << e.question << " → " << Describe(found);
+    EXPECT_LE(found[0].score, 1.0f);
+    EXPECT_EQ(found[0].matched_phrase, e.question);
+    if (found.size() > 1) {
+      EXPECT_LT(found[1].score, found[0].score) << Describe(found);
+    }
+  }
+}
+
+TEST_F(IndexTest, AlternateFindsItsEntry) {
+  ASSERT_NE(index_, nullptr);
+  std::vector<Candidate> found = Search("ポイントはいつまで使えますか");
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "demo-expiry") << Describe(found);
+  EXPECT_EQ(found[0].matched_phrase, "ポイントはいつまで使えますか");
+}
+
+TEST_F(IndexTest, SynonymFindsTheEntry) {
+  ASSERT_NE(index_, nullptr);
+  // PW is in the パスワード group; the entries never write PW.
+  std::vector<Candidate> found = Search("PWを忘れた", /*explain=*/true);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "demo-password") << Describe(found);
+  const MatchedTerm* m = Why(found[0], "w:パスワード");
+  ASSERT_NE(m, nullptr) << DescribeWhy(found[0]);
+  EXPECT_EQ(m->kind, "synonym");
+  EXPECT_EQ(m->query, "pw");
+
+  found = Search("葉書が届かない");
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "demo-code") << Describe(found);
+}
+
+TEST_F(IndexTest, HiraganaFindsKanjiEntryThroughReadings) {
+  ASSERT_NE(index_, nullptr);
+  std::vector<Candidate> found = Search("ゆうこうきげん", /*explain=*/true);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "demo-expiry") << Describe(found);
+  EXPECT_GE(found[0].score, 0.3f) << Describe(found);
+  EXPECT_TRUE(Why(found[0], "w:有効期限") != nullptr ||
+              Why(found[0], "r:ユウコウキゲン") != nullptr)
+      << DescribeWhy(found[0]);
+
+  found = Search("にんしょうこーどがこない");
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "demo-code") << Describe(found);
+
+  found = Search("たいしょくしたらぽいんとは");
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "demo-retire") << Describe(found);
+}
+
+TEST_F(IndexTest, HalfWidthAndFullWidthFindTheSameEntry) {
+  ASSERT_NE(index_, nullptr);
+  std::vector<Candidate> half = Search("ﾊﾟｽﾜｰﾄﾞを忘れました");
+  std::vector<Candidate> full = Search("パスワードを忘れました");
+  ASSERT_FALSE(half.empty());
+  ASSERT_FALSE(full.empty());
+  EXPECT_EQ(half[0].entry->id, full[0].entry->id);
+  EXPECT_FLOAT_EQ(half[0].score, full[0].score);
+}
+
+TEST_F(IndexTest, UnrelatedQuestionScoresLow) {
+  ASSERT_NE(index_, nullptr);
+  for (const char* query : {"今日の天気はどうですか", "株価を教えて", "年金の手続き", "asdfghjk"}) {
+    std::vector<Candidate> found = Search(query);
+    if (!found.empty()) {
+      EXPECT_LT(found[0].score, 0.3f) << query << " → " << Describe(found);
+    }
+  }
+}
+
+TEST_F(IndexTest, ExplanationsListMatchedTermsWithKinds) {
+  ASSERT_NE(index_, nullptr);
+  std::vector<Candidate> found = Search("パスワードを忘れました", /*explain=*/true);
+  ASSERT_FALSE(found.empty());
+  const Candidate& best = found[0];
+  ASSERT_FALSE(best.why.empty());
+  const MatchedTerm* word = Why(best, "w:パスワード");
+  ASSERT_NE(word, nullptr) << DescribeWhy(best);
+  EXPECT_EQ(word->kind, "word");
+  EXPECT_EQ(word->query, "パスワード");
+  EXPECT_GT(word->contribution, 0.0f);
+  const std::set<std::string> kinds = {"word", "reading", "synonym", "gram", "pair"};
+  float previous = 2.0f;
+  for (const MatchedTerm& m : best.why) {
+    EXPECT_TRUE(kinds.count(m.kind)) << m.term << " has kind " << m.kind;
+    EXPECT_GT(m.contribution, 0.0f) << m.term;
+    EXPECT_LE(m.contribution, previous) << "sorted by contribution";
+    previous = m.contribution;
+    EXPECT_FALSE(m.query.empty()) << m.term;
+  }
+}
+
+TEST_F(IndexTest, InflectedWordIsExplainedAsAWord) {
+  std::vector<Candidate> found = Search("パスワードを忘れました", /*explain=*/true);
+  ASSERT_FALSE(found.empty());
+  const MatchedTerm* verb = Why(found[0], "w:忘れる");
+  ASSERT_NE(verb, nullptr) << DescribeWhy(found[0]);
+  EXPECT_EQ(verb->kind, "word");
+}
+
+TEST_F(IndexTest, NoExplanationsUnlessAsked) {
+  ASSERT_NE(index_, nullptr);
+  std::vector<Candidate> found = Search("パスワードを忘れました", /*explain=*/false);
+  ASSERT_FALSE(found.empty());
+  for (const Candidate& c : found) EXPECT_TRUE(c.why.empty()) << c.entry->id;
+}
+
+TEST_F(IndexTest, EmptyQueryGivesNothing) {
+  ASSERT_NE(index_, nullptr);
+  EXPECT_TRUE(Search("").empty());
+  EXPECT_TRUE(Search("   \u3000 ").empty());
+  EXPECT_TRUE(Search("？？？").empty());
+  EXPECT_TRUE(Search("、。").empty());
+}
+
+TEST_F(IndexTest, RespectsTheLimitAndRanksByScore) {
+  ASSERT_NE(index_, nullptr);
+  std::vector<Candidate> all = Search("ポイント", false, 10);
+  ASSERT_GE(all.size(), 3u) << "three entries speak of ポイント";
+  for (size_t i = 1; i < all.size(); ++i)
+    EXPECT_GE(all[i - 1].score, all[i].score) << Describe(all);
+  for (const Candidate& c : all) {
+    EXPECT_GT(c.score, 0.0f);
+    EXPECT_LE(c.score, 1.0f);
+  }
+  std::vector<Candidate> two = Search("ポイント", false, 2);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].entry, all[0].entry);
+  EXPECT_EQ(two[1].entry, all[1].entry);
+}
+
+TEST_F(IndexTest, AnalyzedAndRawQueriesAgree) {
+  ASSERT_NE(index_, nullptr);
+  SearchOptions options;
+  Analyzed analyzed = analyzer_->Analyze("利用料はかかりますか");
+  std::vector<Candidate> a = index_->Search(analyzed, options);
+  std::vector<Candidate> b = index_->Search("利用料はかかりますか", options);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].entry, b[i].entry);
+    EXPECT_FLOAT_EQ(a[i].score, b[i].score);
+  }
+}
+
+TEST_F(IndexTest, ConcurrentSearchesAgree) {
+  ASSERT_NE(index_, nullptr);
+  const std::vector<std::string> queries = {"パスワードを忘れました", "PWを忘れた",
+                                            "ゆうこうきげん",         "認証コードが届かない",
+                                            "ポイント交換",           "今日の天気"};
+  std::vector<std::vector<Candidate>> expected;
+  for (const std::string& q : queries) expected.push_back(Search(q));
+  std::vector<int> mismatches(6, 0);
+  std::vector<std::thread> threads;
+  for (int th = 0; th < 6; ++th) {
+    threads.emplace_back([&, th] {
+      for (int round = 0; round < 30; ++round) {
+        size_t i = static_cast<size_t>(th + round) % queries.size();
+        std::vector<Candidate> got = Search(queries[i]);
+        bool same = got.size() == expected[i].size();
+        for (size_t k = 0; same && k < got.size(); ++k) {
+          same = got[k].entry == expected[i][k].entry && got[k].score == expected[i][k].score;
+        }
+        if (!same) ++mismatches[th];
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int th = 0; th < 6; ++th) EXPECT_EQ(mismatches[th], 0) << "thread " << th;
+}
+
+TEST(IndexEmptyProgramTest, SearchesNothing) {
+  auto normalizer = text::Normalizer::Create();
+  ASSERT_TRUE(normalizer.ok());
+  text::TokenizerOptions options;
+  options.user_dictionary = text::DefaultUserDictionaryPath();
+  auto tokenizer = text::Tokenizer::Create(options);
+  ASSERT_TRUE(tokenizer.ok()) << tokenizer.status().ToString();
+  text::Lexicon lexicon;
+  Analyzer analyzer(normalizer->get(), tokenizer->get(), &lexicon);
+  kb::ProgramKb empty;
+  Index index(&empty, &analyzer);
+  EXPECT_EQ(index.phrase_count(), 0u);
+  EXPECT_TRUE(index.Search("パスワード", SearchOptions{}).empty());
+}
+
+}  // namespace
+}  // namespace madoguchi::search
