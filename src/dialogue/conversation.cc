@@ -1,0 +1,439 @@
+#include "dialogue/conversation.h"
+
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "dialogue/live_answers.h"
+#include "rules/placeholders.h"
+#include "text/date_parser.h"
+#include "text/era.h"
+#include "text/redact.h"
+#include "text/utf8.h"
+
+namespace madoguchi::dialogue {
+
+namespace {
+
+constexpr char kFlowReissue[] = "reissue";
+
+bool ContainsAny(const std::string& text, std::initializer_list<const char*> words) {
+  for (const char* w : words) {
+    if (text.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool IsCancel(const std::string& normalized) {
+  return ContainsAny(normalized, {"キャンセル", "きゃんせる", "やめる", "やめます", "やめたい",
+                                  "やっぱりいい", "中止", "取り消", "cancel"});
+}
+
+bool IsYes(const std::string& n) {
+  return ContainsAny(n, {"はい", "お願い", "おねがい", "申し込", "yes", "ok", "うん", "する"}) &&
+         !ContainsAny(n, {"いいえ", "しない", "no"});
+}
+
+bool IsNo(const std::string& n) { return ContainsAny(n, {"いいえ", "しない", "いらない", "no"}); }
+
+// A member number as typed: 4–20 letters and digits, spaces and hyphens ignored.
+std::optional<std::string> ExtractMemberNumber(const std::string& normalized) {
+  std::string compact;
+  for (char c : normalized) {
+    if (c != ' ' && c != '-') compact += c;
+  }
+  static const std::regex kNumber("[0-9a-z_]{4,20}");
+  std::smatch m;
+  if (!std::regex_search(compact, m, kNumber)) return std::nullopt;
+  // A number that is part of a longer run is not a member number.
+  return m.str();
+}
+
+std::optional<Date> ExtractBirthDate(const std::string& normalized) {
+  if (auto d = text::ParseFullDate(normalized)) return d;
+  static const Date kFar{std::chrono::year(2000), std::chrono::month(1), std::chrono::day(1)};
+  for (const auto& m : text::FindDates(normalized, kFar)) {
+    if (m.precision == text::DateMention::Precision::kDay) return m.date;
+  }
+  return std::nullopt;
+}
+
+Reply Text(std::string text) {
+  Reply r;
+  r.outcome = Outcome::kAnswer;
+  r.confidence = 1;
+  r.text = std::move(text);
+  return r;
+}
+
+}  // namespace
+
+struct Conversation::Context {
+  const Message& message;
+  const kb::ProgramKb& program;
+  store::ConversationState state;
+  Date today;
+  std::string normalized;
+};
+
+Conversation::Conversation(const Answerer* answerer, const kb::KnowledgeBase* kb,
+                           points::PointsCore* core, store::ConversationStore* store,
+                           AccountLinker* linker, const store::Sealer* sealer, const Clock* clock,
+                           const text::Normalizer* normalizer, const ConversationOptions& options)
+    : answerer_(answerer),
+      kb_(kb),
+      core_(core),
+      store_(store),
+      linker_(linker),
+      sealer_(sealer),
+      clock_(clock),
+      normalizer_(normalizer),
+      options_(options) {}
+
+StatusOr<Turn> Conversation::Handle(const Message& message) {
+  const kb::ProgramKb* program = kb_->Find(message.program);
+  if (program == nullptr) {
+    return Status(StatusCode::kNotFound, "unknown program \"" + message.program + "\"");
+  }
+  auto stored = store_->GetState(message.key);
+  if (!stored.ok()) return stored.status();
+  Context c{message, *program, stored->value_or(store::ConversationState{}), clock_->Today(), ""};
+  if (c.state.program != program->program.id) {
+    // A conversation moved to another program starts over: topics and flows do not carry.
+    c.state = store::ConversationState{};
+    c.state.program = program->program.id;
+    c.state.greeted = stored->has_value() && (*stored)->greeted;
+  }
+  Turn turn;
+  if (message.follow || !c.state.greeted) {
+    turn.messages.push_back(Welcome(*program));
+    c.state.greeted = true;
+  }
+  if (!message.follow) {
+    std::string text = text::TruncateCodePoints(text::RepairUtf8(message.text),
+                                                options_.max_text_code_points);
+    c.normalized = normalizer_->Normalize(text);
+    const std::string& pb = message.postback;
+    Reply r;
+    if (!pb.empty()) {
+      if (c.state.flow == kFlowReissue &&
+          (pb.rfind("confirm:", 0) == 0 || pb == "cancel")) {
+        r = ContinueReissue(c, "", pb);
+      } else if (pb.rfind("entry:", 0) == 0) {
+        auto entry = answerer_->AnswerEntry(program->program.id, pb.substr(6));
+        r = entry.ok() ? Answer(c, *entry)
+                       : Text("その選択肢は現在ご利用いただけません。もう一度ご質問を入力してください。");
+      } else if (pb.rfind("feedback:", 0) == 0) {
+        r = Feedback(c, pb);
+      } else if (pb == "link") {
+        r = LinkReply(c);
+      } else if (pb == "none") {
+        r = Text("お役に立てず申し訳ありません。お手数ですが、担当窓口へお問い合わせください。\n" +
+                 rules::FormatContacts(program->program));
+        r.action = "handoff";
+      } else {
+        r = Text("その操作はわかりませんでした。ご質問を文章で送ってください。");
+      }
+    } else if (c.normalized.empty()) {
+      r = Text("ご質問を文章で送ってください。「何ができるの？」と送ると使い方をご案内します。");
+    } else if (c.state.flow == kFlowReissue) {
+      r = ContinueReissue(c, c.normalized, "");
+    } else if (ContainsAny(c.normalized, {"連携解除", "連携を解除", "連携やめ", "連携をやめ"})) {
+      Status st = linker_->Unlink(message.key);
+      if (!st.ok()) return st;
+      r = Text("アカウント連携を解除しました。ポイント残高などの確認には、もう一度連携が必要です。");
+    } else {
+      auto asked = answerer_->Ask(program->program.id, text);
+      if (!asked.ok()) return asked.status();
+      Reply matched = std::move(asked).value();
+      // A short message with no clear answer of its own may continue the last topic:
+      // 「それはいつ届きますか」 after an answer about exchange.
+      if (matched.outcome != Outcome::kAnswer && !c.state.last_entry_id.empty() &&
+          text::CodePointCount(c.normalized) <= options_.follow_up_max_code_points) {
+        if (const kb::Entry* last = program->Find(c.state.last_entry_id)) {
+          auto again = answerer_->Ask(program->program.id, last->question + " " + text);
+          if (again.ok() && again->outcome == Outcome::kAnswer) matched = std::move(again).value();
+        }
+      }
+      if (matched.outcome == Outcome::kAnswer) {
+        r = Answer(c, matched);
+      } else {
+        r = std::move(matched);
+        if (r.outcome == Outcome::kFallback) RecordUnanswered(c, text, r);
+      }
+    }
+    turn.messages.push_back(std::move(r));
+  }
+  c.state.updated_at = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  MADOGUCHI_RETURN_IF_ERROR(store_->PutState(message.key, c.state));
+  return turn;
+}
+
+Reply Conversation::Welcome(const kb::ProgramKb& program) const {
+  std::string s = program.program.name + "のお問い合わせ窓口です。";
+  s += "ご質問を文章で送ってください（例：「ポイントの有効期限は？」）。";
+  std::vector<std::string> can;
+  if (program.program.HasAction("balance")) can.push_back("ポイント残高");
+  if (program.program.HasAction("expiry")) can.push_back("失効予定のポイント");
+  if (program.program.HasAction("exchange")) can.push_back("ポイント交換の受付状況");
+  if (program.program.HasAction("rank")) can.push_back("ランク");
+  if (program.program.HasAction("history")) can.push_back("ポイントの履歴");
+  if (!can.empty()) {
+    s += "\nアカウントを連携すると、";
+    for (size_t i = 0; i < can.size(); ++i) s += (i ? "・" : "") + can[i];
+    s += "もご確認いただけます。";
+  }
+  if (program.program.HasAction("reissue_auth_code")) {
+    s += "\n認証コードの再発行（はがきでお届け）もこのチャットで申し込めます。";
+  }
+  s += "\n解決しないときは担当窓口をご案内します。";
+  Reply r = Text(std::move(s));
+  r.entry_id = "welcome";
+  return r;
+}
+
+void Conversation::AddFeedbackChoices(Reply& r) const {
+  r.choices.push_back({"解決した", "feedback:yes:" + r.entry_id});
+  r.choices.push_back({"解決しない", "feedback:no:" + r.entry_id});
+}
+
+Reply Conversation::Answer(Context& c, const Reply& matched) {
+  const kb::Entry* entry = c.program.Find(matched.entry_id);
+  if (entry == nullptr) return matched;
+  if (entry->IsIntent()) {
+    const std::string& a = entry->action;
+    if (a == "balance" || a == "expiry" || a == "history" || a == "rank" || a == "exchange") {
+      return Live(c, *entry, matched);
+    }
+    if (a == "reissue_auth_code") return StartReissue(c);
+    if (a == "link") return LinkReply(c);
+    return matched;  // handoff: the contacts are the answer
+  }
+  Reply r = matched;
+  c.state.last_entry_id = entry->id;
+  AddFeedbackChoices(r);
+  return r;
+}
+
+Reply Conversation::Live(Context& c, const kb::Entry& entry, const Reply& general) {
+  const std::string& program = c.program.program.id;
+  auto member = linker_->LinkedMember(c.message.key, program);
+  Reply r = general;
+  r.entry_id = entry.id;
+  r.action = entry.action;
+  if (!member.ok() || !member->has_value()) {
+    // Unlinked: the general rule and how to link; never anyone's data.
+    if (entry.action == "exchange") {
+      auto w = core_->ExchangeWindow(program, c.today);
+      if (w.ok()) r.text = ExchangeText(*w, c.today, nullptr) + "\n\n" + general.text;
+    }
+    r.choices = {{"アカウント連携", "link"}};
+    return r;
+  }
+  const std::string& id = **member;
+  StatusOr<std::string> text = Status(StatusCode::kInternal, "unset");
+  if (entry.action == "balance" || entry.action == "expiry") {
+    auto b = core_->Balance(id, c.today);
+    text = b.ok() ? StatusOr<std::string>(entry.action == "balance" ? BalanceText(*b)
+                                                                     : ExpiryText(*b))
+                  : StatusOr<std::string>(b.status());
+  } else if (entry.action == "history") {
+    auto h = core_->History(id, options_.history_limit);
+    text = h.ok() ? StatusOr<std::string>(HistoryText(*h)) : StatusOr<std::string>(h.status());
+  } else if (entry.action == "rank") {
+    auto rank = core_->Rank(program, id, c.today);
+    text = rank.ok() ? StatusOr<std::string>(RankText(*rank))
+                     : StatusOr<std::string>(rank.status());
+  } else {  // exchange
+    auto w = core_->ExchangeWindow(program, c.today);
+    auto b = core_->Balance(id, c.today);
+    if (!w.ok()) {
+      text = w.status();
+    } else {
+      text = ExchangeText(*w, c.today, b.ok() ? &*b : nullptr);
+    }
+  }
+  if (text.ok()) {
+    r.text = *text;
+    r.choices.clear();
+    AddFeedbackChoices(r);
+    return r;
+  }
+  if (text.status().code() == StatusCode::kNotFound) {
+    r.text = "連携している会員情報が見つかりませんでした。お手数ですが、もう一度アカウント連携を"
+             "お願いします。\n\n" + general.text;
+    r.choices = {{"アカウント連携", "link"}};
+    return r;
+  }
+  // The core is down or refused: say so plainly, and still give the general answer.
+  r.text = "申し訳ありません。ただいまポイント情報を確認できません。時間をおいてもう一度お試し"
+           "ください。\n\n" + general.text;
+  r.choices.clear();
+  return r;
+}
+
+Reply Conversation::LinkReply(Context& c) {
+  auto member = linker_->LinkedMember(c.message.key, c.program.program.id);
+  if (member.ok() && member->has_value()) {
+    return Text("このアカウントはすでに連携済みです。連携をやめるときは「連携解除」と送ってください。");
+  }
+  auto url = linker_->IssueLinkUrl(c.message.key, c.program.program.id);
+  if (!url.ok()) return Text("申し訳ありません。ただいま連携の受付ができません。時間をおいてお試しください。");
+  Reply r = Text("下のリンクを開き、会員番号・生年月日・認証コードを入力してアカウントを連携してください。"
+                 "リンクの有効期限は10分で、一度だけ使えます。");
+  r.action = "link";
+  r.links.push_back({"アカウント連携", *url});
+  return r;
+}
+
+Reply Conversation::StartReissue(Context& c) {
+  c.state.flow = kFlowReissue;
+  c.state.flow_step = 1;
+  c.state.flow_failures = 0;
+  nlohmann::json slots = {{"key", store::RandomToken(16)}};
+  c.state.sealed_slots = sealer_->Seal(slots.dump());
+  Reply r = Text("認証コードの再発行をお手伝いします。新しい認証コードは、ご登録の住所へはがきで"
+                 "お届けします。\nまず、会員番号（組合員証の番号）を入力してください。"
+                 "\nやめるときは「キャンセル」と送ってください。");
+  r.action = "reissue_auth_code";
+  r.entry_id = "action:reissue_auth_code";
+  r.choices = {{"キャンセル", "cancel"}};
+  return r;
+}
+
+Reply Conversation::ContinueReissue(Context& c, const std::string& text,
+                                    const std::string& postback) {
+  auto end_flow = [&](std::string message) {
+    c.state.flow.clear();
+    c.state.flow_step = 0;
+    c.state.flow_failures = 0;
+    c.state.sealed_slots.clear();
+    Reply r = Text(std::move(message));
+    r.action = "reissue_auth_code";
+    r.entry_id = "action:reissue_auth_code";
+    return r;
+  };
+  if (postback == "cancel" || postback == "confirm:no" || (!text.empty() && IsCancel(text))) {
+    return end_flow("認証コードの再発行を取りやめました。ほかにご質問があればどうぞ。");
+  }
+  nlohmann::json slots = nlohmann::json::object();
+  if (auto opened = sealer_->Open(c.state.sealed_slots); opened.ok() && !opened->empty()) {
+    slots = nlohmann::json::parse(*opened, nullptr, false);
+    if (slots.is_discarded()) slots = nlohmann::json::object();
+  }
+  auto fail = [&](std::string again) {
+    if (++c.state.flow_failures >= options_.max_flow_failures) {
+      return end_flow("確認できなかったため、再発行の手続きをいったん終了します。お手数ですが、"
+                      "担当窓口へお問い合わせください。\n" +
+                      rules::FormatContacts(c.program.program));
+    }
+    Reply r = Text(std::move(again));
+    r.action = "reissue_auth_code";
+    r.entry_id = "action:reissue_auth_code";
+    r.choices = {{"キャンセル", "cancel"}};
+    return r;
+  };
+  auto save = [&] { c.state.sealed_slots = sealer_->Seal(slots.dump()); };
+  auto ask = [&](std::string message, std::vector<Choice> choices) {
+    save();
+    Reply r = Text(std::move(message));
+    r.action = "reissue_auth_code";
+    r.entry_id = "action:reissue_auth_code";
+    r.choices = std::move(choices);
+    return r;
+  };
+
+  switch (c.state.flow_step) {
+    case 1: {
+      auto number = ExtractMemberNumber(text);
+      if (!number) return fail("会員番号を数字で入力してください（例：12345678）。");
+      slots["member"] = *number;
+      c.state.flow_step = 2;
+      return ask("次に、生年月日を入力してください（例：1980年4月1日、昭和55年4月1日、S55.4.1、19800401）。",
+                 {{"キャンセル", "cancel"}});
+    }
+    case 2: {
+      auto birth = ExtractBirthDate(text);
+      if (!birth || !slots.contains("member")) {
+        return fail("生年月日を読み取れませんでした。例のように入力してください（例：1980年4月1日、S55.4.1）。");
+      }
+      auto v = core_->Verify({slots["member"].get<std::string>(), *birth, std::nullopt});
+      if (!v.ok()) {
+        if (v.status().code() == StatusCode::kResourceExhausted) {
+          return end_flow("確認に続けて失敗したため、しばらく受付を停止しています。1時間ほどおいて"
+                          "からもう一度お試しいただくか、担当窓口へお問い合わせください。\n" +
+                          rules::FormatContacts(c.program.program));
+        }
+        return end_flow("申し訳ありません。ただいま再発行を受け付けできません。時間をおいてもう一度"
+                        "お試しください。");
+      }
+      if (!v->verified) {
+        c.state.flow_step = 1;
+        slots.erase("member");
+        save();
+        return fail("会員番号と生年月日の組み合わせを確認できませんでした。お手数ですが、会員番号から"
+                    "もう一度入力してください。");
+      }
+      slots["birth"] = FormatIsoDate(*birth);
+      c.state.flow_step = 3;
+      return ask("確認できました。新しい認証コードをはがきでお送りします。再発行を申し込みますか？",
+                 {{"はい", "confirm:yes"}, {"いいえ", "confirm:no"}});
+    }
+    case 3: {
+      bool yes = postback == "confirm:yes" || (!text.empty() && IsYes(text));
+      bool no = !text.empty() && IsNo(text);
+      if (no) return end_flow("認証コードの再発行を取りやめました。ほかにご質問があればどうぞ。");
+      if (!yes) {
+        Reply r = fail("「はい」か「いいえ」でお答えください。");
+        if (c.state.flow == kFlowReissue) r.choices = {{"はい", "confirm:yes"}, {"いいえ", "confirm:no"}};
+        return r;
+      }
+      auto request = core_->RequestReissue(slots.value("member", ""), slots.value("key", ""), c.today);
+      if (!request.ok()) {
+        if (request.status().reason() == "not_eligible") {
+          return end_flow("現在の資格では認証コードを再発行できません。詳しくは担当窓口へお問い合わせください。\n" +
+                          rules::FormatContacts(c.program.program));
+        }
+        return end_flow("申し訳ありません。ただいま再発行を受け付けできません。時間をおいてもう一度お試しください。");
+      }
+      return end_flow(ReissueText(*request));
+    }
+    default:
+      return end_flow("手続きの途中で情報が失われたため、最初からやり直してください。");
+  }
+}
+
+Reply Conversation::Feedback(Context& c, const std::string& payload) {
+  // feedback:yes:<entry id> / feedback:no:<entry id>
+  std::string rest = payload.substr(9);
+  size_t colon = rest.find(':');
+  bool resolved = rest.substr(0, colon) == "yes";
+  std::string entry = colon == std::string::npos ? "" : rest.substr(colon + 1);
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  store_->AddFeedback({c.message.key, c.program.program.id, entry, resolved, now});
+  if (resolved) return Text("ご回答ありがとうございます。お役に立ててよかったです。");
+  Reply r = Text("お役に立てず申し訳ありません。よろしければ、言葉を変えてもう一度ご質問ください。"
+                 "担当窓口でもご相談をお受けしています。\n" +
+                 rules::FormatContacts(c.program.program));
+  r.action = "handoff";
+  return r;
+}
+
+void Conversation::RecordUnanswered(const Context& c, const std::string& text, const Reply& r) {
+  store::Unanswered u;
+  u.program = c.program.program.id;
+  u.channel = c.message.key.channel;
+  u.redacted_text = text::Redact(text, *normalizer_);
+  if (!r.candidates.empty()) u.nearest_entry_id = r.candidates.front().entry->id;
+  u.confidence = r.confidence;
+  u.at = std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+             .count();
+  store_->AddUnanswered(u);  // best effort: losing it must not lose the member's answer
+}
+
+}  // namespace madoguchi::dialogue

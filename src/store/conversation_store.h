@@ -1,0 +1,98 @@
+// What the conversation keeps between messages, behind one interface so the embedded SQLite
+// store and a shared one (PostgreSQL, for several replicas) are interchangeable.
+//
+// A conversation is keyed by (channel, user): "line:U4af4…", "api:widget-123". Nothing here
+// holds a typed member number, birth date or auth code in clear text: flow slots and links are
+// sealed (see sealer.h) before they reach the store, and unanswered questions are redacted.
+//
+// Thread safety: implementations are safe to call from many threads at once.
+#ifndef MADOGUCHI_STORE_CONVERSATION_STORE_H_
+#define MADOGUCHI_STORE_CONVERSATION_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace madoguchi::store {
+
+struct ConversationKey {
+  std::string channel;  // "line", "slack", "api", "cli"
+  std::string user;     // the channel's user id
+  std::string ToString() const { return channel + ":" + user; }
+};
+
+struct ConversationState {
+  std::string program;
+  std::string last_entry_id;  // the last topic answered, for short follow-ups
+  std::string flow;           // the multi-step flow in progress: "", "reissue"
+  int flow_step = 0;
+  int flow_failures = 0;
+  std::string sealed_slots;   // the flow's slots, sealed
+  bool greeted = false;       // the welcome message was shown
+  int64_t updated_at = 0;     // unix seconds
+};
+
+struct Link {
+  std::string program;
+  std::string sealed_member_id;  // sealed member number
+  int64_t linked_at = 0;
+};
+
+struct LinkToken {
+  ConversationKey key;
+  std::string program;
+  int64_t expires_at = 0;
+};
+
+struct Feedback {
+  ConversationKey key;
+  std::string program;
+  std::string entry_id;
+  bool resolved = false;
+  int64_t at = 0;
+};
+
+struct Unanswered {
+  std::string program;
+  std::string channel;
+  std::string redacted_text;
+  std::string nearest_entry_id;  // empty when nothing was near
+  float confidence = 0;
+  int64_t at = 0;
+};
+
+class ConversationStore {
+ public:
+  virtual ~ConversationStore() = default;
+
+  // State older than the store's time-to-live reads as absent.
+  virtual StatusOr<std::optional<ConversationState>> GetState(const ConversationKey& key) = 0;
+  virtual Status PutState(const ConversationKey& key, const ConversationState& state) = 0;
+  // Forgets state and link (a LINE unfollow, a member's request).
+  virtual Status Forget(const ConversationKey& key) = 0;
+
+  virtual StatusOr<std::optional<Link>> GetLink(const ConversationKey& key) = 0;
+  virtual Status PutLink(const ConversationKey& key, const Link& link) = 0;
+  virtual Status DeleteLink(const ConversationKey& key) = 0;
+
+  // One-time link tokens are stored by their SHA-256, never in clear.
+  virtual Status PutLinkToken(const std::string& token_hash, const LinkToken& token) = 0;
+  // Returns the token and deletes it in one step, so a token works once; NotFound when it is
+  // unknown, used or expired (expired tokens are deleted too).
+  virtual StatusOr<LinkToken> ConsumeLinkToken(const std::string& token_hash, int64_t now) = 0;
+  // Reads without consuming (to show the link page); NotFound as above.
+  virtual StatusOr<LinkToken> PeekLinkToken(const std::string& token_hash, int64_t now) = 0;
+
+  virtual Status AddFeedback(const Feedback& feedback) = 0;
+  virtual StatusOr<std::vector<Feedback>> RecentFeedback(const std::string& program, int limit) = 0;
+  virtual Status AddUnanswered(const Unanswered& question) = 0;
+  virtual StatusOr<std::vector<Unanswered>> RecentUnanswered(const std::string& program,
+                                                            int limit) = 0;
+};
+
+}  // namespace madoguchi::store
+
+#endif  // MADOGUCHI_STORE_CONVERSATION_STORE_H_

@@ -1,0 +1,312 @@
+#include "store/sqlite_conversation_store.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+
+namespace madoguchi::store {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS conversation_state (
+  conversation TEXT PRIMARY KEY,
+  program TEXT NOT NULL,
+  last_entry_id TEXT NOT NULL,
+  flow TEXT NOT NULL,
+  flow_step INTEGER NOT NULL,
+  flow_failures INTEGER NOT NULL,
+  sealed_slots TEXT NOT NULL,
+  greeted INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS account_link (
+  conversation TEXT PRIMARY KEY,
+  program TEXT NOT NULL,
+  sealed_member_id TEXT NOT NULL,
+  linked_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS link_token (
+  token_hash TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  user TEXT NOT NULL,
+  program TEXT NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS feedback (
+  id INTEGER PRIMARY KEY,
+  conversation TEXT NOT NULL,
+  program TEXT NOT NULL,
+  entry_id TEXT NOT NULL,
+  resolved INTEGER NOT NULL,
+  at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS feedback_by_program ON feedback(program, at);
+CREATE TABLE IF NOT EXISTS unanswered (
+  id INTEGER PRIMARY KEY,
+  program TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  redacted_text TEXT NOT NULL,
+  nearest_entry_id TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS unanswered_by_program ON unanswered(program, at);
+)sql";
+
+int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status Error(sqlite3* db, const char* what) {
+  return Unavailable(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+// A prepared statement that finalizes itself.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  bool ok() const { return stmt_ != nullptr; }
+  Stmt& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
+  int Step() { return sqlite3_step(stmt_); }
+  Status Run(const char* what) {
+    if (!ok() || Step() != SQLITE_DONE) return Error(db_, what);
+    return Status::Ok();
+  }
+  std::string Text(int c) {
+    const unsigned char* t = sqlite3_column_text(stmt_, c);
+    return t ? std::string(reinterpret_cast<const char*>(t),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, c)))
+             : std::string();
+  }
+  int64_t Int(int c) { return sqlite3_column_int64(stmt_, c); }
+  double Real(int c) { return sqlite3_column_double(stmt_, c); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<SqliteConversationStore>> SqliteConversationStore::Open(
+    const std::string& path, const SqliteStoreOptions& options) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Unavailable(path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  char* err = nullptr;
+  std::string setup = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;") + kSchema;
+  if (sqlite3_exec(db, setup.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "schema";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    return Unavailable(path + ": " + msg);
+  }
+  return std::unique_ptr<SqliteConversationStore>(new SqliteConversationStore(db, options));
+}
+
+SqliteConversationStore::~SqliteConversationStore() { sqlite3_close(db_); }
+
+StatusOr<std::optional<ConversationState>> SqliteConversationStore::GetState(
+    const ConversationKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_,
+         "SELECT program, last_entry_id, flow, flow_step, flow_failures, sealed_slots, greeted, "
+         "updated_at FROM conversation_state WHERE conversation = ?");
+  if (!s.ok()) return Error(db_, "read state");
+  s.Bind(1, key.ToString());
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<ConversationState>();
+  if (rc != SQLITE_ROW) return Error(db_, "read state");
+  ConversationState st{s.Text(0), s.Text(1), s.Text(2), static_cast<int>(s.Int(3)),
+                       static_cast<int>(s.Int(4)), s.Text(5), s.Int(6) != 0, s.Int(7)};
+  if (Now() - st.updated_at > options_.state_ttl_seconds) {
+    // Expired: the topic and any flow are forgotten, but a returning member is not welcomed
+    // as new.
+    ConversationState fresh;
+    fresh.program = st.program;
+    fresh.greeted = st.greeted;
+    return std::optional<ConversationState>(fresh);
+  }
+  return std::optional<ConversationState>(st);
+}
+
+Status SqliteConversationStore::PutState(const ConversationKey& key,
+                                         const ConversationState& st) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_,
+         "INSERT INTO conversation_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+         "ON CONFLICT(conversation) DO UPDATE SET program = excluded.program, "
+         "last_entry_id = excluded.last_entry_id, flow = excluded.flow, "
+         "flow_step = excluded.flow_step, flow_failures = excluded.flow_failures, "
+         "sealed_slots = excluded.sealed_slots, greeted = excluded.greeted, "
+         "updated_at = excluded.updated_at");
+  s.Bind(1, key.ToString()).Bind(2, st.program).Bind(3, st.last_entry_id).Bind(4, st.flow);
+  s.Bind(5, static_cast<int64_t>(st.flow_step)).Bind(6, static_cast<int64_t>(st.flow_failures));
+  s.Bind(7, st.sealed_slots).Bind(8, static_cast<int64_t>(st.greeted));
+  s.Bind(9, st.updated_at ? st.updated_at : Now());
+  return s.Run("write state");
+}
+
+Status SqliteConversationStore::Forget(const ConversationKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt a(db_, "DELETE FROM conversation_state WHERE conversation = ?");
+  a.Bind(1, key.ToString());
+  MADOGUCHI_RETURN_IF_ERROR(a.Run("forget state"));
+  Stmt b(db_, "DELETE FROM account_link WHERE conversation = ?");
+  b.Bind(1, key.ToString());
+  return b.Run("forget link");
+}
+
+StatusOr<std::optional<Link>> SqliteConversationStore::GetLink(const ConversationKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "SELECT program, sealed_member_id, linked_at FROM account_link WHERE conversation = ?");
+  if (!s.ok()) return Error(db_, "read link");
+  s.Bind(1, key.ToString());
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<Link>();
+  if (rc != SQLITE_ROW) return Error(db_, "read link");
+  return std::optional<Link>(Link{s.Text(0), s.Text(1), s.Int(2)});
+}
+
+Status SqliteConversationStore::PutLink(const ConversationKey& key, const Link& link) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "INSERT OR REPLACE INTO account_link VALUES (?, ?, ?, ?)");
+  s.Bind(1, key.ToString()).Bind(2, link.program).Bind(3, link.sealed_member_id);
+  s.Bind(4, link.linked_at);
+  return s.Run("write link");
+}
+
+Status SqliteConversationStore::DeleteLink(const ConversationKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "DELETE FROM account_link WHERE conversation = ?");
+  s.Bind(1, key.ToString());
+  return s.Run("delete link");
+}
+
+Status SqliteConversationStore::PutLinkToken(const std::string& hash, const LinkToken& t) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "INSERT INTO link_token VALUES (?, ?, ?, ?, ?)");
+  s.Bind(1, hash).Bind(2, t.key.channel).Bind(3, t.key.user).Bind(4, t.program);
+  s.Bind(5, t.expires_at);
+  return s.Run("write link token");
+}
+
+StatusOr<LinkToken> SqliteConversationStore::ReadToken(const std::string& hash, int64_t now,
+                                                       bool consume) {
+  std::lock_guard<std::mutex> lock(mu_);
+  {
+    Stmt purge(db_, "DELETE FROM link_token WHERE expires_at < ?");
+    purge.Bind(1, now);
+    MADOGUCHI_RETURN_IF_ERROR(purge.Run("expire link tokens"));
+  }
+  // DELETE … RETURNING reads and uses up the token in one statement: two concurrent uses
+  // cannot both succeed.
+  Stmt s(db_, consume ? "DELETE FROM link_token WHERE token_hash = ? "
+                        "RETURNING channel, user, program, expires_at"
+                      : "SELECT channel, user, program, expires_at FROM link_token "
+                        "WHERE token_hash = ?");
+  if (!s.ok()) return Error(db_, "read link token");
+  s.Bind(1, hash);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return Status(StatusCode::kNotFound, "unknown, used or expired link");
+  if (rc != SQLITE_ROW) return Error(db_, "read link token");
+  LinkToken t{{s.Text(0), s.Text(1)}, s.Text(2), s.Int(3)};
+  while (s.Step() == SQLITE_ROW) {
+  }
+  return t;
+}
+
+StatusOr<LinkToken> SqliteConversationStore::ConsumeLinkToken(const std::string& hash,
+                                                              int64_t now) {
+  return ReadToken(hash, now, /*consume=*/true);
+}
+
+StatusOr<LinkToken> SqliteConversationStore::PeekLinkToken(const std::string& hash, int64_t now) {
+  return ReadToken(hash, now, /*consume=*/false);
+}
+
+Status SqliteConversationStore::AddFeedback(const Feedback& f) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "INSERT INTO feedback (conversation, program, entry_id, resolved, at) "
+              "VALUES (?, ?, ?, ?, ?)");
+  s.Bind(1, f.key.ToString()).Bind(2, f.program).Bind(3, f.entry_id);
+  s.Bind(4, static_cast<int64_t>(f.resolved)).Bind(5, f.at ? f.at : Now());
+  return s.Run("write feedback");
+}
+
+StatusOr<std::vector<Feedback>> SqliteConversationStore::RecentFeedback(const std::string& program,
+                                                                       int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "SELECT conversation, entry_id, resolved, at FROM feedback WHERE program = ? "
+              "ORDER BY at DESC, id DESC LIMIT ?");
+  if (!s.ok()) return Error(db_, "read feedback");
+  s.Bind(1, program).Bind(2, static_cast<int64_t>(limit));
+  std::vector<Feedback> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    std::string conv = s.Text(0);
+    size_t colon = conv.find(':');
+    out.push_back({{conv.substr(0, colon), colon == std::string::npos ? "" : conv.substr(colon + 1)},
+                   program, s.Text(1), s.Int(2) != 0, s.Int(3)});
+  }
+  if (rc != SQLITE_DONE) return Error(db_, "read feedback");
+  return out;
+}
+
+Status SqliteConversationStore::AddUnanswered(const Unanswered& u) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "INSERT INTO unanswered (program, channel, redacted_text, nearest_entry_id, "
+              "confidence, at) VALUES (?, ?, ?, ?, ?, ?)");
+  s.Bind(1, u.program).Bind(2, u.channel).Bind(3, u.redacted_text).Bind(4, u.nearest_entry_id);
+  s.Bind(5, static_cast<double>(u.confidence)).Bind(6, u.at ? u.at : Now());
+  return s.Run("write unanswered");
+}
+
+StatusOr<std::vector<Unanswered>> SqliteConversationStore::RecentUnanswered(
+    const std::string& program, int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_, "SELECT channel, redacted_text, nearest_entry_id, confidence, at FROM unanswered "
+              "WHERE program = ? ORDER BY at DESC, id DESC LIMIT ?");
+  if (!s.ok()) return Error(db_, "read unanswered");
+  s.Bind(1, program).Bind(2, static_cast<int64_t>(limit));
+  std::vector<Unanswered> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    out.push_back({program, s.Text(0), s.Text(1), s.Text(2), static_cast<float>(s.Real(3)),
+                   s.Int(4)});
+  }
+  if (rc != SQLITE_DONE) return Error(db_, "read unanswered");
+  return out;
+}
+
+Status SqliteConversationStore::CheckWritable() {
+  std::lock_guard<std::mutex> lock(mu_);
+  char* err = nullptr;
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE; ROLLBACK;", nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "not writable";
+    sqlite3_free(err);
+    return Unavailable(msg);
+  }
+  return Status::Ok();
+}
+
+}  // namespace madoguchi::store

@@ -1,0 +1,61 @@
+// The embedded ConversationStore: one SQLite file in WAL mode. Every write is one statement or
+// one transaction, committed before the call returns, so nothing acknowledged is lost on a crash.
+//
+// Thread safety: one connection behind a mutex; the statements are small and short, so callers
+// on many threads queue briefly rather than contend for SQLite's write lock.
+#ifndef MADOGUCHI_STORE_SQLITE_CONVERSATION_STORE_H_
+#define MADOGUCHI_STORE_SQLITE_CONVERSATION_STORE_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/conversation_store.h"
+
+struct sqlite3;
+
+namespace madoguchi::store {
+
+struct SqliteStoreOptions {
+  // Conversation state untouched for longer reads as absent. Default: 24 hours.
+  int64_t state_ttl_seconds = 24 * 3600;
+  int busy_timeout_ms = 5000;
+};
+
+class SqliteConversationStore final : public ConversationStore {
+ public:
+  static StatusOr<std::unique_ptr<SqliteConversationStore>> Open(const std::string& path,
+                                                                 const SqliteStoreOptions& options);
+  ~SqliteConversationStore() override;
+
+  StatusOr<std::optional<ConversationState>> GetState(const ConversationKey& key) override;
+  Status PutState(const ConversationKey& key, const ConversationState& state) override;
+  Status Forget(const ConversationKey& key) override;
+  StatusOr<std::optional<Link>> GetLink(const ConversationKey& key) override;
+  Status PutLink(const ConversationKey& key, const Link& link) override;
+  Status DeleteLink(const ConversationKey& key) override;
+  Status PutLinkToken(const std::string& token_hash, const LinkToken& token) override;
+  StatusOr<LinkToken> ConsumeLinkToken(const std::string& token_hash, int64_t now) override;
+  StatusOr<LinkToken> PeekLinkToken(const std::string& token_hash, int64_t now) override;
+  Status AddFeedback(const Feedback& feedback) override;
+  StatusOr<std::vector<Feedback>> RecentFeedback(const std::string& program, int limit) override;
+  Status AddUnanswered(const Unanswered& question) override;
+  StatusOr<std::vector<Unanswered>> RecentUnanswered(const std::string& program,
+                                                    int limit) override;
+
+  // Whether a write succeeds now (for readiness checks).
+  Status CheckWritable();
+
+ private:
+  SqliteConversationStore(sqlite3* db, const SqliteStoreOptions& options)
+      : db_(db), options_(options) {}
+  StatusOr<LinkToken> ReadToken(const std::string& token_hash, int64_t now, bool consume);
+
+  std::mutex mu_;
+  sqlite3* db_;  // owned
+  SqliteStoreOptions options_;
+};
+
+}  // namespace madoguchi::store
+
+#endif  // MADOGUCHI_STORE_SQLITE_CONVERSATION_STORE_H_
