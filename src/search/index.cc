@@ -24,13 +24,14 @@ const char* KindName(TermKind k) {
 Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const IndexOptions& options)
     : program_(program), analyzer_(analyzer), options_(options) {
   const auto& entries = program_->entries;
-  std::vector<std::vector<Term>> phrase_terms;
-  std::vector<std::vector<Term>> answer_terms(entries.size());
   entries_.resize(entries.size());
   auto id_of = [&](const std::string& key) {
-    auto [it, inserted] = term_ids_.emplace(key, static_cast<int>(term_ids_.size()));
-    if (inserted) entry_frequency_.push_back(0);
-    return it->second;
+    // find first: emplace would build (and throw away) a node for every known term.
+    if (auto it = term_ids_.find(key); it != term_ids_.end()) return it->second;
+    int id = static_cast<int>(term_ids_.size());
+    term_ids_.emplace(key, id);
+    entry_frequency_.push_back(0);
+    return id;
   };
   // Pass 1: analyze every text once, on every core: a large knowledge base spends most of
   // its load time in MeCab.
@@ -69,59 +70,82 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     work();
     for (std::thread& t : pool) t.join();
   }
-  // Count in how many entries each term occurs.
+  // Count in how many entries each term occurs; from here on a term is its id.
+  using Raw = std::vector<std::pair<int, float>>;  // (term id, analyzer weight)
+  std::vector<Raw> phrase_raw;
+  std::vector<Raw> answer_raw(entries.size());
   {
     size_t i = 0;
+    std::vector<int> seen;
     for (size_t e = 0; e < entries.size(); ++e) {
       entries_[e].first_phrase = static_cast<int>(phrases_.size());
-      std::unordered_set<int> seen;
+      seen.clear();
       for (; i < texts.size() && texts[i].entry == static_cast<int>(e); ++i) {
         Text& t = texts[i];
-        for (const Term& term : t.terms) seen.insert(id_of(term.key));
+        Raw raw;
+        raw.reserve(t.terms.size());
+        for (const Term& term : t.terms) {
+          int id = id_of(term.key);
+          raw.emplace_back(id, term.weight);
+          seen.push_back(id);
+        }
         if (t.field == Field::kAnswer) {
-          answer_terms[e] = std::move(t.terms);
-        } else if (!t.terms.empty()) {
+          answer_raw[e] = std::move(raw);
+        } else if (!raw.empty()) {
           phrases_.push_back({t.entry, t.field, std::move(t.text), {}});
-          phrase_terms.push_back(std::move(t.terms));
+          phrase_raw.push_back(std::move(raw));
         }
       }
       entries_[e].phrase_count = static_cast<int>(phrases_.size()) - entries_[e].first_phrase;
+      std::sort(seen.begin(), seen.end());
+      seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
       for (int id : seen) ++entry_frequency_[id];
     }
   }
+  texts.clear();
   common_df_ = std::max(64, static_cast<int>(entries.size()) / 20);
   // Pass 2: weigh.
-  auto make_vec = [&](const std::vector<Term>& terms, Vec* v) {
+  auto make_vec = [&](const Raw& raw, Vec* v) {
     double norm2 = 0;
-    for (const Term& t : terms) {
-      int id = term_ids_.at(t.key);
-      float w = t.weight * IdfOf(entry_frequency_[id]);
+    v->terms.reserve(raw.size());
+    for (const auto& [id, weight] : raw) {
+      float w = weight * IdfOf(entry_frequency_[id]);
       v->terms.emplace_back(id, w);
       norm2 += static_cast<double>(w) * w;
     }
     std::sort(v->terms.begin(), v->terms.end());
     v->norm = static_cast<float>(std::sqrt(norm2));
   };
-  for (size_t p = 0; p < phrases_.size(); ++p) make_vec(phrase_terms[p], &phrases_[p].vec);
+  for (size_t p = 0; p < phrases_.size(); ++p) make_vec(phrase_raw[p], &phrases_[p].vec);
   postings_.resize(term_ids_.size());
+  Raw all;
   for (size_t e = 0; e < entries.size(); ++e) {
     EntryDocs& d = entries_[e];
     // An entry's vocabulary: each term at its strongest, a little more when several phrases
     // share it (the entry's consistent wording).
-    std::unordered_map<int, Term> merged;
+    all.clear();
     for (int p = d.first_phrase; p < d.first_phrase + d.phrase_count; ++p) {
-      for (const Term& t : phrase_terms[p]) {
-        auto [it, inserted] = merged.emplace(term_ids_.at(t.key), t);
-        if (!inserted) it->second.weight = std::max(it->second.weight, t.weight) * 1.1f;
+      all.insert(all.end(), phrase_raw[p].begin(), phrase_raw[p].end());
+    }
+    std::sort(all.begin(), all.end());
+    size_t out = 0;
+    for (size_t k = 0; k < all.size(); ++k) {
+      if (out > 0 && all[out - 1].first == all[k].first) {
+        all[out - 1].second = std::max(all[out - 1].second, all[k].second) * 1.1f;
+      } else {
+        all[out++] = all[k];
       }
     }
-    std::vector<Term> all;
-    for (auto& [id, t] : merged) all.push_back(std::move(t));
+    all.resize(out);
     make_vec(all, &d.all);
-    make_vec(answer_terms[e], &d.answer);
+    make_vec(answer_raw[e], &d.answer);
     for (const auto& [id, w] : d.all.terms) postings_[id].emplace_back(static_cast<int>(e), w);
     for (const auto& [id, w] : d.answer.terms) {
-      if (!merged.count(id)) postings_[id].emplace_back(static_cast<int>(e), 0.0f);
+      // Answer-only terms still lead to the entry; their weight comes from the answer vector.
+      if (!std::binary_search(all.begin(), all.end(), std::make_pair(id, -1e30f),
+                              [](const auto& a, const auto& b) { return a.first < b.first; })) {
+        postings_[id].emplace_back(static_cast<int>(e), 0.0f);
+      }
     }
   }
 }
