@@ -91,9 +91,8 @@ StatusOr<HttpPointsCore::Answer> HttpPointsCore::Send(const Call& call) {
     httplib::Headers headers = {{"Authorization", "Bearer " + options_.token},
                                 {"Accept", "application/json"}};
     if (!call.idempotency_key.empty()) headers.emplace("Idempotency-Key", call.idempotency_key);
-    httplib::Result res = call.post
-                              ? client->Post(call.path, headers, call.body, "application/json")
-                              : client->Get(call.path, headers);
+    httplib::Result res = call.post ? client->Post(call.path, headers, call.body, kJsonContentType)
+                                    : client->Get(call.path, headers);
     if (!res) {
       // The connection's state is unknown: drop it rather than pool it.
       last = Status(StatusCode::kUnavailable,

@@ -188,7 +188,7 @@ void RegisterRoutes(httplib::Server& server, const RouteContext& context) {
                                                                       httplib::Response& res) {
       Reply reply = handler(context, req);
       res.status = reply.status;
-      res.set_content(Dump(reply.body), "application/json; charset=utf-8");
+      res.set_content(Dump(reply.body), kJsonContentType);
     };
     if (std::string_view(route.method) == "GET") {
       server.Get(route.pattern, std::move(fn));

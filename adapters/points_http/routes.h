@@ -1,5 +1,6 @@
 // Every route of the points API, registered from one table (routes.cc). Handlers parse the
 // request, call PointsCore, and turn the result into JSON; errors go through HttpErrorFor.
+// Handlers run concurrently on the server's threads and share only the (thread-safe) context.
 #ifndef MADOGUCHI_ADAPTERS_POINTS_HTTP_ROUTES_H_
 #define MADOGUCHI_ADAPTERS_POINTS_HTTP_ROUTES_H_
 

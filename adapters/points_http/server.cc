@@ -4,16 +4,15 @@
 
 #include "points_http/bearer.h"
 #include "points_http/http_errors.h"
+#include "points_http/wire.h"
 
 namespace madoguchi::points_http {
 
 namespace {
 
-constexpr char kJson[] = "application/json; charset=utf-8";
-
 void SetError(httplib::Response& res, const HttpError& e) {
   res.status = e.http_status;
-  res.set_content(e.Body(), kJson);
+  res.set_content(e.Body(), kJsonContentType);
 }
 
 }  // namespace

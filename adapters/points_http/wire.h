@@ -17,6 +17,9 @@ namespace madoguchi::points_http {
 
 using nlohmann::json;
 
+// The Content-Type of every body the API sends and accepts.
+inline constexpr char kJsonContentType[] = "application/json; charset=utf-8";
+
 // Reads typed fields of one JSON object, remembering the first problem (invalid_argument with a
 // Japanese message naming the field). After a problem, reads return empty values.
 class FieldReader {

@@ -3,6 +3,9 @@
 //
 // The auth codes are printed on purpose: these members exist only in demo databases. Nothing
 // else in madoguchi ever shows an auth code.
+//
+// Thread safety: SeedDemo only calls the core (thread-safe), but its descriptions assume nothing
+// else changes the demo members while it runs. It keeps no reference to its arguments.
 #ifndef MADOGUCHI_POINTS_DEMO_SEED_H_
 #define MADOGUCHI_POINTS_DEMO_SEED_H_
 

@@ -1,4 +1,5 @@
 // Building the typed errors of points_core.h, so every site spells a reason the same way.
+// Pure functions; thread-safe.
 #ifndef MADOGUCHI_POINTS_ERRORS_H_
 #define MADOGUCHI_POINTS_ERRORS_H_
 

@@ -19,6 +19,8 @@
 //   locked               kResourceExhausted   verification is locked after repeated failures
 //   unavailable          kUnavailable         the store or the remote core cannot be reached now
 //   internal             kInternal            a bug or a broken invariant
+//
+// The structs below are plain values: copyable, thread-compatible, owning all they hold.
 #ifndef MADOGUCHI_POINTS_POINTS_CORE_H_
 #define MADOGUCHI_POINTS_POINTS_CORE_H_
 

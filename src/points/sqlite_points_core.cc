@@ -97,7 +97,10 @@ const std::string& SqlitePointsCore::DummyHash() {
 
 StatusOr<Member> SqlitePointsCore::CreateMember(const NewMember& m) {
   MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(m.member_id));
-  if (!m.birth_date.ok()) return BadArgument("生年月日が正しくありません。");
+  if (!m.birth_date.ok() || (m.status_effective_on && !m.status_effective_on->ok()) ||
+      (m.eligible_from && !m.eligible_from->ok())) {
+    return BadArgument("日付が正しくありません。");
+  }
   if (FindProgram(m.program) == nullptr) return ProgramNotFound(m.program);
   std::string hash;
   if (m.auth_code) {
