@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# Quick start: installs what is missing, builds a release, and opens an interactive
-# `madoguchi ask` session on the bundled knowledge base.
-#   scripts/start.sh [PROGRAM]     PROGRAM: kagawa (default), ibaraki or itkenpo
+# Quick start: installs what is missing, builds a release, and starts the service with the
+# embedded default (docs/configuration.md): 127.0.0.1:8080, data in ./madoguchi-data, the
+# bundled knowledge base, and an in-process points core with demo members.
+#   scripts/start.sh [SERVE FLAGS…]     e.g. --listen 127.0.0.1:9000 or --today 2026-04-15
 set -euo pipefail
 cd "$(dirname "$0")/.."
-program="${1:-kagawa}"
 
 scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target madoguchi
 
-cat <<HINT
+cat <<'HINT'
 
-madoguchi is ready. Ask as a member would, for example:
-  認証コードをなくした / ぱすわーど忘れた / 令和6年10月にもらったポイントはいつ失効？
-  (ibaraki) ゴールドになるには何ポイント？   (itkenpo) 対象者200人、受診不可者10人、受診者180人の受診率は？
-A number picks one of the offered choices; Ctrl-D ends. One-shot and JSON:
-  build/release/madoguchi ask --program ${program} --json "ポイントの有効期限は？"
-  build/release/madoguchi eval --set ../shared/eval/dev.tsv --json
+Starting madoguchi (it prints its address, the demo members and more to try). Then, from
+another terminal, ask as a member would:
+  curl -s http://127.0.0.1:8080/api/v1/messages -H 'Content-Type: application/json' \
+    -d '{"channel_user":"demo","program":"kagawa","text":"ポイントの有効期限は？"}'
+or chat in the terminal (a number taps a choice):
+  build/release/madoguchi chat --program kagawa
+Ctrl-C stops the service.
+
 HINT
-exec build/release/madoguchi ask --program "${program}"
+exec build/release/madoguchi serve "$@"

@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/reply_json.h"
+#include "service/reply_json.h"
 
 namespace madoguchi::cli {
 
@@ -9,7 +9,7 @@ namespace {
 
 void PrintReply(const dialogue::Reply& r, bool json) {
   if (json) {
-    std::cout << ReplyToJson(r).dump() << std::endl;
+    std::cout << service::ReplyToJson(r).dump() << std::endl;
     return;
   }
   std::cout << r.text << "\n";

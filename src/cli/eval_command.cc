@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "cli/reply_json.h"
+#include "service/reply_json.h"
 
 namespace madoguchi::cli {
 
@@ -120,7 +120,7 @@ int RunEval(const std::vector<std::string>& args) {
       // as a false answer, not as top-1 either.
     }
     top1 += ok;
-    nlohmann::ordered_json r = ReplyToJson(*reply);
+    nlohmann::ordered_json r = service::ReplyToJson(*reply);
     j["outcome"] = r["outcome"];
     j["id"] = r["id"];
     j["confidence"] = r["confidence"];

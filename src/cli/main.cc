@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/service_commands.h"
 #if __has_include("cli/points_command.h")
 #include "cli/points_command.h"
 #define MADOGUCHI_HAVE_POINTS 1
@@ -13,6 +14,9 @@ namespace {
 
 void Usage() {
   std::cerr << "madoguchi — helpdesk answers for health-point programs\n\n"
+               "  madoguchi serve [--config FILE] [--listen HOST:PORT] [--data-dir DIR] "
+               "[--today D] [--kb DIR]\n"
+               "  madoguchi chat --program P [--config FILE] [--data-dir DIR] [--today D]\n"
                "  madoguchi ask --program P [--today D] [--json] [--explain] [TEXT]\n"
                "  madoguchi eval --set FILE [--today D] --json\n"
                "  madoguchi search --program P --queries FILE [--top K] [--kb DIR]\n"
@@ -33,6 +37,8 @@ int main(int argc, char** argv) {
   std::string cmd = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   using namespace madoguchi::cli;
+  if (cmd == "serve") return RunServe(rest);
+  if (cmd == "chat") return RunChat(rest);
   if (cmd == "ask") return RunAsk(rest);
   if (cmd == "eval") return RunEval(rest);
   if (cmd == "search") return RunSearch(rest);

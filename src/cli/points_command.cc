@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/flags.h"
+#include "cli/table.h"
 #include "kb/knowledge_base.h"
 #include "points/demo_seed.h"
 #include "points/sqlite_points_core.h"
@@ -81,34 +82,6 @@ bool ParseListen(const std::string& listen, std::string* host, int* port) {
   return *port <= 65535;
 }
 
-// Columns of Japanese text line up by display width: wide characters take two cells.
-size_t DisplayWidth(const std::string& s) {
-  size_t width = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-    width += len >= 3 ? 2 : 1;  // CJK, kana and full-width forms are all three bytes or more
-    i += len;
-  }
-  return width;
-}
-
-void PrintTable(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()));
-    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t c = 0; c < row.size(); ++c) {
-      line += row[c];
-      if (c + 1 < row.size()) line += std::string(widths[c] - DisplayWidth(row[c]) + 2, ' ');
-    }
-    std::cout << line << "\n";
-  }
-}
-
 int SeedDemo(const std::vector<std::string>& args) {
   StatusOr<Flags> flags = ParseFlags(args, {"db", "today", "kb"}, {});
   if (!flags.ok()) {
@@ -129,7 +102,7 @@ int SeedDemo(const std::vector<std::string>& args) {
   }
   std::cout << "デモ会員を登録しました（" << *flags->Get("db") << "、基準日 "
             << FormatIsoDate(*today) << "）。認証コードはデモ会員に限り表示しています。\n\n";
-  PrintTable(table);
+  std::cout << FormatTable(table);
   return 0;
 }
 

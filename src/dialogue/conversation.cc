@@ -1,5 +1,7 @@
 #include "dialogue/conversation.h"
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include <nlohmann/json.hpp>
@@ -47,6 +49,21 @@ std::optional<std::string> ExtractMemberNumber(const std::string& normalized) {
   if (!std::regex_search(compact, m, kNumber)) return std::nullopt;
   // A number that is part of a longer run is not a member number.
   return m.str();
+}
+
+// The member number with its letters as the member typed them: normalizing lower-cases, but the
+// points core compares member numbers exactly ("K1001" is not "k1001"). Falls back to `number`
+// when the typed text does not hold it in one piece.
+std::string WithTypedCase(const std::string& number, const std::string& typed) {
+  std::string folded;
+  for (char32_t c : text::DecodeUtf8(text::RepairUtf8(typed))) {
+    if (c >= 0xFF01 && c <= 0xFF5E) c = c - 0xFF01 + 0x21;  // full-width ASCII
+    if (c == ' ' || c == '-' || c == 0x3000) continue;
+    text::AppendUtf8(c, &folded);
+  }
+  auto same = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; };
+  auto it = std::search(folded.begin(), folded.end(), number.begin(), number.end(), same);
+  return it == folded.end() ? number : std::string(it, it + number.size());
 }
 
 std::optional<Date> ExtractBirthDate(const std::string& normalized) {
@@ -152,7 +169,12 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
           text::CodePointCount(c.normalized) <= options_.follow_up_max_code_points) {
         if (const kb::Entry* last = program->Find(c.state.last_entry_id)) {
           auto again = answerer_->Ask(program->program.id, last->question + " " + text);
-          if (again.ok() && again->outcome == Outcome::kAnswer) matched = std::move(again).value();
+          // The last topic answering again means the new words added nothing it knows
+          // (「明日の天気を教えて」 after an exchange answer): not a follow-up.
+          if (again.ok() && again->outcome == Outcome::kAnswer &&
+              again->entry_id != c.state.last_entry_id) {
+            matched = std::move(again).value();
+          }
         }
       }
       if (matched.outcome == Outcome::kAnswer) {
@@ -349,7 +371,7 @@ Reply Conversation::ContinueReissue(Context& c, const std::string& text,
     case 1: {
       auto number = ExtractMemberNumber(text);
       if (!number) return fail("会員番号を数字で入力してください（例：12345678）。");
-      slots["member"] = *number;
+      slots["member"] = WithTypedCase(*number, c.message.text);
       c.state.flow_step = 2;
       return ask("次に、生年月日を入力してください（例：1980年4月1日、昭和55年4月1日、S55.4.1、19800401）。",
                  {{"キャンセル", "cancel"}});

@@ -1,8 +1,8 @@
-#include "cli/reply_json.h"
+#include "service/reply_json.h"
 
 #include <cmath>
 
-namespace madoguchi::cli {
+namespace madoguchi::service {
 
 namespace {
 double Round3(float v) { return std::round(static_cast<double>(v) * 1000.0) / 1000.0; }
@@ -41,4 +41,4 @@ nlohmann::ordered_json ReplyToJson(const dialogue::Reply& r) {
   return j;
 }
 
-}  // namespace madoguchi::cli
+}  // namespace madoguchi::service

@@ -1,17 +1,18 @@
-// The JSON form of a reply, shared by `madoguchi ask --json`, the evaluation and the HTTP API.
-#ifndef MADOGUCHI_CLI_REPLY_JSON_H_
-#define MADOGUCHI_CLI_REPLY_JSON_H_
+// The JSON form of a reply, shared by `madoguchi ask --json`, the evaluation and the HTTP API
+// (POST /api/v1/ask answers exactly this object). Pure; thread-safe.
+#ifndef MADOGUCHI_SERVICE_REPLY_JSON_H_
+#define MADOGUCHI_SERVICE_REPLY_JSON_H_
 
 #include <nlohmann/json.hpp>
 
 #include "dialogue/reply.h"
 
-namespace madoguchi::cli {
+namespace madoguchi::service {
 
 // {"outcome","id","action","confidence","text","choices":[{label,payload}],"links":[…],
 //  "candidates":[{"id","score","question","matched","why":[…]}]}
 nlohmann::ordered_json ReplyToJson(const dialogue::Reply& reply);
 
-}  // namespace madoguchi::cli
+}  // namespace madoguchi::service
 
-#endif  // MADOGUCHI_CLI_REPLY_JSON_H_
+#endif  // MADOGUCHI_SERVICE_REPLY_JSON_H_

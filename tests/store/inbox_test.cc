@@ -1,6 +1,7 @@
 #include "store/inbox.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -110,10 +111,9 @@ TEST_F(InboxTest, EnqueueAllIsOneTransactionAndDedupesWithin) {
   ASSERT_TRUE(inbox->Enqueue(Event("old")).ok());
   auto results = inbox->EnqueueAll({Event("a"), Event("old"), Event("b"), Event("a")});
   ASSERT_TRUE(results.ok());
-  EXPECT_EQ(*results, (std::vector<EnqueueResult>{EnqueueResult::kEnqueued,
-                                                  EnqueueResult::kDuplicate,
-                                                  EnqueueResult::kEnqueued,
-                                                  EnqueueResult::kDuplicate}));
+  EXPECT_EQ(*results,
+            (std::vector<EnqueueResult>{EnqueueResult::kEnqueued, EnqueueResult::kDuplicate,
+                                        EnqueueResult::kEnqueued, EnqueueResult::kDuplicate}));
   EXPECT_EQ(*inbox->Depth(), 3);
   // A bad event refuses the whole batch before anything is written.
   EXPECT_FALSE(inbox->EnqueueAll({Event("c"), {"line", "", "", "{}", 0}}).ok());
@@ -229,8 +229,9 @@ TEST_F(InboxTest, ClaimLeftOnTheLastAttemptIsDeadLetteredOnReopen) {
 
 TEST_F(InboxTest, OneConversationIsHandedOutInOrderOneAtATime) {
   auto inbox = OpenInbox();
-  ASSERT_TRUE(inbox->EnqueueAll({Event("a1", "user-a"), Event("b1", "user-b"),
-                                 Event("a2", "user-a"), Event("n1"), Event("n2")})
+  ASSERT_TRUE(inbox
+                  ->EnqueueAll({Event("a1", "user-a"), Event("b1", "user-b"), Event("a2", "user-a"),
+                                Event("n1"), Event("n2")})
                   .ok());
   auto claimed = inbox->Claim(10);
   ASSERT_TRUE(claimed.ok());
@@ -344,6 +345,22 @@ TEST_F(InboxTest, ConcurrentEnqueuesShareCommitsAndDedupe) {
   EXPECT_EQ(enqueued.load(), 160);
   EXPECT_EQ(duplicates.load(), 160);
   EXPECT_EQ(*inbox->Depth(), 160);
+}
+
+TEST_F(InboxTest, EnqueueFailsCleanlyWhileAnotherWriterHoldsTheFile) {
+  InboxOptions options;
+  options.busy_timeout_ms = 50;
+  auto inbox = OpenInbox(options);
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto r = inbox->Enqueue(Event("ev1"));
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  // Nothing half-written: the sender's retry goes through.
+  EXPECT_EQ(*inbox->Enqueue(Event("ev1")), EnqueueResult::kEnqueued);
+  EXPECT_EQ(*inbox->Depth(), 1);
 }
 
 TEST_F(InboxTest, SharesAFileWithOtherTables) {

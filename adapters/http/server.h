@@ -1,0 +1,96 @@
+// The service's HTTP server: the routes of routes.h behind the limits every request meets.
+//
+//   - bodies over max_body_bytes get 413; slow or idle clients are cut off by the timeouts, so
+//     no client can hold a worker for long;
+//   - paths under /api/ need "Authorization: Bearer <token>" (compared in constant time) when a
+//     token is set; without one the API is open, which Bind() allows on loopback only;
+//   - every error is {"error", "message"} (api_error.h), also httplib's own (no route, 413, 400);
+//     a handler that throws (none should) answers 500 instead of ending the process.
+//
+// Thread safety: Bind, Start and Stop from one thread; requests are served on the server's
+// worker threads, which call the helpdesk concurrently.
+// Ownership: borrows the RouteContext given to Start, which must outlive the server.
+#ifndef MADOGUCHI_ADAPTERS_HTTP_SERVER_H_
+#define MADOGUCHI_ADAPTERS_HTTP_SERVER_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "base/status.h"
+#include "http/routes.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace madoguchi::http {
+
+// Where `madoguchi serve` reads the API token; never from the command line or the config file.
+inline constexpr char kApiTokenEnvVar[] = "MADOGUCHI_API_TOKEN";
+// Shorter tokens are refused: a guessable token is no protection.
+inline constexpr size_t kMinApiTokenLength = 16;
+
+struct HttpServerOptions {
+  // Address to listen on. Default: loopback only.
+  std::string host = "127.0.0.1";
+  // Port; 0 picks a free one (see port()). Default: 8080.
+  int port = 8080;
+  // The bearer token /api/ requests must present. Empty: the API is open, allowed only when
+  // `host` is loopback. Default: empty.
+  std::string api_token;
+  // Largest request body accepted. A message is a few hundred bytes. Default: 64 KiB.
+  size_t max_body_bytes = 64 * 1024;
+  // How long a client may take to send a request or read a response. Default: 5 s each.
+  std::chrono::seconds read_timeout{5};
+  std::chrono::seconds write_timeout{5};
+  // How long an idle keep-alive connection keeps its worker. Default: 5 s.
+  std::chrono::seconds keep_alive_timeout{5};
+  // Requests served at once; idle keep-alive connections hold one each. Default: 16.
+  int worker_threads = 16;
+  // Logs each request's method, path (never the query: it holds link tokens) and status to
+  // stderr. Default: off.
+  bool access_log = false;
+};
+
+class HttpServer {
+ public:
+  explicit HttpServer(HttpServerOptions options);
+  ~HttpServer();  // stops
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Claims the address, so port() is known before the service behind it is built (the link page
+  // URL names it). Once per server. FailedPrecondition when no token is set and the host is not
+  // loopback; InvalidArgument for a token shorter than kMinApiTokenLength; Unavailable when the
+  // address cannot be bound.
+  Status Bind();
+  // Registers the routes and serves on background threads; returns once requests are accepted
+  // (connections made since Bind() wait in the backlog until then). Once, after Bind().
+  Status Start(const RouteContext& context);
+  // Stops accepting, finishes requests in flight, joins. Idempotent.
+  void Stop();
+
+  // The bound port; 0 before Bind().
+  int port() const { return port_; }
+  // Whether /api/ is served without a token.
+  bool api_open() const { return options_.api_token.empty(); }
+
+ private:
+  void Configure();
+
+  HttpServerOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  std::atomic<bool> loop_ended_{false};
+  bool bound_ = false;
+  bool started_ = false;
+  int port_ = 0;
+};
+
+}  // namespace madoguchi::http
+
+#endif  // MADOGUCHI_ADAPTERS_HTTP_SERVER_H_

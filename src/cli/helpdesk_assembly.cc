@@ -1,0 +1,126 @@
+#include "cli/helpdesk_assembly.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/table.h"
+#include "kb/knowledge_base.h"
+#include "points/demo_seed.h"
+#include "points/sqlite_points_core.h"
+#include "points_http/client.h"
+#include "rules/placeholders.h"
+
+namespace madoguchi::cli {
+
+namespace {
+
+constexpr char kDemoMembersFile[] = "demo-members.txt";
+
+// The programs' rules, which the embedded ledger applies.
+StatusOr<std::vector<kb::Program>> LoadPrograms(const std::string& kb_dir) {
+  kb::LoadOptions lo;
+  lo.known_placeholders = rules::KnownPlaceholders();
+  StatusOr<kb::KnowledgeBase> kb = kb::LoadKnowledgeBase(kb_dir, lo);
+  if (!kb.ok()) return kb.status();
+  std::vector<kb::Program> programs;
+  for (const auto& [id, program] : kb->programs) programs.push_back(program.program);
+  return programs;
+}
+
+std::string DemoTable(const std::vector<points::DemoMember>& members) {
+  std::vector<std::vector<std::string>> rows = {
+      {"会員番号", "プログラム", "生年月日", "認証コード(デモ)", "状態"}};
+  for (const points::DemoMember& m : members) {
+    rows.push_back({m.member_id, m.program, FormatIsoDate(m.birth_date), m.auth_code, m.state});
+  }
+  return FormatTable(rows);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  if (in) s << in.rdbuf();
+  return s.str();
+}
+
+// Seeds a fresh ledger; a ledger that has them already keeps its data.
+StatusOr<std::string> SeedDemoMembers(points::PointsCore& core,
+                                      const std::vector<kb::Program>& programs, const Date& today,
+                                      const std::string& data_dir) {
+  const std::string file = data_dir + "/" + kDemoMembersFile;
+  StatusOr<std::vector<points::DemoMember>> seeded = points::SeedDemo(core, programs, today);
+  if (seeded.ok()) {
+    std::string table = DemoTable(*seeded);
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << table;
+    return table;
+  }
+  if (seeded.status().code() == StatusCode::kAlreadyExists) return ReadFile(file);
+  // A knowledge base without the demo programs simply has no demo members.
+  if (seeded.status().code() == StatusCode::kNotFound) return std::string();
+  return seeded.status();
+}
+
+}  // namespace
+
+StatusOr<AssembledHelpdesk> AssembleHelpdesk(const AssemblyOptions& options) {
+  const ServeConfig& config = options.config;
+  if (options.link_page_url.empty()) return InvalidArgument("a link page URL is required");
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec)
+    return Unavailable("cannot create the data directory " + config.data_dir + ": " + ec.message());
+
+  service::HelpdeskOptions ho;
+  ho.data_dir = config.data_dir;
+  ho.engine.kb_dir = config.kb_dir;
+  if (options.today) ho.engine.clock = std::make_shared<FixedClock>(*options.today);
+  ho.link.page_url = options.link_page_url;
+
+  AssembledHelpdesk out;
+  std::unique_ptr<points::PointsCore> core;
+  if (config.points.mode == PointsConfig::Mode::kHttp) {
+    const char* token = std::getenv(config.points.token_env.c_str());
+    if (token == nullptr || *token == '\0') {
+      return InvalidArgument("the points core is remote (" + config.points.url + "): set " +
+                             config.points.token_env + " to its bearer token");
+    }
+    points_http::HttpPointsCoreOptions o;
+    o.base_url = config.points.url;
+    o.token = token;
+    o.connect_timeout = std::chrono::milliseconds(config.points.connect_timeout_ms);
+    o.read_timeout = std::chrono::milliseconds(config.points.read_timeout_ms);
+    core = std::make_unique<points_http::HttpPointsCore>(std::move(o));
+    out.points_description = "remote, " + config.points.url;
+  } else {
+    const std::string kb_dir =
+        config.kb_dir.empty() ? service::DefaultDataPath("faq") : config.kb_dir;
+    StatusOr<std::vector<kb::Program>> programs = LoadPrograms(kb_dir);
+    if (!programs.ok()) return programs.status();
+    points::SqlitePointsCoreOptions o;
+    o.db_path = config.data_dir + "/points.db";
+    o.programs = *programs;
+    // As many connections as the HTTP server has workers, so none waits for another's.
+    o.max_connections = 16;
+    o.pbkdf2_iterations = options.pbkdf2_iterations;
+    StatusOr<std::unique_ptr<points::SqlitePointsCore>> sqlite =
+        points::SqlitePointsCore::Open(std::move(o));
+    if (!sqlite.ok()) return sqlite.status();
+    if (config.points.seed_demo) {
+      const Date today = options.today ? *options.today : SystemClock().Today();
+      StatusOr<std::string> table = SeedDemoMembers(**sqlite, *programs, today, config.data_dir);
+      if (!table.ok()) return table.status();
+      out.demo_members = std::move(table).value();
+    }
+    core = std::move(sqlite).value();
+    out.points_description = "embedded, " + config.data_dir + "/points.db";
+  }
+  StatusOr<std::unique_ptr<service::Helpdesk>> helpdesk =
+      service::Helpdesk::Create(ho, std::move(core));
+  if (!helpdesk.ok()) return helpdesk.status();
+  out.helpdesk = std::move(helpdesk).value();
+  return out;
+}
+
+}  // namespace madoguchi::cli

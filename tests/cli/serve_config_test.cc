@@ -1,0 +1,80 @@
+#include "cli/serve_config.h"
+
+#include <gtest/gtest.h>
+
+namespace madoguchi::cli {
+namespace {
+
+TEST(ServeConfig, TheEmbeddedDefault) {
+  ServeConfig c = DefaultServeConfig();
+  EXPECT_EQ(c.listen, "127.0.0.1:8080");
+  EXPECT_EQ(c.data_dir, "./madoguchi-data");
+  EXPECT_TRUE(c.kb_dir.empty());
+  EXPECT_TRUE(c.link_page_url.empty());
+  EXPECT_EQ(c.points.mode, PointsConfig::Mode::kEmbedded);
+  EXPECT_TRUE(c.points.seed_demo);
+}
+
+TEST(ServeConfig, AnEmptyFileMeansTheDefaultsWithoutDemoMembers) {
+  auto c = ParseServeConfig("{}");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->points.mode, PointsConfig::Mode::kEmbedded);
+  EXPECT_FALSE(c->points.seed_demo);  // never in production by accident
+}
+
+TEST(ServeConfig, TheExampleInDeployParses) {
+  auto c = LoadServeConfig(std::string(MADOGUCHI_SOURCE_DIR) + "/deploy/madoguchi.example.json");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->listen, "0.0.0.0:8080");
+  EXPECT_EQ(c->data_dir, "/var/lib/madoguchi");
+  EXPECT_EQ(c->kb_dir, "/usr/share/madoguchi/faq");
+  EXPECT_EQ(c->link_page_url, "https://madoguchi.example.jp/link");
+  EXPECT_EQ(c->points.mode, PointsConfig::Mode::kHttp);
+  EXPECT_EQ(c->points.url, "http://points.internal:8081");
+  EXPECT_EQ(c->points.token_env, "MADOGUCHI_POINTS_TOKEN");
+  EXPECT_EQ(c->max_body_bytes, 65536u);
+  EXPECT_EQ(c->max_text_chars, 2000u);
+}
+
+TEST(ServeConfig, EmbeddedWithDemoMembers) {
+  auto c = ParseServeConfig(R"({"points": {"mode": "embedded", "seed_demo": true}})");
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->points.seed_demo);
+}
+
+TEST(ServeConfig, RefusesMistakesNamingTheKey) {
+  struct Case {
+    const char* json;
+    const char* key;
+  };
+  const Case cases[] = {
+      {R"({"listn": "127.0.0.1:8080"})", "listn"},
+      {R"({"listen": 8080})", "listen"},
+      {R"({"data_dir": ""})", "data_dir"},
+      {R"({"points": {"mode": "ftp"}})", "points.mode"},
+      {R"({"points": {"mode": "http"}})", "points.url"},
+      {R"({"points": {"mode": "http", "url": "points:8081"}})", "points.url"},
+      {R"({"points": {"mode": "http", "url": "http://p", "seed_demo": true}})", "points.seed_demo"},
+      {R"({"points": {"url": "http://p"}})", "points.url"},
+      {R"({"points": {"token": "secret"}})", "points.token"},
+      {R"({"points": "http"})", "points"},
+      {R"({"points": {"mode": "http", "url": "http://p", "read_timeout_ms": 0}})",
+       "points.read_timeout_ms"},
+      {R"({"limits": {"max_body_bytes": 10}})", "limits.max_body_bytes"},
+      {R"({"limits": {"max_text_chars": "many"}})", "limits.max_text_chars"},
+      {R"({"link_page_url": "/link"})", "link_page_url"},
+  };
+  for (const Case& c : cases) {
+    auto parsed = ParseServeConfig(c.json);
+    ASSERT_FALSE(parsed.ok()) << c.json;
+    EXPECT_NE(parsed.status().message().find(std::string("\"") + c.key + "\""), std::string::npos)
+        << c.json << ": " << parsed.status().message();
+  }
+  EXPECT_FALSE(ParseServeConfig("{").ok());
+  EXPECT_FALSE(ParseServeConfig("[]").ok());
+  EXPECT_EQ(LoadServeConfig("/nonexistent/madoguchi.json").status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace madoguchi::cli
