@@ -1,0 +1,224 @@
+#include "line/client.h"
+
+#include <httplib.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <thread>
+#include <utility>
+
+namespace madoguchi::line {
+
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+bool DefaultSleep(milliseconds d) {
+  std::this_thread::sleep_for(d);
+  return true;
+}
+
+// Retry-After as delta-seconds; an HTTP-date (or garbage) gives -1 and the backoff applies.
+milliseconds ParseRetryAfter(const std::string& value) {
+  std::string_view v = value;
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  int64_t seconds = -1;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+  if (ec != std::errc() || end != v.data() + v.size() || seconds < 0) return milliseconds(-1);
+  return milliseconds(std::min<int64_t>(seconds, 24 * 3600) * 1000);
+}
+
+// LINE's error body: {"message": "...", "details": [...]}. Only the message, shortened.
+std::string ErrorMessage(const std::string& body) {
+  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  std::string m;
+  if (j.is_object() && j.contains("message") && j["message"].is_string()) {
+    m = j["message"].get<std::string>();
+  }
+  if (m.size() > 200) m.resize(200);
+  return m;
+}
+
+bool MentionsReplyToken(std::string message) {
+  std::transform(message.begin(), message.end(), message.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return message.find("reply token") != std::string::npos;
+}
+
+std::string MessagesBody(const char* key, const std::string& value,
+                         const std::vector<json>& messages) {
+  json body = {{key, value}, {"messages", messages}};
+  // Replace rather than throw on invalid UTF-8 (render.h repairs text; payloads are ours).
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+struct LineClient::Response {
+  int status = 0;
+  std::string body;
+};
+
+LineClient::LineClient(LineClientOptions options) : options_(std::move(options)) {
+  if (!options_.sleep) options_.sleep = DefaultSleep;
+  if (options_.max_attempts < 1) options_.max_attempts = 1;
+  while (!options_.api_base_url.empty() && options_.api_base_url.back() == '/') {
+    options_.api_base_url.pop_back();
+  }
+}
+
+LineClient::~LineClient() = default;
+
+std::unique_ptr<httplib::Client> LineClient::TakeConnection() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return c;
+    }
+  }
+  auto c = std::make_unique<httplib::Client>(options_.api_base_url);
+  c->set_keep_alive(true);
+  // Headers and body go out as separate writes: without this, Nagle's algorithm and delayed
+  // ACKs add tens of milliseconds to every call on a kept-alive connection.
+  c->set_tcp_nodelay(true);
+  c->set_connection_timeout(options_.connect_timeout);
+  c->set_read_timeout(options_.read_timeout);
+  c->set_write_timeout(options_.read_timeout);
+  if (!options_.ca_cert_path.empty()) c->set_ca_cert_path(options_.ca_cert_path);
+  return c;
+}
+
+void LineClient::ReturnConnection(std::unique_ptr<httplib::Client> client) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idle_.size() < options_.max_idle_connections) idle_.push_back(std::move(client));
+}
+
+StatusOr<LineClient::Response> LineClient::Send(const std::string& path, const std::string& body,
+                                                const std::string& retry_key) {
+  httplib::Headers headers = {{"Authorization", "Bearer " + options_.access_token}};
+  if (!retry_key.empty()) headers.emplace("X-Line-Retry-Key", retry_key);
+  milliseconds backoff = options_.initial_backoff;
+  Status last;
+  for (int attempt = 1;; ++attempt) {
+    auto client = TakeConnection();
+    httplib::Result res = body.empty() ? client->Post(path, headers)
+                                       : client->Post(path, headers, body, "application/json");
+    milliseconds wait = backoff;
+    if (!res) {
+      // Not reached, or the connection broke: a fresh connection next time.
+      last = Status(StatusCode::kUnavailable,
+                    "LINE API unreachable: " + httplib::to_string(res.error()), "line_unavailable");
+    } else {
+      ReturnConnection(std::move(client));
+      int status = res->status;
+      if (status < 500 && status != 429) return Response{status, res->body};
+      if (status == 429) {
+        last = Status(StatusCode::kResourceExhausted,
+                      "LINE API rate limit: " + ErrorMessage(res->body), "rate_limited");
+      } else {
+        last = Status(StatusCode::kUnavailable, "LINE API answered " + std::to_string(status),
+                      "line_unavailable");
+      }
+      milliseconds retry_after = ParseRetryAfter(res->get_header_value("Retry-After"));
+      if (retry_after.count() >= 0) {
+        if (retry_after > options_.max_retry_after) {
+          return Status(last.code(),
+                        last.message() + " (Retry-After " +
+                            std::to_string(retry_after.count() / 1000) + " s)",
+                        last.reason());
+        }
+        wait = retry_after;
+      }
+    }
+    if (attempt >= options_.max_attempts) return last;
+    if (!options_.sleep(wait)) {
+      return Status(StatusCode::kUnavailable, "retry abandoned: " + last.message(), "interrupted");
+    }
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+namespace {
+
+Status ErrorFor(int status, const std::string& body) {
+  std::string m = ErrorMessage(body);
+  std::string what = "LINE API " + std::to_string(status) + (m.empty() ? "" : ": " + m);
+  switch (status) {
+    case 400:
+      return Status(StatusCode::kInvalidArgument, what, "bad_request");
+    case 401:
+      return Status(StatusCode::kPermissionDenied, what, "unauthorized");
+    case 403:
+      return Status(StatusCode::kPermissionDenied, what, "forbidden");
+    case 404:
+      return Status(StatusCode::kNotFound, what, "not_found");
+    default:
+      return Status(StatusCode::kInternal, what, "unexpected_status");
+  }
+}
+
+}  // namespace
+
+Status LineClient::Reply(const std::string& reply_token, const std::vector<json>& messages) {
+  if (reply_token.empty()) {
+    return Status(StatusCode::kFailedPrecondition, "no reply token", "reply_token_invalid");
+  }
+  auto res = Send("/v2/bot/message/reply", MessagesBody("replyToken", reply_token, messages), "");
+  if (!res.ok()) return res.status();
+  if (res->status / 100 == 2) return Status::Ok();
+  if (res->status == 400 && MentionsReplyToken(ErrorMessage(res->body))) {
+    return Status(StatusCode::kFailedPrecondition, "LINE API: invalid reply token",
+                  "reply_token_invalid");
+  }
+  return ErrorFor(res->status, res->body);
+}
+
+Status LineClient::Push(const std::string& to, const std::vector<json>& messages,
+                        const std::string& retry_key) {
+  auto res = Send("/v2/bot/message/push", MessagesBody("to", to, messages), retry_key);
+  if (!res.ok()) return res.status();
+  if (res->status / 100 == 2) return Status::Ok();
+  // An earlier try of this very push was accepted: it went out once, as intended.
+  if (res->status == 409 && !retry_key.empty()) return Status::Ok();
+  return ErrorFor(res->status, res->body);
+}
+
+StatusOr<std::string> LineClient::IssueLinkToken(const std::string& user_id) {
+  bool ok = !user_id.empty() && user_id.size() <= 64 &&
+            std::all_of(user_id.begin(), user_id.end(),
+                        [](unsigned char c) { return std::isalnum(c) != 0; });
+  if (!ok) return InvalidArgument("not a LINE user id");
+  auto res = Send("/v2/bot/user/" + user_id + "/linkToken", "", "");
+  if (!res.ok()) return res.status();
+  if (res->status / 100 != 2) return ErrorFor(res->status, res->body);
+  json j = json::parse(res->body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("linkToken") || !j["linkToken"].is_string() ||
+      j["linkToken"].get<std::string>().empty()) {
+    return Status(StatusCode::kUnavailable, "LINE API: no linkToken in the answer",
+                  "line_unavailable");
+  }
+  return j["linkToken"].get<std::string>();
+}
+
+std::string LineClient::RetryKeyFor(std::string_view seed) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), d);
+  d[6] = static_cast<unsigned char>((d[6] & 0x0f) | 0x40);  // version 4 layout
+  d[8] = static_cast<unsigned char>((d[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += kHex[d[i] >> 4];
+    out += kHex[d[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace madoguchi::line

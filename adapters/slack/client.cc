@@ -1,0 +1,204 @@
+#include "slack/client.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <charconv>
+#include <thread>
+#include <utility>
+
+namespace madoguchi::slack {
+
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+bool DefaultSleep(milliseconds d) {
+  std::this_thread::sleep_for(d);
+  return true;
+}
+
+// Retry-After as delta-seconds; an HTTP-date (or garbage) gives -1 and the backoff applies.
+milliseconds ParseRetryAfter(const std::string& value) {
+  std::string_view v = value;
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  int64_t seconds = -1;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+  if (ec != std::errc() || end != v.data() + v.size() || seconds < 0) return milliseconds(-1);
+  return milliseconds(std::min<int64_t>(seconds, 24 * 3600) * 1000);
+}
+
+bool OneOf(const std::string& s, std::initializer_list<std::string_view> options) {
+  return std::find(options.begin(), options.end(), s) != options.end();
+}
+
+Status ErrorForHttp(int status) {
+  std::string what = "Slack API answered HTTP " + std::to_string(status);
+  switch (status) {
+    case 400:
+      return Status(StatusCode::kInvalidArgument, what, "bad_request");
+    case 401:
+    case 403:
+      return Status(StatusCode::kPermissionDenied, what, "unauthorized");
+    case 404:
+      // Most likely a wrong base URL or method name: the configuration, not the message.
+      return Status(StatusCode::kNotFound, what, "not_found");
+    default:
+      return Status(StatusCode::kInternal, what, "unexpected_status");
+  }
+}
+
+}  // namespace
+
+struct SlackClient::Response {
+  int status = 0;
+  std::string body;
+};
+
+SlackClient::SlackClient(SlackClientOptions options) : options_(std::move(options)) {
+  if (!options_.sleep) options_.sleep = DefaultSleep;
+  if (options_.max_attempts < 1) options_.max_attempts = 1;
+  // httplib's client takes scheme://host:port only; Slack's base URL carries "/api".
+  std::string url = options_.api_base_url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  size_t scheme = url.find("://");
+  size_t path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  origin_ = url.substr(0, path);
+  path_prefix_ = path == std::string::npos ? std::string() : url.substr(path);
+}
+
+SlackClient::~SlackClient() = default;
+
+std::unique_ptr<httplib::Client> SlackClient::TakeConnection() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return c;
+    }
+  }
+  auto c = std::make_unique<httplib::Client>(origin_);
+  c->set_keep_alive(true);
+  // Headers and body go out as separate writes: without this, Nagle's algorithm and delayed
+  // ACKs add tens of milliseconds to every call on a kept-alive connection.
+  c->set_tcp_nodelay(true);
+  c->set_connection_timeout(options_.connect_timeout);
+  c->set_read_timeout(options_.read_timeout);
+  c->set_write_timeout(options_.read_timeout);
+  if (!options_.ca_cert_path.empty()) c->set_ca_cert_path(options_.ca_cert_path);
+  return c;
+}
+
+void SlackClient::ReturnConnection(std::unique_ptr<httplib::Client> client) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idle_.size() < options_.max_idle_connections) idle_.push_back(std::move(client));
+}
+
+StatusOr<SlackClient::Response> SlackClient::Send(const std::string& method,
+                                                  const std::string& body) {
+  const httplib::Headers headers = {{"Authorization", "Bearer " + options_.bot_token}};
+  const std::string path = path_prefix_ + "/" + method;
+  milliseconds backoff = options_.initial_backoff;
+  Status last;
+  for (int attempt = 1;; ++attempt) {
+    auto client = TakeConnection();
+    // The charset matters: without it Slack answers with a "missing_charset" warning.
+    httplib::Result res = client->Post(path, headers, body, "application/json; charset=utf-8");
+    milliseconds wait = backoff;
+    if (!res) {
+      // Not reached, or the connection broke: a fresh connection next time.
+      last =
+          Status(StatusCode::kUnavailable,
+                 "Slack API unreachable: " + httplib::to_string(res.error()), "slack_unavailable");
+    } else {
+      ReturnConnection(std::move(client));
+      int status = res->status;
+      if (status < 500 && status != 429) return Response{status, res->body};
+      if (status == 429) {
+        last = Status(StatusCode::kResourceExhausted, "Slack API rate limit", "rate_limited");
+      } else {
+        last = Status(StatusCode::kUnavailable, "Slack API answered HTTP " + std::to_string(status),
+                      "slack_unavailable");
+      }
+      milliseconds retry_after = ParseRetryAfter(res->get_header_value("Retry-After"));
+      if (retry_after.count() >= 0) {
+        if (retry_after > options_.max_retry_after) {
+          return Status(last.code(),
+                        last.message() + " (Retry-After " +
+                            std::to_string(retry_after.count() / 1000) + " s)",
+                        last.reason());
+        }
+        wait = retry_after;
+      }
+    }
+    if (attempt >= options_.max_attempts) return last;
+    if (!options_.sleep(wait)) {
+      return Status(StatusCode::kUnavailable, "retry abandoned: " + last.message(), "interrupted");
+    }
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+Status SlackClient::ErrorStatus(const std::string& error) {
+  const std::string what = "Slack API: " + (error.empty() ? std::string("error") : error);
+  const std::string reason = error.empty() ? std::string("unknown_error") : error;
+  StatusCode code = StatusCode::kInternal;
+  if (OneOf(error, {"internal_error", "fatal_error", "service_unavailable", "request_timeout"})) {
+    code = StatusCode::kUnavailable;
+  } else if (OneOf(error, {"ratelimited", "rate_limited", "message_limit_exceeded"})) {
+    code = StatusCode::kResourceExhausted;
+  } else if (OneOf(error, {"invalid_auth", "not_authed", "account_inactive", "token_revoked",
+                           "token_expired", "missing_scope", "no_permission", "access_denied",
+                           "not_allowed_token_type", "ekm_access_denied", "org_login_required",
+                           "enterprise_is_restricted", "accesslimited"})) {
+    code = StatusCode::kPermissionDenied;
+  } else if (OneOf(error, {"channel_not_found", "user_not_found", "thread_not_found"})) {
+    code = StatusCode::kNotFound;
+  } else if (OneOf(error, {"not_in_channel", "is_archived", "cannot_reply_to_message",
+                           "team_access_not_granted", "duplicate_message_not_found",
+                           "slack_connect_file_link_sharing_blocked", "messages_tab_disabled"}) ||
+             error.rfind("restricted_action", 0) == 0) {
+    code = StatusCode::kFailedPrecondition;
+  } else if (OneOf(error, {"msg_too_long", "no_text", "invalid_blocks", "invalid_blocks_format",
+                           "too_many_attachments", "invalid_arguments", "invalid_arg_name",
+                           "invalid_array_arg", "invalid_charset", "invalid_form_data",
+                           "invalid_post_type", "missing_post_type", "invalid_json",
+                           "json_not_object", "invalid_metadata_format", "invalid_metadata_schema",
+                           "metadata_too_large", "as_user_not_supported"})) {
+    code = StatusCode::kInvalidArgument;
+  }
+  return Status(code, what, reason);
+}
+
+StatusOr<PostedMessage> SlackClient::PostMessage(const PostMessageRequest& request) {
+  json body = {{"channel", request.channel},
+               {"text", request.text},
+               {"unfurl_links", false},
+               {"unfurl_media", false}};
+  if (request.blocks.is_array() && !request.blocks.empty()) body["blocks"] = request.blocks;
+  if (!request.thread_ts.empty()) body["thread_ts"] = request.thread_ts;
+  // Replace rather than throw on invalid UTF-8 (render.h repairs text; payloads are ours).
+  auto res = Send("chat.postMessage", body.dump(-1, ' ', false, json::error_handler_t::replace));
+  if (!res.ok()) return res.status();
+  if (res->status / 100 != 2) return ErrorForHttp(res->status);
+  json answer = json::parse(res->body, nullptr, /*allow_exceptions=*/false);
+  if (!answer.is_object() || !answer.contains("ok") || !answer["ok"].is_boolean()) {
+    // A proxy's page, or a truncated answer: whether it was posted is unknown.
+    return Status(StatusCode::kUnavailable, "Slack API: unreadable answer", "slack_unavailable");
+  }
+  if (!answer["ok"].get<bool>()) {
+    std::string error;
+    if (answer.contains("error") && answer["error"].is_string()) error = answer["error"];
+    return ErrorStatus(error);
+  }
+  PostedMessage posted;
+  if (answer.contains("channel") && answer["channel"].is_string())
+    posted.channel = answer["channel"];
+  if (answer.contains("ts") && answer["ts"].is_string()) posted.ts = answer["ts"];
+  return posted;
+}
+
+}  // namespace madoguchi::slack

@@ -1,0 +1,201 @@
+#include "line/events.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "line/fixtures.h"
+
+namespace madoguchi::line {
+namespace {
+
+using testing::FixtureNames;
+using testing::HaveFixtures;
+using testing::ReadFixture;
+
+std::vector<Event> ParseFixture(const std::string& name) {
+  auto body = ParseWebhookBody(ReadFixture(name));
+  EXPECT_TRUE(body.ok()) << name << ": " << body.status().ToString();
+  std::vector<Event> out;
+  if (!body.ok()) return out;
+  for (const auto& e : body->events) out.push_back(ParseEvent(e));
+  return out;
+}
+
+// What each one-event fixture must parse into.
+struct Expected {
+  EventKind kind;
+  std::string message_type;
+  SourceType source;
+  bool has_reply_token;
+};
+
+TEST(EventsTest, EveryOneEventFixtureParsesToItsKind) {
+  if (!HaveFixtures()) GTEST_SKIP() << "no fixtures";
+  const std::map<std::string, Expected> kExpected = {
+      {"account_link.json", {EventKind::kAccountLink, "", SourceType::kUser, true}},
+      {"beacon.json", {EventKind::kBeacon, "", SourceType::kUser, true}},
+      {"beacon_with_dm.json", {EventKind::kBeacon, "", SourceType::kUser, true}},
+      {"file.json", {EventKind::kOtherMessage, "file", SourceType::kUser, true}},
+      {"follow.json", {EventKind::kFollow, "", SourceType::kUser, true}},
+      {"image.json", {EventKind::kOtherMessage, "image", SourceType::kUser, true}},
+      {"join.json", {EventKind::kJoin, "", SourceType::kGroup, true}},
+      {"leave.json", {EventKind::kLeave, "", SourceType::kGroup, false}},
+      {"location.json", {EventKind::kOtherMessage, "location", SourceType::kUser, true}},
+      {"member_joined.json", {EventKind::kMemberJoined, "", SourceType::kGroup, true}},
+      {"member_left.json", {EventKind::kMemberLeft, "", SourceType::kGroup, false}},
+      {"message-edited.json", {EventKind::kMessageEdited, "text", SourceType::kGroup, true}},
+      {"nodejs-middleware-body.json", {EventKind::kTextMessage, "text", SourceType::kGroup, true}},
+      {"postback.json", {EventKind::kPostback, "", SourceType::kUser, true}},
+      {"sticker-keywords-array.json",
+       {EventKind::kOtherMessage, "sticker", SourceType::kUser, true}},
+      {"sticker-keywords-remove.json",
+       {EventKind::kOtherMessage, "sticker", SourceType::kUser, true}},
+      {"sticker-with-text.json", {EventKind::kOtherMessage, "sticker", SourceType::kUser, true}},
+      {"sticker.json", {EventKind::kOtherMessage, "sticker", SourceType::kUser, true}},
+      {"text-emojis.json", {EventKind::kTextMessage, "text", SourceType::kUser, true}},
+      {"text-group.json", {EventKind::kTextMessage, "text", SourceType::kGroup, true}},
+      {"text-mention.json", {EventKind::kTextMessage, "text", SourceType::kUser, true}},
+      {"text-user.json", {EventKind::kTextMessage, "text", SourceType::kUser, true}},
+      {"unfollow.json", {EventKind::kUnfollow, "", SourceType::kUser, false}},
+      {"unsend.json", {EventKind::kUnsend, "", SourceType::kUser, false}},
+      {"video-play-complete.json", {EventKind::kVideoPlayComplete, "", SourceType::kUser, true}},
+      {"video.json", {EventKind::kOtherMessage, "video", SourceType::kUser, true}},
+      {"webhook-redelivery.json", {EventKind::kTextMessage, "text", SourceType::kUser, true}},
+  };
+  size_t checked = 0;
+  for (const std::string& name : FixtureNames()) {
+    auto it = kExpected.find(name);
+    if (it == kExpected.end()) continue;  // the many-event bodies are tested below
+    SCOPED_TRACE(name);
+    std::vector<Event> events = ParseFixture(name);
+    ASSERT_EQ(events.size(), 1u);
+    const Event& e = events[0];
+    EXPECT_EQ(e.kind, it->second.kind) << EventKindName(e.kind);
+    EXPECT_EQ(e.message_type, it->second.message_type);
+    EXPECT_EQ(e.source_type, it->second.source);
+    EXPECT_EQ(!e.reply_token.empty(), it->second.has_reply_token);
+    EXPECT_FALSE(e.type.empty());
+    ++checked;
+  }
+  EXPECT_EQ(checked, kExpected.size()) << "a fixture is missing";
+  EXPECT_EQ(FixtureNames().size(), kExpected.size() + 2) << "a fixture was added: expect it here";
+}
+
+TEST(EventsTest, FieldsTheWorkerNeeds) {
+  if (!HaveFixtures()) GTEST_SKIP() << "no fixtures";
+  Event text = ParseFixture("text-user.json").at(0);
+  EXPECT_EQ(text.text, "Hello, world");
+  EXPECT_EQ(text.user_id, "u206d25c2ea6bd87c17655609a1c37cb8");
+  EXPECT_EQ(text.reply_token, "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA");
+  EXPECT_EQ(text.timestamp_ms, 1462629479859);
+  EXPECT_FALSE(text.standby);
+  EXPECT_FALSE(text.redelivery);
+  EXPECT_TRUE(text.webhook_event_id.empty()) << "older senders omit it";
+
+  Event postback = ParseFixture("postback.json").at(0);
+  EXPECT_EQ(postback.postback_data, "action=buyItem&itemId=123123&color=red");
+
+  Event link = ParseFixture("account_link.json").at(0);
+  EXPECT_EQ(link.link_result, "ok");
+  EXPECT_EQ(link.link_nonce, "xxxxxxxxxxxxxxx");
+  EXPECT_EQ(link.user_id, "U012345678901234567890123456789ab");
+
+  Event standby = ParseFixture("text-group.json").at(0);
+  EXPECT_TRUE(standby.standby);
+  EXPECT_EQ(standby.chat_id, "u206d25c2ea6bd87c17655609a1c37cb8");
+  EXPECT_TRUE(standby.user_id.empty());
+
+  Event redelivered = ParseFixture("webhook-redelivery.json").at(0);
+  EXPECT_TRUE(redelivered.redelivery);
+  EXPECT_EQ(redelivered.webhook_event_id, "01G2KZKG2DS765NMRH3GZFD8AP");
+
+  Event node = ParseFixture("nodejs-middleware-body.json").at(0);
+  EXPECT_EQ(node.text, "this is test message.😄😅😢😞😄😅😢😞");
+  EXPECT_EQ(node.webhook_event_id, "test_webhook_event_id");
+  EXPECT_EQ(node.timestamp_ms, 0);
+
+  Event edited = ParseFixture("message-edited.json").at(0);
+  EXPECT_EQ(edited.user_id, "u206d25c2ea6bd87c17655609a1c37cb8");
+  EXPECT_EQ(edited.text, "Hello, edited world");
+}
+
+TEST(EventsTest, ManyEventBodies) {
+  if (!HaveFixtures()) GTEST_SKIP() << "no fixtures";
+  std::vector<Event> unknown = ParseFixture("unknown.json");
+  ASSERT_EQ(unknown.size(), 2u);
+  EXPECT_EQ(unknown[0].kind, EventKind::kUnknown);
+  EXPECT_EQ(unknown[0].type, "greatNewFeature");
+  EXPECT_EQ(unknown[1].kind, EventKind::kOtherMessage);
+  EXPECT_EQ(unknown[1].source_type, SourceType::kUnknown);
+  EXPECT_TRUE(unknown[1].user_id.empty());
+
+  std::vector<Event> all = ParseFixture("python-sdk-webhook.json");
+  std::vector<EventKind> kinds;
+  for (const Event& e : all) kinds.push_back(e.kind);
+  using K = EventKind;
+  EXPECT_EQ(kinds, (std::vector<EventKind>{
+                       K::kTextMessage,  K::kOtherMessage, K::kOtherMessage,  K::kOtherMessage,
+                       K::kOtherMessage, K::kOtherMessage, K::kFollow,        K::kUnfollow,
+                       K::kJoin,         K::kLeave,        K::kPostback,      K::kBeacon,
+                       K::kBeacon,       K::kAccountLink,  K::kTextMessage,   K::kTextMessage,
+                       K::kPostback,     K::kPostback,     K::kPostback,      K::kMemberJoined,
+                       K::kMemberLeft,   K::kOtherMessage, K::kUnsend,        K::kVideoPlayComplete,
+                       K::kOtherMessage, K::kTextMessage,  K::kMessageEdited, K::kUnknown}));
+  EXPECT_EQ(all[1].source_type, SourceType::kRoom);
+  EXPECT_EQ(all[1].chat_id, "Ra8dbf4673c4c812cd491258042226c99");
+  EXPECT_EQ(all[13].link_nonce, "Vb771wDYtXuammLszK6h9A");
+  EXPECT_TRUE(all[25].redelivery);
+  EXPECT_EQ(all[24].reply_token, "fbf94e269485410da6b7e3a5e33283e8");
+}
+
+TEST(EventsTest, LenientAboutOddFields) {
+  using nlohmann::json;
+  Event e = ParseEvent(json::parse(R"({"type":"message","timestamp":1.5e12,
+      "source":{"type":"user","userId":42},"message":{"type":"text","text":["x"]},
+      "mode":7,"deliveryContext":{"isRedelivery":"yes"},"replyToken":null})"));
+  EXPECT_EQ(e.kind, EventKind::kTextMessage);
+  EXPECT_EQ(e.timestamp_ms, 1'500'000'000'000);
+  EXPECT_TRUE(e.user_id.empty());
+  EXPECT_TRUE(e.text.empty());
+  EXPECT_FALSE(e.standby);
+  EXPECT_FALSE(e.redelivery);
+  EXPECT_TRUE(e.reply_token.empty());
+
+  EXPECT_EQ(ParseEvent(json::array()).kind, EventKind::kUnknown);
+  EXPECT_EQ(ParseEvent(json::parse(R"({"type":3})")).kind, EventKind::kUnknown);
+  EXPECT_EQ(ParseEvent(json::parse(R"({"type":"message","message":"text"})")).kind,
+            EventKind::kOtherMessage);
+  EXPECT_EQ(ParseEvent(json::parse(R"({"type":"membership"})")).kind, EventKind::kUnknown);
+}
+
+TEST(EventsTest, WebhookBodies) {
+  EXPECT_EQ(ParseWebhookBody("i am not jason").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(ParseWebhookBody("").ok());
+  EXPECT_FALSE(ParseWebhookBody("[]").ok());
+  EXPECT_FALSE(ParseWebhookBody("{}").ok());
+  EXPECT_FALSE(ParseWebhookBody(R"({"events":{}})").ok());
+  EXPECT_FALSE(ParseWebhookBody("{\"events\":[]").ok());
+  EXPECT_FALSE(ParseWebhookBody("{\"events\":[], \"x\":\"\xff\"}").ok()) << "invalid UTF-8";
+
+  auto empty = ParseWebhookBody(R"({"events":[]})");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->events.empty());
+
+  auto mixed = ParseWebhookBody(R"({"destination":"Uabc","events":[1,{"type":"follow"},null]})");
+  ASSERT_TRUE(mixed.ok());
+  EXPECT_EQ(mixed->destination, "Uabc");
+  EXPECT_EQ(mixed->events.size(), 1u);
+  EXPECT_EQ(mixed->skipped, 2u);
+}
+
+TEST(EventsTest, KindNames) {
+  EXPECT_STREQ(EventKindName(EventKind::kTextMessage), "text_message");
+  EXPECT_STREQ(EventKindName(EventKind::kAccountLink), "account_link");
+  EXPECT_STREQ(EventKindName(EventKind::kUnknown), "unknown");
+}
+
+}  // namespace
+}  // namespace madoguchi::line

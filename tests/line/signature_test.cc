@@ -1,0 +1,127 @@
+#include "line/signature.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace madoguchi::line {
+namespace {
+
+struct Vector {
+  std::string name;
+  std::string secret;
+  std::string body;
+  std::string signature;  // valid
+  std::string negative;   // must be rejected; empty when the vector has none
+};
+
+// The vectors of signature-vectors.txt, written down so the test stands without the file.
+const std::vector<Vector>& KnownVectors() {
+  static const std::vector<Vector> kVectors = {
+      {"V1", "channel_secret", "bodybodybodybody",
+       "/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k=", "invalid_signature"},
+      {"V2", "test_secret", R"({"hello":"world"})", "t7Hn4ZDHqs6e+wdvI5TyQIvzie0DmMUmuXEBqyyE/tM=",
+       "t7Hn4ZDHqs6e+wdvi5TyQivzie0DmMUmuXEBqyyE/tM="},
+      {"V3", "SECRET", "{}", "3q8QXTAGaey18yL8FWTqdVlbMr6hcuNvM4tefa0o9nA=", "596359635963"},
+      {"V5", "test_channel_secret", "i am not jason",
+       "Z8YlPpm0lQOqPipiCHVbiuwIDIzRzD7w5hvHgmwEuEs=", ""},
+  };
+  return kVectors;
+}
+
+std::string ReferenceDir() { return MADOGUCHI_LINE_REFERENCE_DIR; }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Reads signature-vectors.txt: "## Vn" blocks of "key: value   (comment)" lines.
+std::vector<Vector> ParseVectorFile(const std::string& text) {
+  std::vector<Vector> out;
+  std::istringstream in(text);
+  std::string line;
+  static const std::regex kField(R"(^(secret|body|signature|negative):\s+(.*?)(\s{2,}\(.*)?$)");
+  while (std::getline(in, line)) {
+    if (line.rfind("## ", 0) == 0) {
+      out.push_back({line.substr(3, line.find(' ', 3) - 3), "", "", "", ""});
+      continue;
+    }
+    std::smatch m;
+    if (out.empty() || !std::regex_match(line, m, kField)) continue;
+    std::string key = m[1], value = m[2];
+    if (key == "secret") out.back().secret = value;
+    if (key == "body") out.back().body = value;
+    if (key == "signature") out.back().signature = value.substr(0, value.find(' '));
+    if (key == "negative") out.back().negative = value.substr(0, value.find(' '));
+  }
+  return out;
+}
+
+TEST(SignatureTest, EveryKnownVector) {
+  for (const Vector& v : KnownVectors()) {
+    SCOPED_TRACE(v.name);
+    EXPECT_EQ(ComputeSignature(v.secret, v.body), v.signature);
+    EXPECT_TRUE(VerifySignature(v.secret, v.body, v.signature));
+    if (!v.negative.empty()) {
+      EXPECT_FALSE(VerifySignature(v.secret, v.body, v.negative));
+    }
+  }
+}
+
+TEST(SignatureTest, EveryVectorOfTheReferenceFile) {
+  std::string path = ReferenceDir() + "/signature-vectors.txt";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not there";
+  std::vector<Vector> vectors = ParseVectorFile(ReadFile(path));
+  ASSERT_EQ(vectors.size(), KnownVectors().size()) << "a vector was added to the file";
+  for (size_t i = 0; i < vectors.size(); ++i) {
+    const Vector& v = vectors[i];
+    SCOPED_TRACE(v.name);
+    EXPECT_EQ(v.name, KnownVectors()[i].name);
+    EXPECT_EQ(v.body, KnownVectors()[i].body) << "the file's body was read differently";
+    EXPECT_TRUE(VerifySignature(v.secret, v.body, v.signature));
+    if (!v.negative.empty()) {
+      EXPECT_FALSE(VerifySignature(v.secret, v.body, v.negative));
+    }
+  }
+}
+
+TEST(SignatureTest, NodeMiddlewareBodyExactBytes) {
+  std::string path = ReferenceDir() + "/fixtures/nodejs-middleware-body.json";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not there";
+  std::string body = ReadFile(path);
+  EXPECT_TRUE(
+      VerifySignature("test_channel_secret", body, "eRdWYcVCzZV3MVZ3M9/rHJCl/a3oSbsRb04cLovpVwM="));
+  EXPECT_FALSE(VerifySignature("test_channel_secret", body + "\n",
+                               "eRdWYcVCzZV3MVZ3M9/rHJCl/a3oSbsRb04cLovpVwM="))
+      << "one byte more is another body";
+}
+
+TEST(SignatureTest, RejectsWhatIsNotTheSignature) {
+  const Vector& v = KnownVectors()[0];
+  EXPECT_FALSE(VerifySignature(v.secret, v.body, ""));
+  EXPECT_FALSE(VerifySignature("", v.body, v.signature));
+  EXPECT_FALSE(VerifySignature("other_secret", v.body, v.signature));
+  EXPECT_FALSE(VerifySignature(v.secret, v.body + " ", v.signature));
+  EXPECT_FALSE(VerifySignature(v.secret, v.body, v.signature.substr(0, 43)));
+  EXPECT_FALSE(VerifySignature(v.secret, v.body, v.signature + "="));
+  // The raw HMAC instead of its base64.
+  EXPECT_FALSE(VerifySignature(v.secret, v.body, std::string(32, '\xfe')));
+  // Surrounding spaces from a sloppy proxy are tolerated; inner changes are not.
+  EXPECT_TRUE(VerifySignature(v.secret, v.body, " " + v.signature + "\t"));
+}
+
+TEST(SignatureTest, EmptyBodyHasASignature) {
+  EXPECT_EQ(ComputeSignature("k", "").size(), 44u);
+  EXPECT_TRUE(VerifySignature("k", "", ComputeSignature("k", "")));
+}
+
+}  // namespace
+}  // namespace madoguchi::line
