@@ -18,6 +18,9 @@ namespace madoguchi::dialogue {
 namespace {
 
 constexpr char kFlowReissue[] = "reissue";
+// Specific evidence (in words of the highest IDF) a message needs to be taken as a new question
+// while a flow waits for input.
+constexpr float kLeaveFlowEvidence = 1.5f;
 
 bool ContainsAny(const std::string& text, std::initializer_list<const char*> words) {
   for (const char* w : words) {
@@ -153,7 +156,7 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
       }
     } else if (c.normalized.empty()) {
       r = Text("ご質問を文章で送ってください。「何ができるの？」と送ると使い方をご案内します。");
-    } else if (c.state.flow == kFlowReissue) {
+    } else if (c.state.flow == kFlowReissue && !LeavesFlow(c, text)) {
       r = ContinueReissue(c, c.normalized, "");
     } else if (ContainsAny(c.normalized, {"連携解除", "連携を解除", "連携やめ", "連携をやめ"})) {
       Status st = linker_->Unlink(message.key);
@@ -191,6 +194,28 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
                            .count();
   MADOGUCHI_RETURN_IF_ERROR(store_->PutState(message.key, c.state));
   return turn;
+}
+
+bool Conversation::LeavesFlow(Context& c, const std::string& text) {
+  // Digits are flow input (a member number, a birth date); so are yes/no and cancel words.
+  for (char ch : c.normalized) {
+    if (ch >= '0' && ch <= '9') return false;
+  }
+  if (IsCancel(c.normalized) || IsYes(c.normalized) || IsNo(c.normalized)) return false;
+  if (text::ParseFullDate(c.normalized)) return false;
+  // A question the knowledge base answers confidently is a new topic: the member moved on.
+  // Only a specific question counts: 「わかりません」 answers nothing of its own in a flow.
+  auto asked = answerer_->Ask(c.program.program.id, text);
+  if (!asked.ok() || asked->outcome != Outcome::kAnswer || asked->candidates.empty()) return false;
+  if (asked->candidates.front().evidence < kLeaveFlowEvidence || asked->confidence < 0.5f) {
+    return false;
+  }
+  if (asked->entry_id == "action:reissue_auth_code") return false;
+  c.state.flow.clear();
+  c.state.flow_step = 0;
+  c.state.flow_failures = 0;
+  c.state.sealed_slots.clear();
+  return true;
 }
 
 Reply Conversation::Welcome(const kb::ProgramKb& program) const {
@@ -247,10 +272,8 @@ Reply Conversation::Live(Context& c, const kb::Entry& entry, const Reply& genera
   r.action = entry.action;
   if (!member.ok() || !member->has_value()) {
     // Unlinked: the general rule and how to link; never anyone's data.
-    if (entry.action == "exchange") {
-      auto w = core_->ExchangeWindow(program, c.today);
-      if (w.ok()) r.text = ExchangeText(*w, c.today, nullptr) + "\n\n" + general.text;
-    }
+    // The general answer already carries the rule (exchange: {{exchange_window today}}).
+    c.state.last_entry_id = entry.id;
     r.choices = {{"アカウント連携", "link"}};
     return r;
   }
@@ -278,6 +301,7 @@ Reply Conversation::Live(Context& c, const kb::Entry& entry, const Reply& genera
     }
   }
   if (text.ok()) {
+    c.state.last_entry_id = entry.id;
     r.text = *text;
     r.choices.clear();
     AddFeedbackChoices(r);
@@ -431,8 +455,12 @@ Reply Conversation::Feedback(Context& c, const std::string& payload) {
   // feedback:yes:<entry id> / feedback:no:<entry id>
   std::string rest = payload.substr(9);
   size_t colon = rest.find(':');
-  bool resolved = rest.substr(0, colon) == "yes";
+  std::string verdict = rest.substr(0, colon);
   std::string entry = colon == std::string::npos ? "" : rest.substr(colon + 1);
+  if ((verdict != "yes" && verdict != "no") || entry.empty()) {
+    return Text("その操作はわかりませんでした。ご質問を文章で送ってください。");
+  }
+  bool resolved = verdict == "yes";
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();

@@ -62,6 +62,9 @@ class Conversation {
   Reply Live(Context& c, const kb::Entry& entry, const Reply& general);
   Reply StartReissue(Context& c);
   Reply ContinueReissue(Context& c, const std::string& text, const std::string& postback);
+  // True (and the flow ended) when a message in the middle of a flow is plainly another
+  // question: 「アカウント連携したい」 while being asked for a birth date.
+  bool LeavesFlow(Context& c, const std::string& text);
   Reply LinkReply(Context& c);
   Reply Feedback(Context& c, const std::string& payload);
   void AddFeedbackChoices(Reply& r) const;
