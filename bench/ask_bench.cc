@@ -86,7 +86,8 @@ const Synthetic& SyntheticEngine(int entries) {
   o.kb_dir = dir.string();
   auto t0 = std::chrono::steady_clock::now();
   auto engine = Engine::Create(o);
-  s.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  s.load_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (engine.ok()) s.engine = std::move(engine).value();
   fs::remove_all(dir);
   return cache.emplace(entries, std::move(s)).first->second;

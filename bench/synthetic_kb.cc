@@ -2,10 +2,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
-
-#include <nlohmann/json.hpp>
 
 #include "kb/knowledge_base.h"
 #include "rules/placeholders.h"
@@ -33,8 +32,7 @@ std::vector<std::string> Chunks(const std::string& s) {
 }  // namespace
 
 std::vector<std::string> WriteSyntheticKb(const std::string& source_kb, const std::string& dir,
-                                          const std::string& program, int entries,
-                                          unsigned seed) {
+                                          const std::string& program, int entries, unsigned seed) {
   kb::LoadOptions lo;
   lo.known_placeholders = rules::KnownPlaceholders();
   auto kb = kb::LoadKnowledgeBase(source_kb, lo);

@@ -42,7 +42,9 @@ StatusOr<nlohmann::json> Search(const service::Helpdesk& helpdesk, const std::st
   for (const search::Candidate& c : index->Search(analyzed, so)) {
     nlohmann::json why = nlohmann::json::array();
     for (const auto& w : c.why) {
-      why.push_back({{"term", w.term}, {"query", w.query}, {"kind", w.kind},
+      why.push_back({{"term", w.term},
+                     {"query", w.query},
+                     {"kind", w.kind},
                      {"contribution", Round3(w.contribution)}});
     }
     std::string answer = rules::Render(c.entry->answer, ctx);
@@ -70,8 +72,10 @@ StatusOr<nlohmann::json> Unanswered(service::Helpdesk& helpdesk, const std::stri
   if (!rows.ok()) return rows.status();
   nlohmann::json list = nlohmann::json::array();
   for (const auto& u : *rows) {
-    list.push_back({{"text", u.redacted_text}, {"channel", u.channel},
-                    {"nearest", u.nearest_entry_id}, {"confidence", Round3(u.confidence)},
+    list.push_back({{"text", u.redacted_text},
+                    {"channel", u.channel},
+                    {"nearest", u.nearest_entry_id},
+                    {"confidence", Round3(u.confidence)},
                     {"at", u.at}});
   }
   return nlohmann::json{{"program", program}, {"unanswered", list}};

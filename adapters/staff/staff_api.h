@@ -8,10 +8,9 @@
 #ifndef MADOGUCHI_ADAPTERS_STAFF_STAFF_API_H_
 #define MADOGUCHI_ADAPTERS_STAFF_STAFF_API_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "service/helpdesk.h"

@@ -45,8 +45,8 @@ Date AddDays(const Date& d, int days) {
 }
 
 Date LastDayOfMonth(int year, unsigned month) {
-  return Date(std::chrono::year_month_day_last(std::chrono::year(year),
-                                               std::chrono::month_day_last(std::chrono::month(month))));
+  return Date(std::chrono::year_month_day_last(
+      std::chrono::year(year), std::chrono::month_day_last(std::chrono::month(month))));
 }
 
 Date SystemClock::Today() const {

@@ -15,14 +15,14 @@ namespace madoguchi {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,   // the caller's input is malformed
-  kNotFound,          // the thing asked for does not exist
-  kAlreadyExists,     // a create that collides
-  kFailedPrecondition,// refused by a rule (window closed, not eligible, short balance)
-  kPermissionDenied,  // identity not proven
-  kResourceExhausted, // rate limited or locked out
-  kUnavailable,       // a dependency cannot be reached right now
-  kInternal,          // a bug or a broken invariant
+  kInvalidArgument,     // the caller's input is malformed
+  kNotFound,            // the thing asked for does not exist
+  kAlreadyExists,       // a create that collides
+  kFailedPrecondition,  // refused by a rule (window closed, not eligible, short balance)
+  kPermissionDenied,    // identity not proven
+  kResourceExhausted,   // rate limited or locked out
+  kUnavailable,         // a dependency cannot be reached right now
+  kInternal,            // a bug or a broken invariant
 };
 
 // The stable lowercase name of a code ("invalid_argument"), for logs and wire formats.
@@ -49,7 +49,9 @@ class Status {
   std::string reason_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
@@ -58,7 +60,7 @@ inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std
 template <typename T>
 class StatusOr {
  public:
-  StatusOr(T value) : v_(std::move(value)) {}  // NOLINT: implicit like absl::StatusOr
+  StatusOr(T value) : v_(std::move(value)) {}        // NOLINT: implicit like absl::StatusOr
   StatusOr(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok() && "StatusOr built from an OK status");
   }
@@ -82,10 +84,10 @@ class StatusOr {
 
 }  // namespace madoguchi
 
-#define MADOGUCHI_RETURN_IF_ERROR(expr)          \
-  do {                                           \
-    ::madoguchi::Status _st = (expr);            \
-    if (!_st.ok()) return _st;                   \
+#define MADOGUCHI_RETURN_IF_ERROR(expr) \
+  do {                                  \
+    ::madoguchi::Status _st = (expr);   \
+    if (!_st.ok()) return _st;          \
   } while (0)
 
 #endif  // MADOGUCHI_BASE_STATUS_H_

@@ -1,14 +1,14 @@
-#include "base/date.h"
 #include <cstdlib>
 #include <map>
 
+#include "base/date.h"
 #include "cli/commands.h"
 
 namespace madoguchi::cli {
 
 const std::set<std::string>& EngineFlagNames() {
-  static const std::set<std::string> kNames = {"kb",    "dictionaries", "mecab-dic",
-                                               "user-dic", "today",    "tune"};
+  static const std::set<std::string> kNames = {"kb",       "dictionaries", "mecab-dic",
+                                               "user-dic", "today",        "tune"};
   return kNames;
 }
 

@@ -47,7 +47,8 @@ StatusOr<std::vector<Row>> ReadSet(const std::string& path) {
       start = tab + 1;
     }
     if (cols.size() < 3) {
-      return InvalidArgument(path + ":" + std::to_string(no) + ": expected program, query, expected");
+      return InvalidArgument(path + ":" + std::to_string(no) +
+                             ": expected program, query, expected");
     }
     Row r{cols[0], cols[1], Split(cols[2], ' '), {}};
     if (cols.size() > 3) r.must_contain = Split(cols[3], '|');
@@ -126,7 +127,10 @@ int RunEval(const std::vector<std::string>& args) {
     j["confidence"] = r["confidence"];
     j["candidates"] = nlohmann::ordered_json::array();
     for (const auto& c : r["candidates"]) {
-      j["candidates"].push_back({{"id", c["id"]}, {"score", c["score"]}, {"coverage", c["coverage"]}, {"evidence", c["evidence"]}});
+      j["candidates"].push_back({{"id", c["id"]},
+                                 {"score", c["score"]},
+                                 {"coverage", c["coverage"]},
+                                 {"evidence", c["evidence"]}});
     }
     j["text"] = reply->text;
     j["ok"] = ok;
@@ -134,15 +138,14 @@ int RunEval(const std::vector<std::string>& args) {
   }
   const int n = static_cast<int>(rows->size());
   double top1_rate = n ? static_cast<double>(top1) / n : 0;
-  nlohmann::ordered_json summary = {
-      {"rows", n},
-      {"top1", std::round(top1_rate * 10000) / 10000},
-      {"top1_count", top1},
-      {"clarified", clarified},
-      {"fallback_correct", fallback_correct},
-      {"none_rows", none_rows},
-      {"false_answers", false_answers},
-      {"none_answered", none_answered}};
+  nlohmann::ordered_json summary = {{"rows", n},
+                                    {"top1", std::round(top1_rate * 10000) / 10000},
+                                    {"top1_count", top1},
+                                    {"clarified", clarified},
+                                    {"fallback_correct", fallback_correct},
+                                    {"none_rows", none_rows},
+                                    {"false_answers", false_answers},
+                                    {"none_answered", none_answered}};
   std::cout << nlohmann::ordered_json{{"summary", summary}}.dump() << std::endl;
   if (auto m = flags->Get("min-top1"); m && top1_rate < std::stod(*m)) {
     std::cerr << "madoguchi eval: top-1 " << top1_rate << " below " << *m << "\n";

@@ -6,9 +6,12 @@ namespace madoguchi::dialogue {
 
 const char* OutcomeName(Outcome o) {
   switch (o) {
-    case Outcome::kAnswer: return "answer";
-    case Outcome::kClarify: return "clarify";
-    case Outcome::kFallback: return "fallback";
+    case Outcome::kAnswer:
+      return "answer";
+    case Outcome::kClarify:
+      return "clarify";
+    case Outcome::kFallback:
+      return "fallback";
   }
   return "";
 }
@@ -43,10 +46,9 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
       top.coverage >= policy_.min_coverage &&
       (best >= policy_.sure_threshold ||
        (best >= policy_.answer_threshold && best - second >= policy_.answer_margin));
-  const bool much_evidence = top.evidence >= policy_.evidence_threshold &&
-                             top.coverage >= policy_.evidence_min_coverage &&
-                             best >= policy_.evidence_min_score &&
-                             best >= policy_.evidence_lead * second;
+  const bool much_evidence =
+      top.evidence >= policy_.evidence_threshold && top.coverage >= policy_.evidence_min_coverage &&
+      best >= policy_.evidence_min_score && best >= policy_.evidence_lead * second;
   const bool confident = covered_and_clear || much_evidence;
   if (confident) {
     Reply r = Render(*program, *candidates[0].entry, analyzed.normalized, options);
@@ -54,8 +56,7 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
     r.candidates = std::move(candidates);
     return r;
   }
-  if (best >= policy_.clarify_threshold &&
-      candidates[0].coverage >= policy_.clarify_min_coverage) {
+  if (best >= policy_.clarify_threshold && candidates[0].coverage >= policy_.clarify_min_coverage) {
     Reply r;
     r.outcome = Outcome::kClarify;
     r.confidence = best;
@@ -73,15 +74,16 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
 }
 
 StatusOr<Reply> Answerer::AnswerEntry(const std::string& program_id, const std::string& entry_id,
-                                      std::string_view question,
-                                      const AskOptions& options) const {
+                                      std::string_view question, const AskOptions& options) const {
   const kb::ProgramKb* program = kb_->Find(program_id);
-  if (program == nullptr) return Status(StatusCode::kNotFound, "unknown program \"" + program_id + "\"");
+  if (program == nullptr)
+    return Status(StatusCode::kNotFound, "unknown program \"" + program_id + "\"");
   const kb::Entry* entry = program->Find(entry_id);
   if (entry == nullptr) return Status(StatusCode::kNotFound, "unknown entry \"" + entry_id + "\"");
   auto it = indexes_->find(program_id);
-  std::string normalized = it == indexes_->end() ? std::string(question)
-                                                 : it->second->analyzer().normalizer().Normalize(question);
+  std::string normalized = it == indexes_->end()
+                               ? std::string(question)
+                               : it->second->analyzer().normalizer().Normalize(question);
   Reply r = Render(*program, *entry, normalized, options);
   r.confidence = 1;
   return r;

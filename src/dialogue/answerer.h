@@ -59,8 +59,7 @@ class Answerer {
 
   // The reply for one entry, as when a member taps it among choices.
   StatusOr<Reply> AnswerEntry(const std::string& program_id, const std::string& entry_id,
-                              std::string_view question = {},
-                              const AskOptions& options = {}) const;
+                              std::string_view question = {}, const AskOptions& options = {}) const;
 
   const PolicyOptions& policy() const { return policy_; }
 

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
-
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "dialogue/live_answers.h"
 #include "rules/placeholders.h"
@@ -130,19 +129,19 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
     c.state.greeted = true;
   }
   if (!message.follow) {
-    std::string text = text::TruncateCodePoints(text::RepairUtf8(message.text),
-                                                options_.max_text_code_points);
+    std::string text =
+        text::TruncateCodePoints(text::RepairUtf8(message.text), options_.max_text_code_points);
     c.normalized = normalizer_->Normalize(text);
     const std::string& pb = message.postback;
     Reply r;
     if (!pb.empty()) {
-      if (c.state.flow == kFlowReissue &&
-          (pb.rfind("confirm:", 0) == 0 || pb == "cancel")) {
+      if (c.state.flow == kFlowReissue && (pb.rfind("confirm:", 0) == 0 || pb == "cancel")) {
         r = ContinueReissue(c, "", pb);
       } else if (pb.rfind("entry:", 0) == 0) {
         auto entry = answerer_->AnswerEntry(program->program.id, pb.substr(6));
-        r = entry.ok() ? Answer(c, *entry)
-                       : Text("その選択肢は現在ご利用いただけません。もう一度ご質問を入力してください。");
+        r = entry.ok()
+                ? Answer(c, *entry)
+                : Text("その選択肢は現在ご利用いただけません。もう一度ご質問を入力してください。");
       } else if (pb.rfind("feedback:", 0) == 0) {
         r = Feedback(c, pb);
       } else if (pb == "link") {
@@ -161,7 +160,8 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
     } else if (ContainsAny(c.normalized, {"連携解除", "連携を解除", "連携やめ", "連携をやめ"})) {
       Status st = linker_->Unlink(message.key);
       if (!st.ok()) return st;
-      r = Text("アカウント連携を解除しました。ポイント残高などの確認には、もう一度連携が必要です。");
+      r = Text(
+          "アカウント連携を解除しました。ポイント残高などの確認には、もう一度連携が必要です。");
     } else {
       auto asked = answerer_->Ask(program->program.id, text);
       if (!asked.ok()) return asked.status();
@@ -281,16 +281,16 @@ Reply Conversation::Live(Context& c, const kb::Entry& entry, const Reply& genera
   StatusOr<std::string> text = Status(StatusCode::kInternal, "unset");
   if (entry.action == "balance" || entry.action == "expiry") {
     auto b = core_->Balance(id, c.today);
-    text = b.ok() ? StatusOr<std::string>(entry.action == "balance" ? BalanceText(*b)
-                                                                     : ExpiryText(*b))
-                  : StatusOr<std::string>(b.status());
+    text = b.ok()
+               ? StatusOr<std::string>(entry.action == "balance" ? BalanceText(*b) : ExpiryText(*b))
+               : StatusOr<std::string>(b.status());
   } else if (entry.action == "history") {
     auto h = core_->History(id, options_.history_limit);
     text = h.ok() ? StatusOr<std::string>(HistoryText(*h)) : StatusOr<std::string>(h.status());
   } else if (entry.action == "rank") {
     auto rank = core_->Rank(program, id, c.today);
-    text = rank.ok() ? StatusOr<std::string>(RankText(*rank))
-                     : StatusOr<std::string>(rank.status());
+    text =
+        rank.ok() ? StatusOr<std::string>(RankText(*rank)) : StatusOr<std::string>(rank.status());
   } else {  // exchange
     auto w = core_->ExchangeWindow(program, c.today);
     auto b = core_->Balance(id, c.today);
@@ -308,14 +308,18 @@ Reply Conversation::Live(Context& c, const kb::Entry& entry, const Reply& genera
     return r;
   }
   if (text.status().code() == StatusCode::kNotFound) {
-    r.text = "連携している会員情報が見つかりませんでした。お手数ですが、もう一度アカウント連携を"
-             "お願いします。\n\n" + general.text;
+    r.text =
+        "連携している会員情報が見つかりませんでした。お手数ですが、もう一度アカウント連携を"
+        "お願いします。\n\n" +
+        general.text;
     r.choices = {{"アカウント連携", "link"}};
     return r;
   }
   // The core is down or refused: say so plainly, and still give the general answer.
-  r.text = "申し訳ありません。ただいまポイント情報を確認できません。時間をおいてもう一度お試し"
-           "ください。\n\n" + general.text;
+  r.text =
+      "申し訳ありません。ただいまポイント情報を確認できません。時間をおいてもう一度お試し"
+      "ください。\n\n" +
+      general.text;
   r.choices.clear();
   return r;
 }
@@ -323,12 +327,15 @@ Reply Conversation::Live(Context& c, const kb::Entry& entry, const Reply& genera
 Reply Conversation::LinkReply(Context& c) {
   auto member = linker_->LinkedMember(c.message.key, c.program.program.id);
   if (member.ok() && member->has_value()) {
-    return Text("このアカウントはすでに連携済みです。連携をやめるときは「連携解除」と送ってください。");
+    return Text(
+        "このアカウントはすでに連携済みです。連携をやめるときは「連携解除」と送ってください。");
   }
   auto url = linker_->IssueLinkUrl(c.message.key, c.program.program.id);
-  if (!url.ok()) return Text("申し訳ありません。ただいま連携の受付ができません。時間をおいてお試しください。");
-  Reply r = Text("下のリンクを開き、会員番号・生年月日・認証コードを入力してアカウントを連携してください。"
-                 "リンクの有効期限は10分で、一度だけ使えます。");
+  if (!url.ok())
+    return Text("申し訳ありません。ただいま連携の受付ができません。時間をおいてお試しください。");
+  Reply r = Text(
+      "下のリンクを開き、会員番号・生年月日・認証コードを入力してアカウントを連携してください。"
+      "リンクの有効期限は10分で、一度だけ使えます。");
   r.action = "link";
   r.links.push_back({"アカウント連携", *url});
   return r;
@@ -340,9 +347,10 @@ Reply Conversation::StartReissue(Context& c) {
   c.state.flow_failures = 0;
   nlohmann::json slots = {{"key", store::RandomToken(16)}};
   c.state.sealed_slots = sealer_->Seal(slots.dump());
-  Reply r = Text("認証コードの再発行をお手伝いします。新しい認証コードは、ご登録の住所へはがきで"
-                 "お届けします。\nまず、会員番号（組合員証の番号）を入力してください。"
-                 "\nやめるときは「キャンセル」と送ってください。");
+  Reply r = Text(
+      "認証コードの再発行をお手伝いします。新しい認証コードは、ご登録の住所へはがきで"
+      "お届けします。\nまず、会員番号（組合員証の番号）を入力してください。"
+      "\nやめるときは「キャンセル」と送ってください。");
   r.action = "reissue_auth_code";
   r.entry_id = "action:reissue_auth_code";
   r.choices = {{"キャンセル", "cancel"}};
@@ -371,9 +379,10 @@ Reply Conversation::ContinueReissue(Context& c, const std::string& text,
   }
   auto fail = [&](std::string again) {
     if (++c.state.flow_failures >= options_.max_flow_failures) {
-      return end_flow("確認できなかったため、再発行の手続きをいったん終了します。お手数ですが、"
-                      "担当窓口へお問い合わせください。\n" +
-                      rules::FormatContacts(c.program.program));
+      return end_flow(
+          "確認できなかったため、再発行の手続きをいったん終了します。お手数ですが、"
+          "担当窓口へお問い合わせください。\n" +
+          rules::FormatContacts(c.program.program));
     }
     Reply r = Text(std::move(again));
     r.action = "reissue_auth_code";
@@ -397,30 +406,37 @@ Reply Conversation::ContinueReissue(Context& c, const std::string& text,
       if (!number) return fail("会員番号を数字で入力してください（例：12345678）。");
       slots["member"] = WithTypedCase(*number, c.message.text);
       c.state.flow_step = 2;
-      return ask("次に、生年月日を入力してください（例：1980年4月1日、昭和55年4月1日、S55.4.1、19800401）。",
-                 {{"キャンセル", "cancel"}});
+      return ask(
+          "次に、生年月日を入力してください（例：1980年4月1日、昭和55年4月1日、S55.4."
+          "1、19800401）。",
+          {{"キャンセル", "cancel"}});
     }
     case 2: {
       auto birth = ExtractBirthDate(text);
       if (!birth || !slots.contains("member")) {
-        return fail("生年月日を読み取れませんでした。例のように入力してください（例：1980年4月1日、S55.4.1）。");
+        return fail(
+            "生年月日を読み取れませんでした。例のように入力してください（例：1980年4月1日、S55.4."
+            "1）。");
       }
       auto v = core_->Verify({slots["member"].get<std::string>(), *birth, std::nullopt});
       if (!v.ok()) {
         if (v.status().code() == StatusCode::kResourceExhausted) {
-          return end_flow("確認に続けて失敗したため、しばらく受付を停止しています。1時間ほどおいて"
-                          "からもう一度お試しいただくか、担当窓口へお問い合わせください。\n" +
-                          rules::FormatContacts(c.program.program));
+          return end_flow(
+              "確認に続けて失敗したため、しばらく受付を停止しています。1時間ほどおいて"
+              "からもう一度お試しいただくか、担当窓口へお問い合わせください。\n" +
+              rules::FormatContacts(c.program.program));
         }
-        return end_flow("申し訳ありません。ただいま再発行を受け付けできません。時間をおいてもう一度"
-                        "お試しください。");
+        return end_flow(
+            "申し訳ありません。ただいま再発行を受け付けできません。時間をおいてもう一度"
+            "お試しください。");
       }
       if (!v->verified) {
         c.state.flow_step = 1;
         slots.erase("member");
         save();
-        return fail("会員番号と生年月日の組み合わせを確認できませんでした。お手数ですが、会員番号から"
-                    "もう一度入力してください。");
+        return fail(
+            "会員番号と生年月日の組み合わせを確認できませんでした。お手数ですが、会員番号から"
+            "もう一度入力してください。");
       }
       slots["birth"] = FormatIsoDate(*birth);
       c.state.flow_step = 3;
@@ -433,16 +449,22 @@ Reply Conversation::ContinueReissue(Context& c, const std::string& text,
       if (no) return end_flow("認証コードの再発行を取りやめました。ほかにご質問があればどうぞ。");
       if (!yes) {
         Reply r = fail("「はい」か「いいえ」でお答えください。");
-        if (c.state.flow == kFlowReissue) r.choices = {{"はい", "confirm:yes"}, {"いいえ", "confirm:no"}};
+        if (c.state.flow == kFlowReissue)
+          r.choices = {{"はい", "confirm:yes"}, {"いいえ", "confirm:no"}};
         return r;
       }
-      auto request = core_->RequestReissue(slots.value("member", ""), slots.value("key", ""), c.today);
+      auto request =
+          core_->RequestReissue(slots.value("member", ""), slots.value("key", ""), c.today);
       if (!request.ok()) {
         if (request.status().reason() == "not_eligible") {
-          return end_flow("現在の資格では認証コードを再発行できません。詳しくは担当窓口へお問い合わせください。\n" +
-                          rules::FormatContacts(c.program.program));
+          return end_flow(
+              "現在の資格では認証コードを再発行できません。詳しくは担当窓口へお問い合わせください。"
+              "\n" +
+              rules::FormatContacts(c.program.program));
         }
-        return end_flow("申し訳ありません。ただいま再発行を受け付けできません。時間をおいてもう一度お試しください。");
+        return end_flow(
+            "申し訳ありません。ただいま再発行を受け付けできません。時間をおいてもう一度お試しくださ"
+            "い。");
       }
       return end_flow(ReissueText(*request));
     }
@@ -466,9 +488,10 @@ Reply Conversation::Feedback(Context& c, const std::string& payload) {
                     .count();
   store_->AddFeedback({c.message.key, c.program.program.id, entry, resolved, now});
   if (resolved) return Text("ご回答ありがとうございます。お役に立ててよかったです。");
-  Reply r = Text("お役に立てず申し訳ありません。よろしければ、言葉を変えてもう一度ご質問ください。"
-                 "担当窓口でもご相談をお受けしています。\n" +
-                 rules::FormatContacts(c.program.program));
+  Reply r = Text(
+      "お役に立てず申し訳ありません。よろしければ、言葉を変えてもう一度ご質問ください。"
+      "担当窓口でもご相談をお受けしています。\n" +
+      rules::FormatContacts(c.program.program));
   r.action = "handoff";
   return r;
 }

@@ -9,7 +9,8 @@ using text::FormatJapaneseDate;
 std::string Points(int64_t points) { return text::FormatNumber(points) + "ポイント"; }
 
 std::string BalanceText(const points::PointBalance& b) {
-  std::string s = FormatJapaneseDate(b.as_of) + "時点のポイント残高は" + Points(b.balance) + "です。";
+  std::string s =
+      FormatJapaneseDate(b.as_of) + "時点のポイント残高は" + Points(b.balance) + "です。";
   if (!b.expiring.empty()) {
     const auto& soonest = b.expiring.front();
     s += "\nこのうち" + Points(soonest.points) + "は" + FormatJapaneseDate(soonest.expires_on) +
@@ -52,8 +53,8 @@ std::string HistoryText(const std::vector<points::HistoryEntry>& history) {
 }
 
 std::string RankText(const points::MemberRank& r) {
-  std::string season = text::FormatGregorianDate(r.season.start) + "〜" +
-                       text::FormatGregorianDate(r.season.end);
+  std::string season =
+      text::FormatGregorianDate(r.season.start) + "〜" + text::FormatGregorianDate(r.season.end);
   std::string s = "今シーズン（" + season + "）に貯めたポイントは" + Points(r.points) + "です。";
   s += r.rank.empty() ? "まだランクには届いていません。" : "現在のランクは" + r.rank + "です。";
   if (!r.next_rank.empty()) {

@@ -21,7 +21,7 @@ struct VariantCondition {
 
 struct Variant {
   VariantCondition when;
-  std::string label;   // shown when the asker is unknown and every variant is listed
+  std::string label;  // shown when the asker is unknown and every variant is listed
   std::string answer;
 };
 

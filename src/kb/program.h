@@ -26,7 +26,7 @@ struct ExpiryRule {
     kSeason,      // lapse at the end of the season they were granted in
   };
   Kind kind = Kind::kNone;
-  int fiscal_years = 2;          // kFiscalYear: how many fiscal years a grant lives, counting its own
+  int fiscal_years = 2;  // kFiscalYear: how many fiscal years a grant lives, counting its own
   unsigned season_start_month = 1;  // kSeason: the month a season starts (1 = January–December)
 };
 
@@ -42,8 +42,8 @@ struct Rank {
 
 struct ReissueRule {
   std::string delivery = "postcard";
-  int arrival_days = 14;        // estimated days until the postcard arrives
-  int min_interval_days = 30;   // at most one request per member per this many days
+  int arrival_days = 14;       // estimated days until the postcard arrives
+  int min_interval_days = 30;  // at most one request per member per this many days
 };
 
 struct ProgramRules {

@@ -10,9 +10,9 @@ namespace madoguchi::ops {
 namespace {
 const std::set<std::string>& SafeKeys() {
   static const std::set<std::string> kKeys = {
-      "ts",       "level",      "event",   "route",      "method",  "status",   "program",
-      "outcome",  "entry_id",   "channel", "duration_ms", "bytes",  "action",   "error",
-      "attempt",  "inbox_depth", "events", "listen",     "mode",    "version"};
+      "ts",      "level",       "event",   "route",       "method", "status", "program",
+      "outcome", "entry_id",    "channel", "duration_ms", "bytes",  "action", "error",
+      "attempt", "inbox_depth", "events",  "listen",      "mode",   "version"};
   return kKeys;
 }
 }  // namespace

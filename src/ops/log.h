@@ -10,9 +10,8 @@
 
 #include <cstdio>
 #include <mutex>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "text/normalizer.h"
 

@@ -112,7 +112,8 @@ std::string Registry::Render() const {
   for (const auto& [name, f] : families_) {
     out << "# HELP " << name << " " << f.help << "\n# TYPE " << name << " " << f.type << "\n";
     if (f.gauge) out << name << " " << Number(f.gauge()) << "\n";
-    for (const auto& [labels, c] : f.counters) out << name << labels << " " << Number(c->Value()) << "\n";
+    for (const auto& [labels, c] : f.counters)
+      out << name << labels << " " << Number(c->Value()) << "\n";
     for (const auto& [labels, h] : f.histograms) {
       std::vector<uint64_t> cum = h->Cumulative();
       for (size_t i = 0; i < h->bounds().size(); ++i) {

@@ -1,6 +1,5 @@
 #include "rules/checkup_rate.h"
 
-
 namespace madoguchi::rules {
 
 StatusOr<std::string> CheckupRatePercent(const CheckupCounts& c, int decimals) {

@@ -58,8 +58,8 @@ std::string ExpiryOfGrant(const RenderContext& c) {
     }
     auto expiry = ExpiryOf(p, granted);
     if (!expiry) return "";
-    return MonthLabel(m, p.fiscal_year_start_month) + "に付与されたポイントの有効期限は" + FormatJapaneseDate(*expiry) +
-           "です。";
+    return MonthLabel(m, p.fiscal_year_start_month) + "に付与されたポイントの有効期限は" +
+           FormatJapaneseDate(*expiry) + "です。";
   }
   auto expiry = ExpiryOf(p, c.today);
   if (!expiry) return "";
@@ -113,13 +113,16 @@ std::string CheckupRateOfQuestion(const RenderContext& c) {
   std::string q = text::KanjiNumeralsToDigits(c.question);
   auto numbers = text::FindNumbers(q);
   // Longer labels first so 受診不可者 is not read as 受診者.
-  auto unable = CountAfter(q, {"受診不可者数", "受診不可者", "健診不可者数", "健診不可者", "不可者", "受診できない人"}, numbers);
+  auto unable = CountAfter(
+      q, {"受診不可者数", "受診不可者", "健診不可者数", "健診不可者", "不可者", "受診できない人"},
+      numbers);
   auto targets = CountAfter(q, {"対象者数", "対象者", "対象"}, numbers);
   // Remove the 不可者 labels before looking for 受診者 so they do not collide.
   std::string q2 = q;
   for (const char* l : {"受診不可者", "健診不可者"}) {
     for (size_t p = q2.find(l); p != std::string::npos; p = q2.find(l, p + 1)) {
-      q2.replace(p, std::char_traits<char>::length(l), std::string(std::char_traits<char>::length(l), '#'));
+      q2.replace(p, std::char_traits<char>::length(l),
+                 std::string(std::char_traits<char>::length(l), '#'));
     }
   }
   auto examined = CountAfter(q2, {"受診者数", "受診者", "受診した人", "受けた人"}, numbers);
@@ -134,8 +137,8 @@ std::string CheckupRateOfQuestion(const RenderContext& c) {
   return "対象者" + text::FormatNumber(counts.targets) + "人、受診不可者" +
          text::FormatNumber(counts.unable) + "人、受診者" + text::FormatNumber(counts.examined) +
          "人の場合、受診率は " + text::FormatNumber(counts.examined) + " ÷（" +
-         text::FormatNumber(counts.targets) + " − " + text::FormatNumber(counts.unable) + "）= " +
-         *rate + "% です。";
+         text::FormatNumber(counts.targets) + " − " + text::FormatNumber(counts.unable) +
+         "）= " + *rate + "% です。";
 }
 
 std::string LinkHowto(const RenderContext&) {
@@ -146,9 +149,9 @@ std::string LinkHowto(const RenderContext&) {
 }  // namespace
 
 const std::vector<std::string>& KnownPlaceholders() {
-  static const std::vector<std::string> kNames = {
-      "expiry_of", "exchange_window", "season", "rank_table", "checkup_rate", "contact",
-      "link_howto"};
+  static const std::vector<std::string> kNames = {"expiry_of",  "exchange_window", "season",
+                                                  "rank_table", "checkup_rate",    "contact",
+                                                  "link_howto"};
   return kNames;
 }
 

@@ -28,8 +28,8 @@ enum class TermKind { kWord, kReading, kGram, kPair };
 struct Term {
   std::string key;  // "w:認証コード", "r:ニンショウコード", "g:ニン"
   TermKind kind;
-  float weight;     // the kind's weight times how often the term occurs
-  std::string surface;  // what the text said, for explanations
+  float weight;          // the kind's weight times how often the term occurs
+  std::string surface;   // what the text said, for explanations
   bool synonym = false;  // a w: term reached through a synonym group
 };
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
 #include <cmath>
 #include <cstdint>
+#include <thread>
 #include <unordered_set>
 
 namespace madoguchi::search {
@@ -12,10 +12,14 @@ namespace madoguchi::search {
 namespace {
 const char* KindName(TermKind k) {
   switch (k) {
-    case TermKind::kWord: return "word";
-    case TermKind::kReading: return "reading";
-    case TermKind::kGram: return "gram";
-    case TermKind::kPair: return "pair";
+    case TermKind::kWord:
+      return "word";
+    case TermKind::kReading:
+      return "reading";
+    case TermKind::kGram:
+      return "gram";
+    case TermKind::kPair:
+      return "pair";
   }
   return "";
 }
@@ -46,7 +50,8 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     const kb::Entry& entry = entries[e];
     int ei = static_cast<int>(e);
     texts.push_back({ei, Field::kQuestion, entry.question, {}});
-    for (const std::string& alt : entry.alternates) texts.push_back({ei, Field::kQuestion, alt, {}});
+    for (const std::string& alt : entry.alternates)
+      texts.push_back({ei, Field::kQuestion, alt, {}});
     if (!entry.keywords.empty()) {
       std::string joined;
       for (const std::string& k : entry.keywords) joined += k + " ";
@@ -290,8 +295,8 @@ Candidate Index::Score(const QueryVec& q, int e, const Analyzed& query, bool exp
       const Term& t = query.terms[q.term_of_known[k]];
       std::string kind = KindName(t.kind);
       if (t.synonym) kind = "synonym";
-      c.why.push_back({t.key, t.surface, kind,
-                       static_cast<float>(w * it->second / (q.norm * v->norm))});
+      c.why.push_back(
+          {t.key, t.surface, kind, static_cast<float>(w * it->second / (q.norm * v->norm))});
       break;
     }
   }

@@ -35,15 +35,15 @@ struct IndexOptions {
 };
 
 struct MatchedTerm {
-  std::string term;     // the index key, e.g. "w:はがき"
-  std::string query;    // what the query said
-  std::string kind;     // "word", "reading", "synonym", "gram"
-  float contribution;   // share of the score
+  std::string term;    // the index key, e.g. "w:はがき"
+  std::string query;   // what the query said
+  std::string kind;    // "word", "reading", "synonym", "gram"
+  float contribution;  // share of the score
 };
 
 struct Candidate {
   const kb::Entry* entry = nullptr;
-  float score = 0;                 // 0–1
+  float score = 0;  // 0–1
   // Share of the query's weight that the entry's questions,
   // alternates and keywords know at all. Low coverage means most of what was asked is
   // about something else.
@@ -52,8 +52,8 @@ struct Candidate {
   // evidence there is, whatever the length of the question (a long question with context has
   // low coverage but much evidence; 「今日の天気」 has neither).
   float evidence = 0;
-  std::string matched_phrase;      // the question or alternate that matched best
-  std::vector<MatchedTerm> why;    // filled when explanations are asked for
+  std::string matched_phrase;    // the question or alternate that matched best
+  std::vector<MatchedTerm> why;  // filled when explanations are asked for
 };
 
 struct SearchOptions {

@@ -34,8 +34,8 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
 
   std::string dict_dir =
       options.dictionaries_dir.empty() ? DefaultDataPath("dictionaries") : options.dictionaries_dir;
-  auto lexicon = text::Lexicon::Load(dict_dir + "/synonyms.tsv", dict_dir + "/stopwords.txt",
-                                     *e->normalizer_);
+  auto lexicon =
+      text::Lexicon::Load(dict_dir + "/synonyms.tsv", dict_dir + "/stopwords.txt", *e->normalizer_);
   if (!lexicon.ok()) return lexicon.status();
   e->lexicon_ = std::move(lexicon).value();
   e->analyzer_ = std::make_unique<search::Analyzer>(e->normalizer_.get(), e->tokenizer_.get(),
@@ -53,8 +53,8 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
     e->owned_indexes_[id] = std::move(index);
   }
   e->clock_ = options.clock ? options.clock : std::make_shared<SystemClock>();
-  e->answerer_ = std::make_unique<dialogue::Answerer>(&e->kb_, &e->indexes_, e->clock_.get(),
-                                                      options.policy);
+  e->answerer_ =
+      std::make_unique<dialogue::Answerer>(&e->kb_, &e->indexes_, e->clock_.get(), options.policy);
   return e;
 }
 

@@ -17,8 +17,8 @@ StatusOr<std::unique_ptr<Helpdesk>> Helpdesk::Create(const HelpdeskOptions& opti
   if (!engine.ok()) return engine.status();
   h->engine_ = std::move(engine).value();
   h->core_ = std::move(core);
-  auto store = store::SqliteConversationStore::Open(options.data_dir + "/conversations.db",
-                                                    options.store);
+  auto store =
+      store::SqliteConversationStore::Open(options.data_dir + "/conversations.db", options.store);
   if (!store.ok()) return store.status();
   h->store_ = std::move(store).value();
   auto sealer = store::Sealer::FromEnvironmentOrFile(options.data_dir + "/state.key");

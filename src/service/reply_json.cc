@@ -11,7 +11,8 @@ double Round3(float v) { return std::round(static_cast<double>(v) * 1000.0) / 10
 nlohmann::ordered_json ReplyToJson(const dialogue::Reply& r) {
   nlohmann::ordered_json j;
   j["outcome"] = dialogue::OutcomeName(r.outcome);
-  j["id"] = r.entry_id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.entry_id);
+  j["id"] =
+      r.entry_id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.entry_id);
   if (!r.action.empty()) j["action"] = r.action;
   j["confidence"] = Round3(r.confidence);
   j["text"] = r.text;
@@ -23,14 +24,18 @@ nlohmann::ordered_json ReplyToJson(const dialogue::Reply& r) {
   j["links"] = links;
   nlohmann::ordered_json cands = nlohmann::ordered_json::array();
   for (const auto& c : r.candidates) {
-    nlohmann::ordered_json cj = {{"id", c.entry->id}, {"score", Round3(c.score)},
+    nlohmann::ordered_json cj = {{"id", c.entry->id},
+                                 {"score", Round3(c.score)},
                                  {"coverage", Round3(c.coverage)},
                                  {"evidence", Round3(c.evidence)},
-                                 {"question", c.entry->question}, {"matched", c.matched_phrase}};
+                                 {"question", c.entry->question},
+                                 {"matched", c.matched_phrase}};
     if (!c.why.empty()) {
       nlohmann::ordered_json why = nlohmann::ordered_json::array();
       for (const auto& w : c.why) {
-        why.push_back({{"term", w.term}, {"query", w.query}, {"kind", w.kind},
+        why.push_back({{"term", w.term},
+                       {"query", w.query},
+                       {"kind", w.kind},
                        {"contribution", Round3(w.contribution)}});
       }
       cj["why"] = why;

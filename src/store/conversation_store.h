@@ -30,9 +30,9 @@ struct ConversationState {
   std::string flow;           // the multi-step flow in progress: "", "reissue"
   int flow_step = 0;
   int flow_failures = 0;
-  std::string sealed_slots;   // the flow's slots, sealed
-  bool greeted = false;       // the welcome message was shown
-  int64_t updated_at = 0;     // unix seconds
+  std::string sealed_slots;  // the flow's slots, sealed
+  bool greeted = false;      // the welcome message was shown
+  int64_t updated_at = 0;    // unix seconds
 };
 
 struct Link {
@@ -90,7 +90,7 @@ class ConversationStore {
   virtual StatusOr<std::vector<Feedback>> RecentFeedback(const std::string& program, int limit) = 0;
   virtual Status AddUnanswered(const Unanswered& question) = 0;
   virtual StatusOr<std::vector<Unanswered>> RecentUnanswered(const std::string& program,
-                                                            int limit) = 0;
+                                                             int limit) = 0;
 };
 
 }  // namespace madoguchi::store

@@ -103,9 +103,9 @@ class Stmt {
 StatusOr<std::unique_ptr<SqliteConversationStore>> SqliteConversationStore::Open(
     const std::string& path, const SqliteStoreOptions& options) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -136,8 +136,9 @@ StatusOr<std::optional<ConversationState>> SqliteConversationStore::GetState(
   int rc = s.Step();
   if (rc == SQLITE_DONE) return std::optional<ConversationState>();
   if (rc != SQLITE_ROW) return Error(db_, "read state");
-  ConversationState st{s.Text(0), s.Text(1), s.Text(2), static_cast<int>(s.Int(3)),
-                       static_cast<int>(s.Int(4)), s.Text(5), s.Int(6) != 0, s.Int(7)};
+  ConversationState st{
+      s.Text(0), s.Text(1),     s.Text(2), static_cast<int>(s.Int(3)), static_cast<int>(s.Int(4)),
+      s.Text(5), s.Int(6) != 0, s.Int(7)};
   if (Now() - st.updated_at > options_.state_ttl_seconds) {
     // Expired: the topic and any flow are forgotten, but a returning member is not welcomed
     // as new.
@@ -149,8 +150,7 @@ StatusOr<std::optional<ConversationState>> SqliteConversationStore::GetState(
   return std::optional<ConversationState>(st);
 }
 
-Status SqliteConversationStore::PutState(const ConversationKey& key,
-                                         const ConversationState& st) {
+Status SqliteConversationStore::PutState(const ConversationKey& key, const ConversationState& st) {
   std::lock_guard<std::mutex> lock(mu_);
   Stmt s(db_,
          "INSERT INTO conversation_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -178,7 +178,8 @@ Status SqliteConversationStore::Forget(const ConversationKey& key) {
 
 StatusOr<std::optional<Link>> SqliteConversationStore::GetLink(const ConversationKey& key) {
   std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_, "SELECT program, sealed_member_id, linked_at FROM account_link WHERE conversation = ?");
+  Stmt s(db_,
+         "SELECT program, sealed_member_id, linked_at FROM account_link WHERE conversation = ?");
   if (!s.ok()) return Error(db_, "read link");
   s.Bind(1, key.ToString());
   int rc = s.Step();
@@ -246,18 +247,20 @@ StatusOr<LinkToken> SqliteConversationStore::PeekLinkToken(const std::string& ha
 
 Status SqliteConversationStore::AddFeedback(const Feedback& f) {
   std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_, "INSERT INTO feedback (conversation, program, entry_id, resolved, at) "
-              "VALUES (?, ?, ?, ?, ?)");
+  Stmt s(db_,
+         "INSERT INTO feedback (conversation, program, entry_id, resolved, at) "
+         "VALUES (?, ?, ?, ?, ?)");
   s.Bind(1, f.key.ToString()).Bind(2, f.program).Bind(3, f.entry_id);
   s.Bind(4, static_cast<int64_t>(f.resolved)).Bind(5, f.at ? f.at : Now());
   return s.Run("write feedback");
 }
 
 StatusOr<std::vector<Feedback>> SqliteConversationStore::RecentFeedback(const std::string& program,
-                                                                       int limit) {
+                                                                        int limit) {
   std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_, "SELECT conversation, entry_id, resolved, at FROM feedback WHERE program = ? "
-              "ORDER BY at DESC, id DESC LIMIT ?");
+  Stmt s(db_,
+         "SELECT conversation, entry_id, resolved, at FROM feedback WHERE program = ? "
+         "ORDER BY at DESC, id DESC LIMIT ?");
   if (!s.ok()) return Error(db_, "read feedback");
   s.Bind(1, program).Bind(2, static_cast<int64_t>(limit));
   std::vector<Feedback> out;
@@ -265,8 +268,12 @@ StatusOr<std::vector<Feedback>> SqliteConversationStore::RecentFeedback(const st
   while ((rc = s.Step()) == SQLITE_ROW) {
     std::string conv = s.Text(0);
     size_t colon = conv.find(':');
-    out.push_back({{conv.substr(0, colon), colon == std::string::npos ? "" : conv.substr(colon + 1)},
-                   program, s.Text(1), s.Int(2) != 0, s.Int(3)});
+    out.push_back(
+        {{conv.substr(0, colon), colon == std::string::npos ? "" : conv.substr(colon + 1)},
+         program,
+         s.Text(1),
+         s.Int(2) != 0,
+         s.Int(3)});
   }
   if (rc != SQLITE_DONE) return Error(db_, "read feedback");
   return out;
@@ -274,8 +281,9 @@ StatusOr<std::vector<Feedback>> SqliteConversationStore::RecentFeedback(const st
 
 Status SqliteConversationStore::AddUnanswered(const Unanswered& u) {
   std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_, "INSERT INTO unanswered (program, channel, redacted_text, nearest_entry_id, "
-              "confidence, at) VALUES (?, ?, ?, ?, ?, ?)");
+  Stmt s(db_,
+         "INSERT INTO unanswered (program, channel, redacted_text, nearest_entry_id, "
+         "confidence, at) VALUES (?, ?, ?, ?, ?, ?)");
   s.Bind(1, u.program).Bind(2, u.channel).Bind(3, u.redacted_text).Bind(4, u.nearest_entry_id);
   s.Bind(5, static_cast<double>(u.confidence)).Bind(6, u.at ? u.at : Now());
   return s.Run("write unanswered");
@@ -284,15 +292,16 @@ Status SqliteConversationStore::AddUnanswered(const Unanswered& u) {
 StatusOr<std::vector<Unanswered>> SqliteConversationStore::RecentUnanswered(
     const std::string& program, int limit) {
   std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_, "SELECT channel, redacted_text, nearest_entry_id, confidence, at FROM unanswered "
-              "WHERE program = ? ORDER BY at DESC, id DESC LIMIT ?");
+  Stmt s(db_,
+         "SELECT channel, redacted_text, nearest_entry_id, confidence, at FROM unanswered "
+         "WHERE program = ? ORDER BY at DESC, id DESC LIMIT ?");
   if (!s.ok()) return Error(db_, "read unanswered");
   s.Bind(1, program).Bind(2, static_cast<int64_t>(limit));
   std::vector<Unanswered> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) {
-    out.push_back({program, s.Text(0), s.Text(1), s.Text(2), static_cast<float>(s.Real(3)),
-                   s.Int(4)});
+    out.push_back(
+        {program, s.Text(0), s.Text(1), s.Text(2), static_cast<float>(s.Real(3)), s.Int(4)});
   }
   if (rc != SQLITE_DONE) return Error(db_, "read unanswered");
   return out;

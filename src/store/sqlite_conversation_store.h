@@ -41,7 +41,7 @@ class SqliteConversationStore final : public ConversationStore {
   StatusOr<std::vector<Feedback>> RecentFeedback(const std::string& program, int limit) override;
   Status AddUnanswered(const Unanswered& question) override;
   StatusOr<std::vector<Unanswered>> RecentUnanswered(const std::string& program,
-                                                    int limit) override;
+                                                     int limit) override;
 
   // Whether a write succeeds now (for readiness checks).
   Status CheckWritable();

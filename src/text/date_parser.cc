@@ -15,26 +15,43 @@ using std::chrono::year;
 
 int KanjiDigit(char32_t c) {
   switch (c) {
-    case U'〇': case U'零': return 0;
-    case U'一': return 1;
-    case U'二': return 2;
-    case U'三': return 3;
-    case U'四': return 4;
-    case U'五': return 5;
-    case U'六': return 6;
-    case U'七': return 7;
-    case U'八': return 8;
-    case U'九': return 9;
-    default: return -1;
+    case U'〇':
+    case U'零':
+      return 0;
+    case U'一':
+      return 1;
+    case U'二':
+      return 2;
+    case U'三':
+      return 3;
+    case U'四':
+      return 4;
+    case U'五':
+      return 5;
+    case U'六':
+      return 6;
+    case U'七':
+      return 7;
+    case U'八':
+      return 8;
+    case U'九':
+      return 9;
+    default:
+      return -1;
   }
 }
 int KanjiUnit(char32_t c) {
   switch (c) {
-    case U'十': return 10;
-    case U'百': return 100;
-    case U'千': return 1000;
-    case U'万': return 10000;
-    default: return 0;
+    case U'十':
+      return 10;
+    case U'百':
+      return 100;
+    case U'千':
+      return 1000;
+    case U'万':
+      return 10000;
+    default:
+      return 0;
   }
 }
 
@@ -86,8 +103,8 @@ bool MightHoldDate(std::string_view t) {
   for (char c : t) {
     if (c >= '0' && c <= '9') return true;
   }
-  static const char* kWords[] = {"今日", "本日", "明日", "昨日", "月末", "今月", "来月", "先月",
-                                 "今年", "本年", "来年", "去年", "昨年", "年度"};
+  static const char* kWords[] = {"今日", "本日", "明日", "昨日", "月末", "今月", "来月",
+                                 "先月", "今年", "本年", "来年", "去年", "昨年", "年度"};
   for (const char* w : kWords) {
     if (t.find(w) != std::string_view::npos) return true;
   }
@@ -150,11 +167,13 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
   };
 
   static const std::regex kEraFull(
-      "(令和|平成|昭和|大正|明治)\\s*(元|\\d{1,2})\\s*年\\s*(度|(\\d{1,2})\\s*月\\s*((\\d{1,2})\\s*日)?)?");
+      "(令和|平成|昭和|大正|明治)\\s*(元|\\d{1,2})\\s*年\\s*(度|(\\d{1,2})\\s*月\\s*((\\d{1,2})\\s*"
+      "日)?)?");
   static const std::regex kEraLetter(
       "(^|[^a-zA-Z])([rhstmRHSTM])\\s*(\\d{1,2})[./-](\\d{1,2})(?:[./-](\\d{1,2}))?");
   static const std::regex kWestern(
-      "(\\d{4})\\s*(?:年\\s*(度|(\\d{1,2})\\s*月\\s*((\\d{1,2})\\s*日)?)?|[/.-](\\d{1,2})(?:[/.-](\\d{1,2}))?)");
+      "(\\d{4})\\s*(?:年\\s*(度|(\\d{1,2})\\s*月\\s*((\\d{1,2})\\s*日)?)?|[/.-](\\d{1,2})(?:[/"
+      ".-](\\d{1,2}))?)");
   static const std::regex kCompact("(^|\\D)((19|20)\\d{2})(\\d{2})(\\d{2})(\\D|$)");
   static const std::regex kMonthDay("(\\d{1,2})\\s*月\\s*((\\d{1,2})\\s*日)?");
 
@@ -168,7 +187,9 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
       add({*MakeDate(y, 1, 1), DateMention::Precision::kFiscalYear, y, b, e});
     } else if (m[4].matched) {
       auto d = MakeDate(y, ToInt(m[4]), m[6].matched ? ToInt(m[6]) : 1);
-      if (d) add({*d, m[6].matched ? DateMention::Precision::kDay : DateMention::Precision::kMonth, 0, b, e});
+      if (d)
+        add({*d, m[6].matched ? DateMention::Precision::kDay : DateMention::Precision::kMonth, 0, b,
+             e});
     } else {
       add({*MakeDate(y, 1, 1), DateMention::Precision::kYear, 0, b, e});
     }
@@ -181,7 +202,9 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
     auto d = MakeDate(y, ToInt(m[4]), m[5].matched ? ToInt(m[5]) : 1);
     auto [b, e] = span_of(m);
     b += m.length(1);
-    if (d) add({*d, m[5].matched ? DateMention::Precision::kDay : DateMention::Precision::kMonth, 0, b, e});
+    if (d)
+      add({*d, m[5].matched ? DateMention::Precision::kDay : DateMention::Precision::kMonth, 0, b,
+           e});
   }
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kWestern);
        it != std::sregex_iterator(); ++it) {
@@ -196,7 +219,8 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
       bool has_day = m[5].matched || m[7].matched;
       int d = m[5].matched ? ToInt(m[5]) : m[7].matched ? ToInt(m[7]) : 1;
       if (auto date = MakeDate(y, mo, d)) {
-        add({*date, has_day ? DateMention::Precision::kDay : DateMention::Precision::kMonth, 0, b, e});
+        add({*date, has_day ? DateMention::Precision::kDay : DateMention::Precision::kMonth, 0, b,
+             e});
       }
     } else if (text.compare(b + m.length(1), 3, "年") == 0 || m.length() > m.length(1)) {
       add({*MakeDate(y, 1, 1), DateMention::Precision::kYear, 0, b, e});
@@ -233,10 +257,10 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
     int offset;
   };
   static const Relative kRelatives[] = {
-      {"今月末", 1, 0}, {"来月末", 1, 1}, {"月末", 1, 0},   {"今日", 0, 0},   {"本日", 0, 0},
-      {"明日", 0, 1},   {"昨日", 0, -1},  {"今月", 2, 0},   {"来月", 2, 1},   {"先月", 2, -1},
+      {"今月末", 1, 0}, {"来月末", 1, 1}, {"月末", 1, 0},   {"今日", 0, 0},    {"本日", 0, 0},
+      {"明日", 0, 1},   {"昨日", 0, -1},  {"今月", 2, 0},   {"来月", 2, 1},    {"先月", 2, -1},
       {"今年度", 4, 0}, {"本年度", 4, 0}, {"来年度", 4, 1}, {"昨年度", 4, -1}, {"前年度", 4, -1},
-      {"今年", 3, 0},   {"本年", 3, 0},   {"来年", 3, 1},   {"去年", 3, -1},  {"昨年", 3, -1},
+      {"今年", 3, 0},   {"本年", 3, 0},   {"来年", 3, 1},   {"去年", 3, -1},   {"昨年", 3, -1},
   };
   const int fiscal_now = tm >= 4 ? ty : ty - 1;  // Japanese fiscal years start in April
   for (const Relative& r : kRelatives) {

@@ -15,8 +15,8 @@ namespace madoguchi::text {
 
 struct DateMention {
   enum class Precision { kDay, kMonth, kYear, kFiscalYear };
-  Date date;            // the first day of what was named (for kFiscalYear: the start year, April 1
-                        // is not assumed here — callers apply the program's fiscal-year start)
+  Date date;  // the first day of what was named (for kFiscalYear: the start year, April 1
+              // is not assumed here — callers apply the program's fiscal-year start)
   Precision precision;
   int fiscal_year = 0;  // kFiscalYear: the Gregorian year the fiscal year starts in
   size_t begin = 0;     // byte span in the text given to FindDates

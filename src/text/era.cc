@@ -70,8 +70,8 @@ std::string FormatJapaneseDate(const Date& d) {
 
 std::string FormatNumber(long long n) {
   // The magnitude as unsigned: negating the smallest long long would overflow.
-  unsigned long long magnitude = n < 0 ? 0ULL - static_cast<unsigned long long>(n)
-                                       : static_cast<unsigned long long>(n);
+  unsigned long long magnitude =
+      n < 0 ? 0ULL - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
   std::string digits = std::to_string(magnitude);
   std::string out;
   int count = 0;

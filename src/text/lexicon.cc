@@ -35,8 +35,8 @@ void Lexicon::AddStopWord(const std::string& word) {
   stop_words_.insert(HiraganaToKatakana(word));
 }
 
-StatusOr<Lexicon> Lexicon::Load(const std::string& synonyms_path,
-                                const std::string& stopwords_path, const Normalizer& normalizer) {
+StatusOr<Lexicon> Lexicon::Load(const std::string& synonyms_path, const std::string& stopwords_path,
+                                const Normalizer& normalizer) {
   Lexicon lex;
   if (!synonyms_path.empty()) {
     std::ifstream in(synonyms_path);

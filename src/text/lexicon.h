@@ -25,8 +25,8 @@ class Lexicon {
   // stopwords: one word per line. Every word is normalized with `normalizer` and also
   // registered in katakana, so hiragana and katakana spellings meet. An empty path skips
   // that file.
-  static StatusOr<Lexicon> Load(const std::string& synonyms_path,
-                                const std::string& stopwords_path, const Normalizer& normalizer);
+  static StatusOr<Lexicon> Load(const std::string& synonyms_path, const std::string& stopwords_path,
+                                const Normalizer& normalizer);
 
   // The canonical word of a group `word` belongs to, or `word` itself.
   const std::string& Canonical(const std::string& word) const;

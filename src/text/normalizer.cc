@@ -1,7 +1,7 @@
 #include "text/normalizer.h"
 
-#include <unicode/normalizer2.h>
 #include <unicode/locid.h>
+#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
@@ -14,9 +14,24 @@ namespace {
 
 bool IsDashLike(char32_t c) {
   switch (c) {
-    case U'-': case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015:
-    case 0x2212: case 0x2043: case 0xFE58: case 0xFE63: case 0xFF0D: case 0x2500: case 0x2501:
-    case 0x30FC: case 0xFF70: case 0x2E3A: case 0x2E3B:
+    case U'-':
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212:
+    case 0x2043:
+    case 0xFE58:
+    case 0xFE63:
+    case 0xFF0D:
+    case 0x2500:
+    case 0x2501:
+    case 0x30FC:
+    case 0xFF70:
+    case 0x2E3A:
+    case 0x2E3B:
       return true;
     default:
       return false;

@@ -6,13 +6,13 @@
 #ifndef MADOGUCHI_TEXT_NORMALIZER_H_
 #define MADOGUCHI_TEXT_NORMALIZER_H_
 
+#include <unicode/utypes.h>  // ICU's versioned namespace, for the declaration below
+
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
-
-#include <unicode/utypes.h>  // ICU's versioned namespace, for the declaration below
 
 U_NAMESPACE_BEGIN
 class Normalizer2;

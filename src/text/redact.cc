@@ -15,8 +15,10 @@ std::string Redact(std::string_view raw, const Normalizer& normalizer) {
   // written (?:…) so that a quantifier applies to the whole character, not its last byte.
   static const std::regex kPhone("(\\+81[- ]?|0)\\d{1,4}[- ]?\\(?\\d{1,4}\\)?[- ]?\\d{3,4}(?!\\d)");
   static const std::regex kEraDate(
-      "(令和|平成|昭和|大正|明治|[rhstm])\\s*(元|\\d{1,2})\\s*(年|[./-])\\s*\\d{1,2}\\s*(月|[./-])\\s*(\\d{1,2}\\s*(?:日)?)?");
-  static const std::regex kWesternDate("\\d{4}\\s*(年|[./-])\\s*\\d{1,2}\\s*(月|[./-])\\s*(\\d{1,2}\\s*(?:日)?)?");
+      "(令和|平成|昭和|大正|明治|[rhstm])\\s*(元|\\d{1,2})\\s*(年|[./-])\\s*\\d{1,2}\\s*(月|[./"
+      "-])\\s*(\\d{1,2}\\s*(?:日)?)?");
+  static const std::regex kWesternDate(
+      "\\d{4}\\s*(年|[./-])\\s*\\d{1,2}\\s*(月|[./-])\\s*(\\d{1,2}\\s*(?:日)?)?");
   static const std::regex kCode("\\b(?=[a-z0-9]*\\d)(?=[a-z0-9]*[a-z])[a-z0-9]{6,}\\b");
   static const std::regex kLongNumber("\\d{4,}");
   s = std::regex_replace(s, kEmail, "[メール]");

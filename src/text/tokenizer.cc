@@ -73,8 +73,7 @@ StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::Create(const TokenizerOptions& o
   }
   MeCab::Model* model = MeCab::createModel(args.c_str());
   if (model == nullptr) {
-    return Internal(std::string("MeCab could not load its dictionaries: ") +
-                    MeCab::getLastError());
+    return Internal(std::string("MeCab could not load its dictionaries: ") + MeCab::getLastError());
   }
   MeCab::Tagger* tagger = model->createTagger();
   if (tagger == nullptr) {

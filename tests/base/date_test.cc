@@ -46,9 +46,7 @@ TEST(ParseIsoDateTest, RejectsMalformedText) {
   }
 }
 
-TEST(ParseIsoDateTest, RejectsASignedYear) {
-  EXPECT_FALSE(ParseIsoDate("-026-03-31").has_value());
-}
+TEST(ParseIsoDateTest, RejectsASignedYear) { EXPECT_FALSE(ParseIsoDate("-026-03-31").has_value()); }
 
 TEST(FormatIsoDateTest, PadsAndRoundTrips) {
   EXPECT_EQ(FormatIsoDate(D(2026, 4, 1)), "2026-04-01");

@@ -42,10 +42,11 @@ TEST_F(LogTest, OneJsonLinePerEvent) {
 
 TEST_F(LogTest, PersonalDataIsRedacted) {
   std::string line = LogLine(
-      "message", {{"text", "会員番号１２３４５６７８、生年月日は昭和55年4月1日、電話090-1234-5678です"},
-                  {"user", "U4af4980629abcdef"}});
-  for (const char* secret : {"12345678", "１２３４５６７８", "55年4月1日", "090-1234-5678",
-                             "4af4980629"}) {
+      "message",
+      {{"text", "会員番号１２３４５６７８、生年月日は昭和55年4月1日、電話090-1234-5678です"},
+       {"user", "U4af4980629abcdef"}});
+  for (const char* secret :
+       {"12345678", "１２３４５６７８", "55年4月1日", "090-1234-5678", "4af4980629"}) {
     EXPECT_EQ(line.find(secret), std::string::npos) << secret << " leaked: " << line;
   }
   EXPECT_NE(line.find("[番号]"), std::string::npos) << line;

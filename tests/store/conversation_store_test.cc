@@ -1,10 +1,9 @@
-#include "store/sqlite_conversation_store.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "store/sealer.h"
+#include "store/sqlite_conversation_store.h"
 
 namespace madoguchi::store {
 namespace {

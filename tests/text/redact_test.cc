@@ -18,8 +18,8 @@ TEST_F(RedactTest, MemberNumbersInAnyWidth) {
 }
 
 TEST_F(RedactTest, BirthDatesInEveryForm) {
-  for (const char* s : {"昭和55年4月1日", "S55.4.1", "s55.4.1", "1980/4/1", "1980年4月1日",
-                        "１９８０年４月１日"}) {
+  for (const char* s :
+       {"昭和55年4月1日", "S55.4.1", "s55.4.1", "1980/4/1", "1980年4月1日", "１９８０年４月１日"}) {
     std::string out = R(std::string("生年月日は") + s);
     EXPECT_EQ(out, "生年月日は[日付]") << s;
   }
