@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace madoguchi::ops {
@@ -37,8 +38,12 @@ std::string Labels(const std::vector<std::pair<std::string, std::string>>& label
 }
 
 std::string Number(double v) {
+  // Shortest form that reads back as the same double: 0.0005, not 0.00050000000000000001.
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
   return buf;
 }
 
