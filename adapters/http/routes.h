@@ -3,16 +3,34 @@
 // HttpStatusFor (api_error.h).
 //
 //   GET  /healthz           {"status": "ok"} while the process serves; no token
-//   GET  /readyz            {"status": "ready"} when the conversation store takes writes, else 503
-//   POST /api/v1/messages   the generic channel (adapters/generic); bearer token
+//   GET  /readyz            {"status": "ready"} when the conversation store takes writes, the
+//                           knowledge base is loaded and the points core answers; else 503
+//                           naming the failed check
+//   GET  /metrics           Prometheus text (ops::Registry); no token
+//   POST /api/v1/messages   the generic channel (adapters/generic); bearer token; per-user limit
 //   POST /api/v1/ask        a one-shot question, the `madoguchi ask --json` object; bearer token
+//   GET  /api/v1/search     staff search (adapters/staff); staff token
+//   GET  /api/v1/staff/unanswered, /api/v1/staff/feedback   staff token
+//   GET  /staff             the staff page (static HTML; its calls carry the staff token)
 //   GET  /link?token=…      the account-link form (HTML); the one-time token is the credential
 //   POST /link              the form submitted (application/x-www-form-urlencoded)
+//   POST /webhook/line/{channel}   LINE webhooks; the signature is the credential
+//   POST /webhook/slack     Slack Events API; the signature is the credential
 #ifndef MADOGUCHI_ADAPTERS_HTTP_ROUTES_H_
 #define MADOGUCHI_ADAPTERS_HTTP_ROUTES_H_
 
+#include <string>
+#include <string_view>
+
 #include "generic/wire.h"
+#include "line/webhook.h"
+#include "ops/log.h"
+#include "ops/metrics.h"
+#include "ops/rate_limiter.h"
 #include "service/helpdesk.h"
+#include "slack/handler.h"
+#include "staff/staff_api.h"
+#include "store/inbox.h"
 
 namespace httplib {
 class Server;
@@ -28,9 +46,31 @@ struct RouteContext {
   generic::Limits limits;
   // Logs the operator detail of 5xx errors to stderr (never a request's content). Default: off.
   bool log_errors = false;
+  // The optional parts; a null one leaves its routes answering 404.
+  const line::LineWebhookHandler* line_webhook = nullptr;
+  const slack::SlackEventsHandler* slack_events = nullptr;
+  // Outcome counters are updated from generic replies; /metrics renders it.
+  ops::Registry* metrics = nullptr;
+  // Per-user limit of POST /api/v1/messages.
+  ops::RateLimiter* message_limiter = nullptr;
+  // The tokens of the staff paths (IsStaffApiPath); null or empty: they refuse every request.
+  const staff::StaffTokens* staff_tokens = nullptr;
+  // One structured line per request (server.cc); null: the plain access log, if enabled.
+  const ops::Logger* logger = nullptr;
 };
 
 void RegisterRoutes(httplib::Server& server, const RouteContext& context);
+
+// The label a request is counted under in /metrics and the log: the route's pattern
+// ("/webhook/line/{channel}"), so channel names and query strings never multiply series;
+// "unmatched" for paths no route serves.
+std::string_view RouteLabel(std::string_view method, std::string_view path);
+
+// Whether a path under /api/ takes the staff token instead of the API token.
+bool IsStaffApiPath(std::string_view path);
+
+// Counts a reply's outcome ("answer", "clarify", "fallback") under madoguchi_outcomes_total.
+void CountOutcome(ops::Registry& metrics, std::string_view outcome);
 
 }  // namespace madoguchi::http
 

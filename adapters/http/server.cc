@@ -4,7 +4,9 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
+#include <string_view>
 
 #include "http/api_error.h"
 #include "http/listen_address.h"
@@ -23,6 +25,22 @@ void SetError(httplib::Response& res, const Status& s) {
 }
 
 bool IsApiPath(const std::string& path) { return path.rfind("/api/", 0) == 0; }
+
+// The presented bearer token, or empty.
+std::string BearerToken(const std::string& authorization) {
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (authorization.size() <= kPrefix.size() ||
+      authorization.compare(0, kPrefix.size(), kPrefix) != 0) {
+    return {};
+  }
+  return authorization.substr(kPrefix.size());
+}
+
+// When the request's handling began, for the latency of Observe. A request is read, routed
+// and answered on one worker thread, so a thread-local carries it from the pre-routing
+// handler to the logger without any shared state. Zero: not set (httplib answered before
+// routing, e.g. 413).
+thread_local std::chrono::steady_clock::time_point request_start{};
 
 }  // namespace
 
@@ -50,17 +68,24 @@ void HttpServer::Configure() {
   });
   const size_t threads = static_cast<size_t>(std::max(1, options_.worker_threads));
   s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  if (options_.access_log) {
-    s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      // One write, so lines of concurrent requests do not interleave.
-      std::cerr << (req.method + " " + req.path + " " + std::to_string(res.status) + "\n");
-    });
+  {
+    s.set_logger(
+        [this](const httplib::Request& req, const httplib::Response& res) { Observe(req, res); });
   }
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (options_.api_token.empty() || !IsApiPath(req.path) ||
-        points_http::BearerMatches(req.get_header_value("Authorization"), options_.api_token)) {
-      return httplib::Server::HandlerResponse::Unhandled;
+    request_start = std::chrono::steady_clock::now();
+    if (!IsApiPath(req.path)) return httplib::Server::HandlerResponse::Unhandled;
+    const std::string authorization = req.get_header_value("Authorization");
+    bool allowed;
+    if (IsStaffApiPath(req.path)) {
+      const std::string token = BearerToken(authorization);
+      allowed = context_ != nullptr && context_->staff_tokens != nullptr && !token.empty() &&
+                context_->staff_tokens->Accepts(token);
+    } else {
+      allowed = options_.api_token.empty() ||
+                points_http::BearerMatches(authorization, options_.api_token);
     }
+    if (allowed) return httplib::Server::HandlerResponse::Unhandled;
     res.set_header("WWW-Authenticate", "Bearer");
     SetError(res, UnauthorizedError());
     return httplib::Server::HandlerResponse::Handled;
@@ -83,6 +108,41 @@ void HttpServer::Configure() {
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     SetError(res, Internal("handler threw"));
   });
+}
+
+void HttpServer::Observe(const httplib::Request& req, const httplib::Response& res) {
+  ops::Registry* metrics = context_ != nullptr ? context_->metrics : nullptr;
+  const ops::Logger* logger = context_ != nullptr ? context_->logger : nullptr;
+  if (metrics == nullptr && logger == nullptr && !options_.access_log) return;
+  double seconds = 0;
+  if (request_start != std::chrono::steady_clock::time_point{}) {
+    seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start).count();
+    request_start = {};
+  }
+  const std::string route(RouteLabel(req.method, req.path));
+  if (metrics != nullptr) {
+    // Registry lookups take its lock; the series are few (routes × statuses seen) and the
+    // lock is held only for the map lookup.
+    metrics
+        ->GetCounter("madoguchi_http_requests_total", "HTTP requests by route and status.",
+                     {{"route", route}, {"status", std::to_string(res.status)}})
+        .Inc();
+    metrics
+        ->GetHistogram("madoguchi_http_request_duration_seconds",
+                       "HTTP request latency by route, in seconds.", {{"route", route}},
+                       ops::Registry::LatencyBuckets())
+        .Observe(seconds);
+  }
+  if (logger != nullptr) {
+    logger->Info("http_request", {{"method", req.method},
+                                  {"route", route},
+                                  {"status", res.status},
+                                  {"duration_ms", seconds * 1000.0}});
+  } else if (options_.access_log) {
+    // One write, so lines of concurrent requests do not interleave.
+    std::cerr << (req.method + " " + req.path + " " + std::to_string(res.status) + "\n");
+  }
 }
 
 Status HttpServer::Bind() {
@@ -118,6 +178,7 @@ Status HttpServer::Start(const RouteContext& context) {
   // httplib cannot register routes twice nor listen again after stop().
   if (started_) return Status(StatusCode::kFailedPrecondition, "Start may be called only once");
   started_ = true;
+  context_ = &context;
   RegisterRoutes(*server_, context);
   thread_ = std::thread([this] {
     server_->listen_after_bind();

@@ -3,7 +3,13 @@
 //   - bodies over max_body_bytes get 413; slow or idle clients are cut off by the timeouts, so
 //     no client can hold a worker for long;
 //   - paths under /api/ need "Authorization: Bearer <token>" (compared in constant time) when a
-//     token is set; without one the API is open, which Bind() allows on loopback only;
+//     token is set; without one the API is open, which Bind() allows on loopback only. Staff
+//     paths (IsStaffApiPath) take a staff token instead, always, and the API token never
+//     grants them (nor a staff token the rest): the two are given to different people;
+//   - with the context's `metrics`, every request is counted by route and status and timed per
+//   route; with its
+//     `logger`, one JSON line per request (method, route, status, duration_ms: never the query
+//     string, which holds link tokens, nor the body);
 //   - every error is {"error", "message"} (api_error.h), also httplib's own (no route, 413, 400);
 //     a handler that throws (none should) answers 500 instead of ending the process.
 //
@@ -25,7 +31,9 @@
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace madoguchi::http {
 
@@ -52,7 +60,7 @@ struct HttpServerOptions {
   // Requests served at once; idle keep-alive connections hold one each. Default: 16.
   int worker_threads = 16;
   // Logs each request's method, path (never the query: it holds link tokens) and status to
-  // stderr. Default: off.
+  // stderr, when no logger is given. Default: off.
   bool access_log = false;
 };
 
@@ -81,11 +89,13 @@ class HttpServer {
 
  private:
   void Configure();
+  void Observe(const httplib::Request& req, const httplib::Response& res);
 
   HttpServerOptions options_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::atomic<bool> loop_ended_{false};
+  const RouteContext* context_ = nullptr;  // set by Start
   bool bound_ = false;
   bool started_ = false;
   int port_ = 0;

@@ -17,7 +17,9 @@ void Usage() {
                "[--today YYYY-MM-DD] [--kb DIR]\n"
                "The API token is read from $"
             << http::kApiTokenEnvVar
-            << "; without it the API is open, which is allowed on loopback only.\n";
+            << "; without it the API is open, which is allowed on loopback only.\n"
+               "A plain staff token may be given in $"
+            << kStaffTokenEnvVar << " (besides the config's staff_token_sha256).\n";
 }
 
 std::string Quoted(const std::string& json) { return "'" + json + "'"; }
@@ -94,6 +96,7 @@ int RunServe(const std::vector<std::string>& args) {
     }
   }
   if (const char* token = std::getenv(http::kApiTokenEnvVar)) options.api_token = token;
+  if (const char* token = std::getenv(kStaffTokenEnvVar)) options.staff_token = token;
 
   // Block the stop signals before any thread starts, so every thread inherits the mask and the
   // signal reaches sigwait below instead of ending the process mid-request.
@@ -116,7 +119,9 @@ int RunServe(const std::vector<std::string>& args) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::cerr << "madoguchi serve: stopping\n";
+  // Stops the HTTP server, then the channel workers; the rest is destroyed in reverse order.
   (*service)->Stop();
+  service->reset();
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "cli/serve_config.h"
 
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -85,6 +86,96 @@ Status ReadPoints(const json& p, PointsConfig* points) {
   return Status::Ok();
 }
 
+Status ReadLineChannels(const json& list, std::vector<LineChannelConfig>* out) {
+  if (!list.is_array()) return Bad("line_channels", "must be an array");
+  std::set<std::string> names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const json& c = list[i];
+    const std::string where = "line_channels[" + std::to_string(i) + "].";
+    if (!c.is_object()) return Bad(where.substr(0, where.size() - 1), "must be an object");
+    MADOGUCHI_RETURN_IF_ERROR(
+        CheckKeys(c, where, {"name", "program", "secret_env", "token_env", "api_base_url"}));
+    LineChannelConfig lc;
+    MADOGUCHI_RETURN_IF_ERROR(ReadString(c, where, "name", &lc.name));
+    MADOGUCHI_RETURN_IF_ERROR(ReadString(c, where, "program", &lc.program));
+    MADOGUCHI_RETURN_IF_ERROR(ReadString(c, where, "secret_env", &lc.secret_env));
+    MADOGUCHI_RETURN_IF_ERROR(ReadString(c, where, "token_env", &lc.token_env));
+    MADOGUCHI_RETURN_IF_ERROR(ReadString(c, where, "api_base_url", &lc.api_base_url));
+    for (const char* key : {"name", "program", "secret_env", "token_env"}) {
+      if (!c.contains(key)) return Bad(where + key, "is required");
+    }
+    // The name is a path segment: keep it to what needs no escaping.
+    for (char ch : lc.name) {
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') {
+        return Bad(where + "name", "may hold only letters, digits, - and _");
+      }
+    }
+    if (!names.insert(lc.name).second) return Bad(where + "name", "is used twice");
+    if (!lc.api_base_url.empty() && !IsHttpUrl(lc.api_base_url)) {
+      return Bad(where + "api_base_url", "must start with http:// or https://");
+    }
+    out->push_back(std::move(lc));
+  }
+  return Status::Ok();
+}
+
+Status ReadSlack(const json& s, SlackConfig* out) {
+  if (!s.is_object()) return Bad("slack", "must be an object");
+  MADOGUCHI_RETURN_IF_ERROR(
+      CheckKeys(s, "slack.", {"signing_secret_env", "workspaces", "api_base_url"}));
+  MADOGUCHI_RETURN_IF_ERROR(
+      ReadString(s, "slack.", "signing_secret_env", &out->signing_secret_env));
+  if (out->signing_secret_env.empty()) return Bad("slack.signing_secret_env", "is required");
+  MADOGUCHI_RETURN_IF_ERROR(ReadString(s, "slack.", "api_base_url", &out->api_base_url));
+  if (!out->api_base_url.empty() && !IsHttpUrl(out->api_base_url)) {
+    return Bad("slack.api_base_url", "must start with http:// or https://");
+  }
+  auto it = s.find("workspaces");
+  if (it == s.end() || !it->is_array() || it->empty()) {
+    return Bad("slack.workspaces", "must be a non-empty array");
+  }
+  std::set<std::string> teams;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& w = (*it)[i];
+    const std::string where = "slack.workspaces[" + std::to_string(i) + "].";
+    if (!w.is_object()) return Bad(where.substr(0, where.size() - 1), "must be an object");
+    MADOGUCHI_RETURN_IF_ERROR(
+        CheckKeys(w, where, {"team_id", "bot_token_env", "program", "channel_programs"}));
+    SlackWorkspaceConfig ws;
+    MADOGUCHI_RETURN_IF_ERROR(ReadString(w, where, "team_id", &ws.team_id));
+    MADOGUCHI_RETURN_IF_ERROR(ReadString(w, where, "bot_token_env", &ws.bot_token_env));
+    MADOGUCHI_RETURN_IF_ERROR(ReadString(w, where, "program", &ws.program));
+    if (ws.bot_token_env.empty()) return Bad(where + "bot_token_env", "is required");
+    if (auto cp = w.find("channel_programs"); cp != w.end()) {
+      if (!cp->is_object()) return Bad(where + "channel_programs", "must be an object");
+      for (const auto& [channel, program] : cp->items()) {
+        if (!program.is_string() || program.get<std::string>().empty()) {
+          return Bad(where + "channel_programs." + channel, "must be a non-empty string");
+        }
+        ws.channel_programs[channel] = program.get<std::string>();
+      }
+    }
+    if (!teams.insert(ws.team_id).second) return Bad(where + "team_id", "is used twice");
+    out->workspaces.push_back(std::move(ws));
+  }
+  return Status::Ok();
+}
+
+Status ReadStaffTokens(const json& list, std::vector<std::string>* out) {
+  if (!list.is_array()) return Bad("staff_token_sha256", "must be an array");
+  for (const json& h : list) {
+    std::string hex = h.is_string() ? h.get<std::string>() : std::string();
+    bool ok = hex.size() == 64;
+    for (char& ch : hex) {
+      ok = ok && std::isxdigit(static_cast<unsigned char>(ch));
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    if (!ok) return Bad("staff_token_sha256", "must hold 64-digit hex SHA-256 hashes");
+    out->push_back(std::move(hex));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 ServeConfig DefaultServeConfig() {
@@ -97,8 +188,9 @@ StatusOr<ServeConfig> ParseServeConfig(std::string_view json_text) {
   json j = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidArgument("config: not valid JSON");
   if (!j.is_object()) return InvalidArgument("config: the top level must be an object");
-  MADOGUCHI_RETURN_IF_ERROR(
-      CheckKeys(j, "", {"listen", "data_dir", "kb", "link_page_url", "points", "limits"}));
+  MADOGUCHI_RETURN_IF_ERROR(CheckKeys(j, "",
+                                      {"listen", "data_dir", "kb", "link_page_url", "points",
+                                       "limits", "line_channels", "slack", "staff_token_sha256"}));
   ServeConfig c;
   MADOGUCHI_RETURN_IF_ERROR(ReadString(j, "", "listen", &c.listen));
   MADOGUCHI_RETURN_IF_ERROR(ReadString(j, "", "data_dir", &c.data_dir));
@@ -112,11 +204,26 @@ StatusOr<ServeConfig> ParseServeConfig(std::string_view json_text) {
   }
   if (auto it = j.find("limits"); it != j.end()) {
     if (!it->is_object()) return Bad("limits", "must be an object");
-    MADOGUCHI_RETURN_IF_ERROR(CheckKeys(*it, "limits.", {"max_body_bytes", "max_text_chars"}));
+    MADOGUCHI_RETURN_IF_ERROR(
+        CheckKeys(*it, "limits.",
+                  {"max_body_bytes", "max_text_chars", "messages_per_minute", "messages_burst"}));
     MADOGUCHI_RETURN_IF_ERROR(
         ReadInt(*it, "limits.", "max_body_bytes", 1024, 16 * 1024 * 1024, &c.max_body_bytes));
     MADOGUCHI_RETURN_IF_ERROR(
         ReadInt(*it, "limits.", "max_text_chars", 1, 100000, &c.max_text_chars));
+    MADOGUCHI_RETURN_IF_ERROR(
+        ReadInt(*it, "limits.", "messages_per_minute", 1, 1000000, &c.rate_limit.per_minute));
+    MADOGUCHI_RETURN_IF_ERROR(
+        ReadInt(*it, "limits.", "messages_burst", 1, 1000000, &c.rate_limit.burst));
+  }
+  if (auto it = j.find("line_channels"); it != j.end()) {
+    MADOGUCHI_RETURN_IF_ERROR(ReadLineChannels(*it, &c.line_channels));
+  }
+  if (auto it = j.find("slack"); it != j.end()) {
+    MADOGUCHI_RETURN_IF_ERROR(ReadSlack(*it, &c.slack));
+  }
+  if (auto it = j.find("staff_token_sha256"); it != j.end()) {
+    MADOGUCHI_RETURN_IF_ERROR(ReadStaffTokens(*it, &c.staff_token_sha256));
   }
   return c;
 }

@@ -7,8 +7,10 @@
 #define MADOGUCHI_CLI_SERVE_CONFIG_H_
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -32,6 +34,36 @@ struct PointsConfig {
   int read_timeout_ms = 5000;
 };
 
+// One LINE official account: POST /webhook/line/{name}. The secret and the access token are read
+// from the environment variables named here, never from the file.
+struct LineChannelConfig {
+  std::string name;
+  std::string program;
+  std::string secret_env;
+  std::string token_env;
+  std::string api_base_url;  // empty: LINE's own
+};
+
+struct SlackWorkspaceConfig {
+  std::string team_id;  // empty: any team not listed elsewhere
+  std::string bot_token_env;
+  std::string program;
+  std::map<std::string, std::string> channel_programs;
+};
+
+// The Slack app: POST /webhook/slack. Absent when signing_secret_env is empty.
+struct SlackConfig {
+  std::string signing_secret_env;
+  std::vector<SlackWorkspaceConfig> workspaces;
+  std::string api_base_url;  // empty: Slack's own
+};
+
+// Per-user limit of POST /api/v1/messages (ops::RateLimiter).
+struct RateLimitConfig {
+  double per_minute = 30;
+  double burst = 10;
+};
+
 struct ServeConfig {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT
   // Conversation state, the state key and (embedded) the ledger. Relative to the working
@@ -46,6 +78,12 @@ struct ServeConfig {
   // Largest request body, in bytes, and longest message, in characters.
   size_t max_body_bytes = 64 * 1024;
   size_t max_text_chars = 2000;
+  RateLimitConfig rate_limit;
+  std::vector<LineChannelConfig> line_channels;
+  SlackConfig slack;
+  // Hex SHA-256 of each staff token (`madoguchi staff hash-token`); the staff API and
+  // /api/v1/kb/reload accept only these (and $MADOGUCHI_STAFF_TOKEN), never the API token.
+  std::vector<std::string> staff_token_sha256;
 };
 
 // The embedded default: loopback, ./madoguchi-data, bundled knowledge base, embedded ledger

@@ -1,14 +1,116 @@
 #include "cli/service.h"
 
+#include <cstdlib>
+
 #include "http/listen_address.h"
+#include "store/sealer.h"
 
 namespace madoguchi::cli {
+
+namespace {
+
+// The value of a secret's environment variable; FailedPrecondition naming the variable (never
+// a value) when it is unset or empty, so a half-configured channel refuses to start.
+StatusOr<std::string> SecretFromEnv(const std::string& variable, const std::string& what) {
+  const char* value = std::getenv(variable.c_str());
+  if (value == nullptr || *value == '\0') {
+    return Status(StatusCode::kFailedPrecondition,
+                  what + " is read from $" + variable + ", which is not set");
+  }
+  return std::string(value);
+}
+
+StatusOr<std::vector<line::LineChannel>> LineChannels(const ServeConfig& config) {
+  std::vector<line::LineChannel> out;
+  for (const LineChannelConfig& c : config.line_channels) {
+    line::LineChannel channel;
+    channel.name = c.name;
+    channel.program = c.program;
+    StatusOr<std::string> secret =
+        SecretFromEnv(c.secret_env, "LINE channel " + c.name + "'s secret");
+    if (!secret.ok()) return secret.status();
+    StatusOr<std::string> token =
+        SecretFromEnv(c.token_env, "LINE channel " + c.name + "'s access token");
+    if (!token.ok()) return token.status();
+    channel.channel_secret = *secret;
+    channel.access_token = *token;
+    if (!c.api_base_url.empty()) channel.api_base_url = c.api_base_url;
+    out.push_back(std::move(channel));
+  }
+  return out;
+}
+
+StatusOr<slack::SlackApp> SlackAppOf(const SlackConfig& config) {
+  slack::SlackApp app;
+  StatusOr<std::string> secret = SecretFromEnv(config.signing_secret_env, "Slack's signing secret");
+  if (!secret.ok()) return secret.status();
+  app.signing_secret = *secret;
+  if (!config.api_base_url.empty()) app.api_base_url = config.api_base_url;
+  for (const SlackWorkspaceConfig& w : config.workspaces) {
+    slack::SlackWorkspace ws;
+    ws.team_id = w.team_id;
+    ws.program = w.program;
+    for (const auto& [channel, program] : w.channel_programs)
+      ws.channel_programs[channel] = program;
+    StatusOr<std::string> token =
+        SecretFromEnv(w.bot_token_env, "the Slack bot token of workspace " +
+                                           (w.team_id.empty() ? "(any)" : w.team_id));
+    if (!token.ok()) return token.status();
+    ws.bot_token = *token;
+    app.workspaces.push_back(std::move(ws));
+  }
+  return app;
+}
+
+// The conversation, counting each reply's outcome for /metrics.
+std::function<StatusOr<dialogue::Turn>(const dialogue::Message&)> CountingHandle(
+    service::Helpdesk& helpdesk, ops::Registry& metrics) {
+  return [&helpdesk, &metrics](const dialogue::Message& m) -> StatusOr<dialogue::Turn> {
+    StatusOr<dialogue::Turn> turn = helpdesk.conversation().Handle(m);
+    if (turn.ok()) {
+      for (const dialogue::Reply& r : turn->messages) {
+        http::CountOutcome(metrics, dialogue::OutcomeName(r.outcome));
+      }
+    }
+    return turn;
+  };
+}
+
+}  // namespace
 
 StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options) {
   StatusOr<http::ListenAddress> listen = http::ParseListenAddress(options.config.listen);
   if (!listen.ok()) return listen.status();
 
+  // Secrets first: a missing variable is the operator's to fix, before anything is opened.
+  StatusOr<std::vector<line::LineChannel>> line_channels = LineChannels(options.config);
+  if (!line_channels.ok()) return line_channels.status();
+  std::optional<slack::SlackApp> slack_app;
+  if (!options.config.slack.signing_secret_env.empty()) {
+    StatusOr<slack::SlackApp> app = SlackAppOf(options.config.slack);
+    if (!app.ok()) return app.status();
+    slack_app = std::move(app).value();
+  }
+
   std::unique_ptr<Service> s(new Service());
+  std::vector<std::string> staff_hashes = options.config.staff_token_sha256;
+  if (!options.staff_token.empty()) {
+    if (options.staff_token.size() < http::kMinApiTokenLength) {
+      return InvalidArgument(std::string("the staff token (") + kStaffTokenEnvVar +
+                             ") must be at least " + std::to_string(http::kMinApiTokenLength) +
+                             " characters");
+    }
+    if (options.staff_token == options.api_token) {
+      return InvalidArgument("the staff token and the API token must differ");
+    }
+    staff_hashes.push_back(store::Sha256Hex(options.staff_token));
+  }
+  s->staff_tokens_ = std::make_unique<staff::StaffTokens>(std::move(staff_hashes));
+  ops::RateLimitOptions rl;
+  rl.per_minute = options.config.rate_limit.per_minute;
+  rl.burst = options.config.rate_limit.burst;
+  s->limiter_ = std::make_unique<ops::RateLimiter>(rl);
+
   http::HttpServerOptions ho;
   ho.host = listen->host;
   ho.port = listen->port;
@@ -30,19 +132,107 @@ StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options)
   StatusOr<AssembledHelpdesk> assembled = AssembleHelpdesk(ao);
   if (!assembled.ok()) return assembled.status();
   s->assembled_ = std::move(assembled).value();
+  s->logger_ = std::make_unique<ops::Logger>(&s->assembled_.helpdesk->normalizer());
+
+  MADOGUCHI_RETURN_IF_ERROR(s->StartChannels(options, *line_channels, slack_app));
 
   generic::Limits limits;
   limits.max_text_code_points = options.config.max_text_chars;
   s->routes_ = std::make_unique<http::RouteContext>(
       http::RouteContext{*s->assembled_.helpdesk, limits, options.log_requests});
+  s->routes_->line_webhook = s->line_webhook_.get();
+  s->routes_->slack_events = s->slack_events_.get();
+  s->routes_->metrics = &s->metrics_;
+  s->routes_->message_limiter = s->limiter_.get();
+  s->routes_->staff_tokens = s->staff_tokens_.get();
+  if (options.log_requests) s->routes_->logger = s->logger_.get();
   MADOGUCHI_RETURN_IF_ERROR(s->server_->Start(*s->routes_));
   return s;
+}
+
+Status Service::StartChannels(const ServiceOptions& options,
+                              const std::vector<line::LineChannel>& line_channels,
+                              const std::optional<slack::SlackApp>& slack_app) {
+  const ServeConfig& config = options.config;
+  if (line_channels.empty() && !slack_app) return Status::Ok();
+
+  StatusOr<std::unique_ptr<store::Inbox>> inbox = store::Inbox::Open(config.data_dir + "/inbox.db");
+  if (!inbox.ok()) return inbox.status();
+  inbox_ = std::move(inbox).value();
+  store::Inbox* inbox_ptr = inbox_.get();
+  metrics_.AddGauge("madoguchi_inbox_depth", "Channel events not yet finished.", [inbox_ptr] {
+    StatusOr<int64_t> depth = inbox_ptr->Depth();
+    return depth.ok() ? static_cast<double>(*depth) : -1.0;
+  });
+  service::Helpdesk& helpdesk = *assembled_.helpdesk;
+  const ops::Logger* logger = options.log_requests ? logger_.get() : nullptr;
+
+  if (!line_channels.empty()) {
+    line::LineWorkerHooks hooks;
+    hooks.handle = CountingHandle(helpdesk, metrics_);
+    hooks.forget = [&helpdesk](const store::ConversationKey& key) {
+      return helpdesk.store().Forget(key);
+    };
+    line::LineWorkerOptions wo = options.line_worker;
+    ops::Registry* metrics = &metrics_;
+    wo.on_report = [metrics, logger](const line::LineWorkerReport& r) {
+      metrics
+          ->GetCounter("madoguchi_channel_events_total", "Channel events processed by outcome.",
+                       {{"channel", "line"}, {"outcome", r.outcome}})
+          .Inc();
+      if (logger != nullptr) {
+        logger->Info("line_event", {{"channel", r.channel},
+                                    {"outcome", r.outcome},
+                                    {"attempt", r.attempt},
+                                    {"age_ms", r.age_ms},
+                                    {"error", r.status.ok() ? "" : r.status.ToString()}});
+      }
+    };
+    line_worker_ = std::make_unique<line::LineWorker>(inbox_ptr, line_channels, std::move(hooks),
+                                                      std::move(wo));
+    line::LineWebhookOptions lo;
+    lo.max_body_bytes = config.max_body_bytes;
+    line::LineWorker* worker = line_worker_.get();
+    lo.on_enqueued = [worker] { worker->Notify(); };
+    line_webhook_ = std::make_unique<line::LineWebhookHandler>(inbox_ptr, line_channels, lo);
+    line_worker_->Start();
+  }
+  if (slack_app) {
+    slack::SlackWorkerOptions wo = options.slack_worker;
+    ops::Registry* metrics = &metrics_;
+    wo.on_report = [metrics, logger](const slack::SlackWorkerReport& r) {
+      metrics
+          ->GetCounter("madoguchi_channel_events_total", "Channel events processed by outcome.",
+                       {{"channel", "slack"}, {"outcome", r.outcome}})
+          .Inc();
+      if (logger != nullptr) {
+        logger->Info("slack_event", {{"channel", r.team},
+                                     {"outcome", r.outcome},
+                                     {"attempt", r.attempt},
+                                     {"age_ms", r.age_ms},
+                                     {"error", r.status.ok() ? "" : r.status.ToString()}});
+      }
+    };
+    slack_worker_ = std::make_unique<slack::SlackWorker>(
+        inbox_ptr, *slack_app, CountingHandle(helpdesk, metrics_), std::move(wo));
+    slack::SlackEventsOptions so;
+    so.max_body_bytes = config.max_body_bytes;
+    slack::SlackWorker* worker = slack_worker_.get();
+    so.on_enqueued = [worker] { worker->Notify(); };
+    slack_events_ = std::make_unique<slack::SlackEventsHandler>(inbox_ptr, *slack_app, so);
+    slack_worker_->Start();
+  }
+  return Status::Ok();
 }
 
 Service::~Service() { Stop(); }
 
 void Service::Stop() {
+  // The server first, so no webhook enqueues behind the workers' backs; then the workers
+  // finish the events in hand. Unclaimed events stay in the inbox for the next start.
   if (server_) server_->Stop();
+  if (line_worker_) line_worker_->Stop();
+  if (slack_worker_) slack_worker_->Stop();
 }
 
 }  // namespace madoguchi::cli

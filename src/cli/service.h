@@ -2,6 +2,9 @@
 // server (adapters/http), started and stopped as one. Also what the integration tests and the
 // benchmark start in-process, so they exercise the same wiring as the command.
 //
+// The channels (LINE, Slack) share one durable inbox at <data_dir>/inbox.db, written by their
+// webhook routes and drained by their workers; a missing secret variable refuses to start.
+//
 // Thread safety: Start and Stop from one thread; the service answers requests on its own
 // threads. helpdesk() may be used from any thread.
 #ifndef MADOGUCHI_CLI_SERVICE_H_
@@ -10,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/date.h"
 #include "base/status.h"
@@ -17,6 +21,15 @@
 #include "cli/serve_config.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "line/webhook.h"
+#include "line/worker.h"
+#include "ops/log.h"
+#include "ops/metrics.h"
+#include "ops/rate_limiter.h"
+#include "slack/handler.h"
+#include "slack/worker.h"
+#include "staff/staff_api.h"
+#include "store/inbox.h"
 
 namespace madoguchi::cli {
 
@@ -29,9 +42,19 @@ struct ServiceOptions {
   std::string api_token;
   // See AssemblyOptions. Default: the production cost.
   int pbkdf2_iterations = points::kDefaultPbkdf2Iterations;
-  // Log each request (method, path, status) and server errors to stderr. Default: off.
+  // Log each request (one JSON line: method, route, status, duration) and server errors to
+  // stderr. Default: off.
   bool log_requests = false;
+  // A plain staff token ($MADOGUCHI_STAFF_TOKEN), accepted besides config.staff_token_sha256.
+  std::string staff_token;
+  // The channel workers' settings (threads, retry delays, client backoff); the channels and
+  // their clients' base URLs and tokens come from the config. Tests shorten the delays.
+  line::LineWorkerOptions line_worker;
+  slack::SlackWorkerOptions slack_worker;
 };
+
+// Where `madoguchi serve` reads a plain staff token.
+inline constexpr char kStaffTokenEnvVar[] = "MADOGUCHI_STAFF_TOKEN";
 
 class Service {
  public:
@@ -41,7 +64,8 @@ class Service {
   static StatusOr<std::unique_ptr<Service>> Start(const ServiceOptions& options);
   ~Service();  // stops
 
-  // Stops accepting, finishes requests in flight. Idempotent.
+  // Stops accepting, finishes requests in flight, then lets the channel workers finish the
+  // events in hand (the rest stay in the inbox for the next start). Idempotent.
   void Stop();
 
   // "http://127.0.0.1:8080": where the service is reached on this machine.
@@ -53,13 +77,30 @@ class Service {
   // The demo members table, when the embedded ledger holds them (see AssembledHelpdesk).
   const std::string& demo_members() const { return assembled_.demo_members; }
   service::Helpdesk& helpdesk() { return *assembled_.helpdesk; }
+  ops::Registry& metrics() { return metrics_; }
+  // Null without channels configured.
+  store::Inbox* inbox() { return inbox_.get(); }
 
  private:
   Service() = default;
+  Status StartChannels(const ServiceOptions& options,
+                       const std::vector<line::LineChannel>& line_channels,
+                       const std::optional<slack::SlackApp>& slack_app);
 
-  std::unique_ptr<http::HttpServer> server_;
+  // Declared in the order of construction, so they are destroyed in reverse: the server (which
+  // calls everything else) first, then the workers, the handlers, the inbox, the helpdesk.
+  ops::Registry metrics_;
+  std::unique_ptr<staff::StaffTokens> staff_tokens_;
+  std::unique_ptr<ops::RateLimiter> limiter_;
   AssembledHelpdesk assembled_;
+  std::unique_ptr<ops::Logger> logger_;
+  std::unique_ptr<store::Inbox> inbox_;
+  std::unique_ptr<line::LineWebhookHandler> line_webhook_;
+  std::unique_ptr<slack::SlackEventsHandler> slack_events_;
+  std::unique_ptr<line::LineWorker> line_worker_;
+  std::unique_ptr<slack::SlackWorker> slack_worker_;
   std::unique_ptr<http::RouteContext> routes_;
+  std::unique_ptr<http::HttpServer> server_;
   std::string base_url_;
   std::string link_page_url_;
 };

@@ -313,7 +313,7 @@ TEST_P(ConversationScriptTest, Passes) {
       name, ReadFile(std::string(MADOGUCHI_CONVERSATIONS_DIR) + "/" + name + ".script"));
   ASSERT_TRUE(script.ok()) << script.status().ToString();
   SCOPED_TRACE(script->title);
-  StatusOr<std::unique_ptr<TestService>> env = TestService::Start({script->today, mode, ""});
+  StatusOr<std::unique_ptr<TestService>> env = TestService::Start({script->today, mode, "", {}});
   ASSERT_TRUE(env.ok()) << env.status().ToString();
   ScriptRunner(**env, *script).Run();
 }
@@ -381,7 +381,7 @@ void LinkK1001(TestService& env, httplib::Client& client, const std::string& use
 }
 
 TEST(RemotePointsCore, StoppedCoreGetsAPoliteAnswerQuickly) {
-  auto env = TestService::Start({kMay, PointsMode::kRemote, ""});
+  auto env = TestService::Start({kMay, PointsMode::kRemote, "", {}});
   ASSERT_TRUE(env.ok()) << env.status().ToString();
   httplib::Client client("127.0.0.1", (*env)->port());
   client.set_read_timeout(30, 0);
@@ -437,7 +437,7 @@ TEST(RemotePointsCore, StoppedCoreGetsAPoliteAnswerQuickly) {
 
 TEST(ApiToken, GuardsTheApiButNotTheLinkPageOrHealth) {
   const std::string token = "integration-api-token-0123456789";
-  auto env = TestService::Start({kMay, PointsMode::kEmbedded, token});
+  auto env = TestService::Start({kMay, PointsMode::kEmbedded, token, {}});
   ASSERT_TRUE(env.ok()) << env.status().ToString();
   EXPECT_FALSE((*env)->service().api_open());
   httplib::Client client("127.0.0.1", (*env)->port());
@@ -464,7 +464,7 @@ TEST(ApiToken, GuardsTheApiButNotTheLinkPageOrHealth) {
 }
 
 TEST(AskApi, AnswersExactlyWhatAskJsonPrints) {
-  auto env = TestService::Start({kMay, PointsMode::kEmbedded, ""});
+  auto env = TestService::Start({kMay, PointsMode::kEmbedded, "", {}});
   ASSERT_TRUE(env.ok()) << env.status().ToString();
   httplib::Client client("127.0.0.1", (*env)->port());
   for (const char* text :
@@ -481,7 +481,7 @@ TEST(AskApi, AnswersExactlyWhatAskJsonPrints) {
 }
 
 TEST(ManyMembers, AreAnsweredAtOnceEachWithTheirOwnConversation) {
-  auto env = TestService::Start({kMay, PointsMode::kEmbedded, ""});
+  auto env = TestService::Start({kMay, PointsMode::kEmbedded, "", {}});
   ASSERT_TRUE(env.ok()) << env.status().ToString();
   constexpr int kThreads = 6;
   constexpr int kMessages = 8;

@@ -42,6 +42,7 @@ StatusOr<std::unique_ptr<TestService>> TestService::Start(const TestServiceOptio
   so.today = options.today;
   so.api_token = options.api_token;
   so.pbkdf2_iterations = kTestPbkdf2Iterations;
+  so.config.rate_limit.burst = 100000;
 
   if (options.points == PointsMode::kRemote) {
     StatusOr<std::vector<kb::Program>> programs = BundledPrograms();
@@ -72,6 +73,7 @@ StatusOr<std::unique_ptr<TestService>> TestService::Start(const TestServiceOptio
     so.config.points.url = "http://127.0.0.1:" + std::to_string(t->points_server_->port());
     so.config.points.token_env = kPointsTokenEnv;
   }
+  if (options.configure) options.configure(so);
   StatusOr<std::unique_ptr<cli::Service>> service = cli::Service::Start(so);
   if (!service.ok()) return service.status();
   t->service_ = std::move(service).value();

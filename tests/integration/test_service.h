@@ -6,6 +6,7 @@
 #ifndef MADOGUCHI_TESTS_INTEGRATION_TEST_SERVICE_H_
 #define MADOGUCHI_TESTS_INTEGRATION_TEST_SERVICE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,9 @@ struct TestServiceOptions {
   Date today;
   PointsMode points = PointsMode::kEmbedded;
   std::string api_token;  // empty: open on loopback
+  // Adjusts the options last (channels, staff token, limits, worker delays). By default the
+  // per-user message limit is raised so conversation scripts are never limited.
+  std::function<void(cli::ServiceOptions&)> configure;
 };
 
 class TestService {
@@ -34,6 +38,7 @@ class TestService {
 
   cli::Service& service() { return *service_; }
   service::Helpdesk& helpdesk() { return service_->helpdesk(); }
+  std::string base_url() const { return service_->base_url(); }
   int port() const { return service_->port(); }
   // Stops the remote points core (kRemote only), as when it goes down.
   void StopPointsServer();

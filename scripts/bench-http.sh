@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# HTTP benchmarks of `madoguchi serve` on loopback with wrk:
+#   1. POST /api/v1/ask with varied questions of the bundled knowledge base (bench/wrk/ask.lua);
+#   2. signed LINE webhooks to POST /webhook/line/bench (bench/wrk/line_webhook.lua), each a new
+#      text event written to the durable inbox and answered by the worker through a local sink
+#      standing in for LINE's API.
+# Debian's wrk has no fixed-rate mode (-R is wrk2's), so both run closed-loop with -t/-c and
+# report the observed rate and the latency distribution (--latency).
+#
+# Usage: scripts/bench-http.sh [BUILD_DIR]   (default build/release; built if missing)
+# Env: DURATION (15s), THREADS (2), CONNECTIONS (32), PORT (18480).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_DIR=${1:-build/release}
+DURATION=${DURATION:-15s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+PORT=${PORT:-18480}
+SINK_PORT=$((PORT + 1))
+
+if ! command -v wrk >/dev/null; then
+  echo "wrk is missing; installing it (apt-get install -y wrk)" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get install -y wrk >/dev/null
+fi
+if [ ! -x "$BUILD_DIR/madoguchi" ]; then
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMADOGUCHI_BUILD_TESTS=OFF \
+    >/dev/null
+  cmake --build "$BUILD_DIR" --target madoguchi
+fi
+
+WORK=$(mktemp -d)
+SERVE_PID=""
+SINK_PID=""
+cleanup() {
+  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null || true
+  [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+export MADOGUCHI_BENCH_LINE_SECRET="bench-line-channel-secret"
+export MADOGUCHI_BENCH_LINE_TOKEN="bench-line-access-token"
+
+# The bodies: every question and alternate of the bundled knowledge base for /ask, and
+# 60,000 distinct signed LINE text events (signatures precomputed: wrk's Lua has no HMAC).
+python3 - "$WORK" <<'EOF'
+import base64, glob, hashlib, hmac, json, os, sys
+work = sys.argv[1]
+asks = []
+for path in sorted(glob.glob("faq/*/faq.json")):
+    program = os.path.basename(os.path.dirname(path))
+    if not os.path.exists(os.path.join(os.path.dirname(path), "program.json")):
+        continue  # shared entries (faq/common), asked through the programs
+    data = json.load(open(path, encoding="utf-8"))
+    entries = data["entries"] if isinstance(data, dict) else data
+    for e in entries:
+        for q in [e["question"]] + list(e.get("alternates", [])):
+            asks.append(json.dumps({"program": program, "text": q}, ensure_ascii=False))
+open(os.path.join(work, "ask.txt"), "w", encoding="utf-8").write("\n".join(asks) + "\n")
+questions = [json.loads(a)["text"] for a in asks if json.loads(a)["program"] == "kagawa"]
+secret = os.environ["MADOGUCHI_BENCH_LINE_SECRET"].encode()
+with open(os.path.join(work, "line.txt"), "w", encoding="utf-8") as out:
+    for i in range(60000):
+        body = json.dumps({"destination": "Uab012345678901234567890123456789", "events": [{
+            "type": "message", "mode": "active", "timestamp": 1747000000000,
+            "source": {"type": "user", "userId": "U%032x" % (i % 5000)},
+            "webhookEventId": "01BENCH%012d" % i, "deliveryContext": {"isRedelivery": False},
+            "replyToken": "bench-reply-%d" % i,
+            "message": {"id": str(100000 + i), "type": "text",
+                        "text": questions[i % len(questions)]}}]},
+            ensure_ascii=False, separators=(",", ":"))
+        sig = base64.b64encode(hmac.new(secret, body.encode(), hashlib.sha256).digest()).decode()
+        out.write(sig + "\t" + body + "\n")
+print(f"{len(asks)} ask bodies, 60000 LINE bodies", file=sys.stderr)
+EOF
+
+# Stands in for LINE's API: answers every call 200 at once.
+python3 - "$SINK_PORT" >/dev/null 2>&1 <<'EOF' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b'{"sentMessages":[{"id":"1","quoteToken":"q"}]}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+EOF
+SINK_PID=$!
+
+cat >"$WORK/config.json" <<EOF
+{
+  "listen": "127.0.0.1:$PORT",
+  "data_dir": "$WORK/data",
+  "points": {"mode": "embedded", "seed_demo": true},
+  "limits": {"messages_per_minute": 1000000, "messages_burst": 1000000},
+  "line_channels": [{"name": "bench", "program": "kagawa",
+                     "secret_env": "MADOGUCHI_BENCH_LINE_SECRET",
+                     "token_env": "MADOGUCHI_BENCH_LINE_TOKEN",
+                     "api_base_url": "http://127.0.0.1:$SINK_PORT"}]
+}
+EOF
+unset MADOGUCHI_API_TOKEN
+"$BUILD_DIR/madoguchi" serve --config "$WORK/config.json" >/dev/null 2>"$WORK/serve.log" &
+SERVE_PID=$!
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
+  sleep 0.1
+done
+
+echo "== POST /api/v1/ask: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s bench/wrk/ask.lua"
+ASK_BODIES="$WORK/ask.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+  -s bench/wrk/ask.lua "http://127.0.0.1:$PORT"
+
+echo
+echo "== POST /webhook/line/bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s bench/wrk/line_webhook.lua"
+LINE_BODIES="$WORK/line.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+  -s bench/wrk/line_webhook.lua "http://127.0.0.1:$PORT"
+
+echo
+echo "== after the webhook run"
+curl -s "http://127.0.0.1:$PORT/metrics" |
+  grep -E '^madoguchi_(inbox_depth|channel_events_total|http_requests_total\{route="/webhook)'

@@ -1,0 +1,200 @@
+// Crash safety of the LINE channel with the real binary: `madoguchi serve` acknowledges a signed
+// event (200), is killed with SIGKILL while its reply is in flight (the fake LINE API holds the
+// first reply and never completes it), and is started again on the same data directory. The
+// event must then be answered exactly once: the inbox had it on disk before the 200, and the
+// reply that never completed did not count.
+#include <fcntl.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "line/signature.h"
+
+extern char** environ;
+
+namespace madoguchi::testing {
+namespace {
+
+constexpr char kSecret[] = "crash-test-channel-secret";
+constexpr char kUser[] = "U0123456789abcdef0123456789abcdef";
+
+// A fake LINE API that holds the first call until released and then drops it unanswered (as
+// if the process that made it had died), and answers later calls 200. Counts both.
+class HangingLineApi {
+ public:
+  HangingLineApi() {
+    server_.Post(R"(/v2/bot/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      std::unique_lock<std::mutex> lock(mu_);
+      const bool first = calls_++ == 0;
+      cv_.notify_all();
+      if (first) {
+        cv_.wait(lock, [&] { return released_; });
+        res.status = 500;  // the caller is gone by now; nothing was delivered
+        return;
+      }
+      delivered_.push_back(req.path + " " + req.body);
+      cv_.notify_all();
+      res.set_content(R"({"sentMessages":[{"id":"1","quoteToken":"q"}]})", "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~HangingLineApi() {
+    Release();
+    server_.stop();
+    thread_.join();
+  }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  bool WaitForCalls(int n, std::chrono::seconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] { return calls_ >= n; });
+  }
+  bool WaitForDelivered(size_t n, std::chrono::seconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] { return delivered_.size() >= n; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  std::vector<std::string> delivered() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return delivered_;
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int calls_ = 0;
+  bool released_ = false;
+  std::vector<std::string> delivered_;
+};
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  socklen_t len = sizeof(a);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+pid_t StartServe(const std::string& config) {
+  setenv("MADOGUCHI_CRASH_LINE_SECRET", kSecret, 1);
+  setenv("MADOGUCHI_CRASH_LINE_TOKEN", "crash-access-token", 1);
+  std::vector<std::string> args = {MADOGUCHI_BINARY, "serve",   "--config",
+                                   config,           "--today", "2026-05-15"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, MADOGUCHI_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+bool WaitHealthy(int port) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_connection_timeout(std::chrono::milliseconds(200));
+  for (int i = 0; i < 300; ++i) {
+    auto r = c.Get("/healthz");
+    if (r && r->status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+TEST(CrashSafety, EventAcknowledgedBeforeKillIsAnsweredOnceAfterRestart) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("madoguchi-crash-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  HangingLineApi line;
+  const int port = FreePort();
+  nlohmann::json config = {{"listen", "127.0.0.1:" + std::to_string(port)},
+                           {"data_dir", (dir / "data").string()},
+                           {"points", {{"mode", "embedded"}, {"seed_demo", true}}},
+                           {"line_channels",
+                            {{{"name", "kagawa"},
+                              {"program", "kagawa"},
+                              {"secret_env", "MADOGUCHI_CRASH_LINE_SECRET"},
+                              {"token_env", "MADOGUCHI_CRASH_LINE_TOKEN"},
+                              {"api_base_url", line.base_url()}}}}};
+  const std::string config_path = (dir / "config.json").string();
+  std::ofstream(config_path) << config.dump();
+
+  pid_t child = StartServe(config_path);
+  ASSERT_GT(child, 0);
+  ASSERT_TRUE(WaitHealthy(port));
+
+  const std::string body =
+      nlohmann::json{
+          {"destination", "Uab012345678901234567890123456789"},
+          {"events",
+           {{{"type", "message"},
+             {"mode", "active"},
+             {"timestamp", 1747000000000},
+             {"source", {{"type", "user"}, {"userId", kUser}}},
+             {"webhookEventId", "01CRASHTEST"},
+             {"deliveryContext", {{"isRedelivery", false}}},
+             {"replyToken", "crash-reply-token"},
+             {"message", {{"id", "42"}, {"type", "text"}, {"text", "ポイントの有効期限は？"}}}}}}}
+          .dump();
+  httplib::Client c("127.0.0.1", port);
+  auto ack =
+      c.Post("/webhook/line/kagawa", {{"X-Line-Signature", line::ComputeSignature(kSecret, body)}},
+             body, "application/json");
+  ASSERT_TRUE(ack);
+  ASSERT_EQ(ack->status, 200);
+  // The worker's first reply is in flight and held: kill the service now.
+  ASSERT_TRUE(line.WaitForCalls(1, std::chrono::seconds(10)));
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  line.Release();
+  EXPECT_TRUE(line.delivered().empty());
+
+  child = StartServe(config_path);
+  ASSERT_GT(child, 0);
+  ASSERT_TRUE(WaitHealthy(port));
+  EXPECT_TRUE(line.WaitForDelivered(1, std::chrono::seconds(15)));
+  // A second answer would come within the worker's poll; give it the time to show.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  kill(child, SIGTERM);
+  waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  std::vector<std::string> delivered = line.delivered();
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_NE(delivered[0].find("crash-reply-token"), std::string::npos) << delivered[0];
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace madoguchi::testing
