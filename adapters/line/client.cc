@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
-#include <thread>
 #include <utility>
+
+#include "outbound/retry.h"
 
 namespace madoguchi::line {
 
@@ -15,22 +15,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-bool DefaultSleep(milliseconds d) {
-  std::this_thread::sleep_for(d);
-  return true;
-}
-
-// Retry-After as delta-seconds; an HTTP-date (or garbage) gives -1 and the backoff applies.
-milliseconds ParseRetryAfter(const std::string& value) {
-  std::string_view v = value;
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  int64_t seconds = -1;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
-  if (ec != std::errc() || end != v.data() + v.size() || seconds < 0) return milliseconds(-1);
-  return milliseconds(std::min<int64_t>(seconds, 24 * 3600) * 1000);
-}
 
 // LINE's error body: {"message": "...", "details": [...]}. Only the message, shortened.
 std::string ErrorMessage(const std::string& body) {
@@ -64,7 +48,7 @@ struct LineClient::Response {
 };
 
 LineClient::LineClient(LineClientOptions options) : options_(std::move(options)) {
-  if (!options_.sleep) options_.sleep = DefaultSleep;
+  if (!options_.sleep) options_.sleep = outbound::SleepFor;
   if (options_.max_attempts < 1) options_.max_attempts = 1;
   while (!options_.api_base_url.empty() && options_.api_base_url.back() == '/') {
     options_.api_base_url.pop_back();
@@ -125,7 +109,7 @@ StatusOr<LineClient::Response> LineClient::Send(const std::string& path, const s
         last = Status(StatusCode::kUnavailable, "LINE API answered " + std::to_string(status),
                       "line_unavailable");
       }
-      milliseconds retry_after = ParseRetryAfter(res->get_header_value("Retry-After"));
+      milliseconds retry_after = outbound::ParseRetryAfter(res->get_header_value("Retry-After"));
       if (retry_after.count() >= 0) {
         if (retry_after > options_.max_retry_after) {
           return Status(last.code(),

@@ -3,9 +3,9 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <charconv>
-#include <thread>
 #include <utility>
+
+#include "outbound/retry.h"
 
 namespace madoguchi::slack {
 
@@ -13,22 +13,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-bool DefaultSleep(milliseconds d) {
-  std::this_thread::sleep_for(d);
-  return true;
-}
-
-// Retry-After as delta-seconds; an HTTP-date (or garbage) gives -1 and the backoff applies.
-milliseconds ParseRetryAfter(const std::string& value) {
-  std::string_view v = value;
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  int64_t seconds = -1;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
-  if (ec != std::errc() || end != v.data() + v.size() || seconds < 0) return milliseconds(-1);
-  return milliseconds(std::min<int64_t>(seconds, 24 * 3600) * 1000);
-}
 
 bool OneOf(const std::string& s, std::initializer_list<std::string_view> options) {
   return std::find(options.begin(), options.end(), s) != options.end();
@@ -58,7 +42,7 @@ struct SlackClient::Response {
 };
 
 SlackClient::SlackClient(SlackClientOptions options) : options_(std::move(options)) {
-  if (!options_.sleep) options_.sleep = DefaultSleep;
+  if (!options_.sleep) options_.sleep = outbound::SleepFor;
   if (options_.max_attempts < 1) options_.max_attempts = 1;
   // httplib's client takes scheme://host:port only; Slack's base URL carries "/api".
   std::string url = options_.api_base_url;
@@ -123,7 +107,7 @@ StatusOr<SlackClient::Response> SlackClient::Send(const std::string& method,
         last = Status(StatusCode::kUnavailable, "Slack API answered HTTP " + std::to_string(status),
                       "slack_unavailable");
       }
-      milliseconds retry_after = ParseRetryAfter(res->get_header_value("Retry-After"));
+      milliseconds retry_after = outbound::ParseRetryAfter(res->get_header_value("Retry-After"));
       if (retry_after.count() >= 0) {
         if (retry_after > options_.max_retry_after) {
           return Status(last.code(),
