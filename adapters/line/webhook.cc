@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "base/date.h"
 #include "line/events.h"
 #include "line/queued_event.h"
 #include "line/signature.h"
@@ -19,12 +20,6 @@ WebhookResponse Error(int status, std::string reason) {
   return r;
 }
 
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 LineWebhookHandler::LineWebhookHandler(store::Inbox* inbox,
@@ -32,7 +27,7 @@ LineWebhookHandler::LineWebhookHandler(store::Inbox* inbox,
                                        LineWebhookOptions options)
     : inbox_(inbox), options_(std::move(options)) {
   for (const LineChannel& c : channels) channels_.emplace(c.name, c);
-  if (!options_.now_ms) options_.now_ms = SystemNowMs;
+  if (!options_.now_ms) options_.now_ms = UnixMillis;
 }
 
 bool LineWebhookHandler::HasChannel(std::string_view channel_name) const {

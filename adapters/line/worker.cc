@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "base/date.h"
 #include "line/queued_event.h"
 
 namespace madoguchi::line {
@@ -11,12 +12,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Worth trying again later: LINE or the conversation may recover, an operator may fix a
 // revoked access token.
@@ -46,7 +41,7 @@ std::vector<json> DecodeCheckpoint(const std::string& checkpoint) {
 LineWorker::LineWorker(store::Inbox* inbox, const std::vector<LineChannel>& channels,
                        LineWorkerHooks hooks, LineWorkerOptions options)
     : inbox_(inbox), hooks_(std::move(hooks)), options_(std::move(options)) {
-  if (!options_.now_ms) options_.now_ms = SystemNowMs;
+  if (!options_.now_ms) options_.now_ms = UnixMillis;
   if (options_.threads < 1) options_.threads = 1;
   for (const LineChannel& c : channels) {
     LineClientOptions client = options_.client;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/date.h"
 #include "slack/events.h"
 #include "slack/queued_event.h"
 
@@ -19,12 +20,6 @@ SlackResponse Error(int status, std::string reason) {
   r.body = "{\"error\":\"" + reason + "\"}";
   r.error = std::move(reason);
   return r;
-}
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 bool IsForm(std::string_view content_type, std::string_view body) {
@@ -43,7 +38,7 @@ bool IsForm(std::string_view content_type, std::string_view body) {
 SlackEventsHandler::SlackEventsHandler(store::Inbox* inbox, SlackApp app,
                                        SlackEventsOptions options)
     : inbox_(inbox), app_(std::move(app)), options_(std::move(options)) {
-  if (!options_.now_ms) options_.now_ms = SystemNowMs;
+  if (!options_.now_ms) options_.now_ms = UnixMillis;
 }
 
 SlackResponse SlackEventsHandler::Handle(std::string_view raw_body,

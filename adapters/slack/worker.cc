@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "base/date.h"
 #include "slack/queued_event.h"
 
 namespace madoguchi::slack {
@@ -12,12 +13,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Worth trying again later: Slack or the conversation may recover, an operator may fix a
 // revoked bot token.
@@ -58,7 +53,7 @@ bool DecodeCheckpoint(const std::string& checkpoint, std::vector<SlackMessage>* 
 SlackWorker::SlackWorker(store::Inbox* inbox, const SlackApp& app, SlackHandleFn handle,
                          SlackWorkerOptions options)
     : inbox_(inbox), app_(app), handle_(std::move(handle)), options_(std::move(options)) {
-  if (!options_.now_ms) options_.now_ms = SystemNowMs;
+  if (!options_.now_ms) options_.now_ms = UnixMillis;
   if (options_.threads < 1) options_.threads = 1;
   for (const SlackWorkspace& w : app_.workspaces) {
     if (clients_.count(w.team_id) > 0) continue;  // FindWorkspace uses the first one too

@@ -49,6 +49,18 @@ Date LastDayOfMonth(int year, unsigned month) {
       std::chrono::year(year), std::chrono::month_day_last(std::chrono::month(month))));
 }
 
+int64_t UnixSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t UnixMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 Date SystemClock::Today() const {
   // Asia/Tokyo is UTC+9 with no daylight saving time.
   auto now = std::chrono::system_clock::now() + std::chrono::hours(9);

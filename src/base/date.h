@@ -6,6 +6,7 @@
 #define MADOGUCHI_BASE_DATE_H_
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,10 @@ std::string FormatIsoDate(const Date& d);
 int DaysBetween(const Date& a, const Date& b);
 Date AddDays(const Date& d, int days);
 Date LastDayOfMonth(int year, unsigned month);
+
+// The wall clock as Unix time, for timestamps and expiries (not for "today": use a Clock).
+int64_t UnixSeconds();
+int64_t UnixMillis();
 
 // Supplies today's date. Implementations are thread-safe.
 class Clock {

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "base/date.h"
+
 namespace madoguchi::dialogue {
 
 AccountLinker::AccountLinker(store::ConversationStore* store, points::PointsCore* core,
@@ -9,11 +11,7 @@ AccountLinker::AccountLinker(store::ConversationStore* store, points::PointsCore
                              std::function<int64_t()> now)
     : store_(store), core_(core), sealer_(sealer), options_(options), now_(std::move(now)) {
   if (!now_) {
-    now_ = [] {
-      return std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
+    now_ = UnixSeconds;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "base/date.h"
 #include "dialogue/live_answers.h"
 #include "rules/placeholders.h"
 #include "text/date_parser.h"
@@ -189,9 +190,7 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
     }
     turn.messages.push_back(std::move(r));
   }
-  c.state.updated_at = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
+  c.state.updated_at = UnixSeconds();
   MADOGUCHI_RETURN_IF_ERROR(store_->PutState(message.key, c.state));
   return turn;
 }
@@ -483,9 +482,7 @@ Reply Conversation::Feedback(Context& c, const std::string& payload) {
     return Text("その操作はわかりませんでした。ご質問を文章で送ってください。");
   }
   bool resolved = verdict == "yes";
-  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  int64_t now = UnixSeconds();
   store_->AddFeedback({c.message.key, c.program.program.id, entry, resolved, now});
   if (resolved) return Text("ご回答ありがとうございます。お役に立ててよかったです。");
   Reply r = Text(
@@ -503,9 +500,7 @@ void Conversation::RecordUnanswered(const Context& c, const std::string& text, c
   u.redacted_text = text::Redact(text, *normalizer_);
   if (!r.candidates.empty()) u.nearest_entry_id = r.candidates.front().entry->id;
   u.confidence = r.confidence;
-  u.at = std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-             .count();
+  u.at = UnixSeconds();
   store_->AddUnanswered(u);  // best effort: losing it must not lose the member's answer
 }
 

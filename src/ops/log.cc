@@ -3,6 +3,7 @@
 #include <chrono>
 #include <set>
 
+#include "base/date.h"
 #include "text/redact.h"
 
 namespace madoguchi::ops {
@@ -35,9 +36,7 @@ nlohmann::json Logger::Redacted(const nlohmann::json& fields) const {
 
 void Logger::Log(const char* level, const std::string& event, nlohmann::json fields) const {
   nlohmann::json line = fields.is_object() ? Redacted(fields) : nlohmann::json::object();
-  line["ts"] = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
+  line["ts"] = UnixMillis();
   line["level"] = level;
   line["event"] = event;
   std::string s = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/date.h"
+
 namespace madoguchi::store {
 
 namespace {
@@ -35,12 +37,6 @@ CREATE INDEX IF NOT EXISTS inbox_ready ON inbox(channel, available_at) WHERE sta
 CREATE INDEX IF NOT EXISTS inbox_order ON inbox(ordering_key, id) WHERE state < 2;
 CREATE INDEX IF NOT EXISTS inbox_finished ON inbox(finished_at) WHERE state >= 2;
 )sql";
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // One connection with its prepared statements, which are reused: preparing costs more than
 // running these small statements.
@@ -172,7 +168,7 @@ StatusOr<std::unique_ptr<Inbox>> Inbox::Open(const std::string& path, const Inbo
     sqlite3_close(*durable);
     return fast.status();
   }
-  if (!now_ms) now_ms = SystemNowMs;
+  if (!now_ms) now_ms = UnixMillis;
   std::unique_ptr<Inbox> inbox(
       new Inbox(std::make_unique<Connections>(*durable, *fast), options, std::move(now_ms)));
   // The previous owner of the file is gone: its claims are ready again now. A claim that was

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "base/date.h"
+
 namespace madoguchi::store {
 
 namespace {
@@ -48,12 +50,6 @@ CREATE TABLE IF NOT EXISTS unanswered (
   at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS unanswered_by_program ON unanswered(program, at);
 )sql";
-
-int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Status Error(sqlite3* db, const char* what) {
   return Unavailable(std::string(what) + ": " + sqlite3_errmsg(db));
@@ -139,7 +135,7 @@ StatusOr<std::optional<ConversationState>> SqliteConversationStore::GetState(
   ConversationState st{
       s.Text(0), s.Text(1),     s.Text(2), static_cast<int>(s.Int(3)), static_cast<int>(s.Int(4)),
       s.Text(5), s.Int(6) != 0, s.Int(7)};
-  if (Now() - st.updated_at > options_.state_ttl_seconds) {
+  if (UnixSeconds() - st.updated_at > options_.state_ttl_seconds) {
     // Expired: the topic and any flow are forgotten, but a returning member is not welcomed
     // as new.
     ConversationState fresh;
@@ -162,7 +158,7 @@ Status SqliteConversationStore::PutState(const ConversationKey& key, const Conve
   s.Bind(1, key.ToString()).Bind(2, st.program).Bind(3, st.last_entry_id).Bind(4, st.flow);
   s.Bind(5, static_cast<int64_t>(st.flow_step)).Bind(6, static_cast<int64_t>(st.flow_failures));
   s.Bind(7, st.sealed_slots).Bind(8, static_cast<int64_t>(st.greeted));
-  s.Bind(9, st.updated_at ? st.updated_at : Now());
+  s.Bind(9, st.updated_at ? st.updated_at : UnixSeconds());
   return s.Run("write state");
 }
 
@@ -251,7 +247,7 @@ Status SqliteConversationStore::AddFeedback(const Feedback& f) {
          "INSERT INTO feedback (conversation, program, entry_id, resolved, at) "
          "VALUES (?, ?, ?, ?, ?)");
   s.Bind(1, f.key.ToString()).Bind(2, f.program).Bind(3, f.entry_id);
-  s.Bind(4, static_cast<int64_t>(f.resolved)).Bind(5, f.at ? f.at : Now());
+  s.Bind(4, static_cast<int64_t>(f.resolved)).Bind(5, f.at ? f.at : UnixSeconds());
   return s.Run("write feedback");
 }
 
@@ -285,7 +281,7 @@ Status SqliteConversationStore::AddUnanswered(const Unanswered& u) {
          "INSERT INTO unanswered (program, channel, redacted_text, nearest_entry_id, "
          "confidence, at) VALUES (?, ?, ?, ?, ?, ?)");
   s.Bind(1, u.program).Bind(2, u.channel).Bind(3, u.redacted_text).Bind(4, u.nearest_entry_id);
-  s.Bind(5, static_cast<double>(u.confidence)).Bind(6, u.at ? u.at : Now());
+  s.Bind(5, static_cast<double>(u.confidence)).Bind(6, u.at ? u.at : UnixSeconds());
   return s.Run("write unanswered");
 }
 
