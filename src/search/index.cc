@@ -123,6 +123,12 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
   };
   for (size_t p = 0; p < phrases_.size(); ++p) make_vec(phrase_raw[p], &phrases_[p].vec);
   postings_.resize(term_ids_.size());
+  phrase_postings_.resize(term_ids_.size());
+  for (size_t p = 0; p < phrases_.size(); ++p) {
+    for (const auto& [id, w] : phrases_[p].vec.terms) {
+      phrase_postings_[id].push_back({static_cast<int>(p), phrases_[p].entry, w});
+    }
+  }
   Raw all;
   for (size_t e = 0; e < entries.size(); ++e) {
     EntryDocs& d = entries_[e];
@@ -144,12 +150,22 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     all.resize(out);
     make_vec(all, &d.all);
     make_vec(answer_raw[e], &d.answer);
-    for (const auto& [id, w] : d.all.terms) postings_[id].emplace_back(static_cast<int>(e), w);
-    for (const auto& [id, w] : d.answer.terms) {
-      // Answer-only terms still lead to the entry; their weight comes from the answer vector.
-      if (!std::binary_search(all.begin(), all.end(), std::make_pair(id, -1e30f),
-                              [](const auto& a, const auto& b) { return a.first < b.first; })) {
-        postings_[id].emplace_back(static_cast<int>(e), 0.0f);
+    // Both vectors are sorted by term id: one merge gives each term's posting.
+    auto a = d.all.terms.begin();
+    auto b = d.answer.terms.begin();
+    const int ei = static_cast<int>(e);
+    while (a != d.all.terms.end() || b != d.answer.terms.end()) {
+      if (b == d.answer.terms.end() || (a != d.all.terms.end() && a->first < b->first)) {
+        postings_[a->first].push_back({ei, a->second, 0.0f});
+        ++a;
+      } else if (a == d.all.terms.end() || b->first < a->first) {
+        // Answer-only terms still lead to the entry.
+        postings_[b->first].push_back({ei, 0.0f, b->second});
+        ++b;
+      } else {
+        postings_[a->first].push_back({ei, a->second, b->second});
+        ++a;
+        ++b;
       }
     }
   }
@@ -191,22 +207,25 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
   return q;
 }
 
-double Index::Dot(const QueryVec& q, const Vec& v) {
-  double dot = 0;
-  auto a = q.known.begin();
-  auto b = v.terms.begin();
-  while (a != q.known.end() && b != v.terms.end()) {
-    if (a->first < b->first) {
-      ++a;
-    } else if (b->first < a->first) {
-      ++b;
-    } else {
-      dot += static_cast<double>(a->second) * b->second;
-      ++a;
-      ++b;
+void Index::Accumulate(const QueryVec& q, Sums& sums) const {
+  // Terms in ascending id, as a merge of two sorted vectors would meet them, so every sum is
+  // added up in the same order as term-by-term dot products. A term the query repeats meets
+  // a phrase once (its first weight) but counts for coverage each time.
+  for (size_t k = 0; k < q.known.size();) {
+    const int id = q.known[k].first;
+    const double w = q.known[k].second;
+    double covered = 0;
+    for (; k < q.known.size() && q.known[k].first == id; ++k) covered += q.known[k].second;
+    for (const PhrasePosting& p : phrase_postings_[id]) {
+      if (sums.selected[p.entry]) sums.phrase[p.phrase] += w * p.weight;
+    }
+    for (const EntryPosting& p : postings_[id]) {
+      if (!sums.selected[p.entry]) continue;
+      sums.all[p.entry] += w * p.all;
+      sums.answer[p.entry] += w * p.answer;
+      if (p.all > 0) sums.covered[p.entry] += covered;
     }
   }
-  return dot;
 }
 
 std::vector<Candidate> Index::Search(std::string_view query, const SearchOptions& options) const {
@@ -226,9 +245,10 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
   std::vector<int> touched;
   for (const auto& [id, w] : q.known) {
     if (any_rare && entry_frequency_[id] > common_df_) continue;
-    for (const auto& [entry, ew] : postings_[id]) {
-      if (partial[entry] == 0.0f) touched.push_back(entry);
-      partial[entry] += w * ew + 1e-6f;  // + ε: an answer-only match still counts as touched
+    for (const EntryPosting& p : postings_[id]) {
+      if (partial[p.entry] == 0.0f) touched.push_back(p.entry);
+      // + ε: an answer-only match still counts as touched
+      partial[p.entry] += w * p.all + 1e-6f;
     }
   }
   if (static_cast<int>(touched.size()) > options.rerank) {
@@ -236,19 +256,49 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
                      [&](int a, int b) { return partial[a] > partial[b]; });
     touched.resize(options.rerank);
   }
-  // Step 2: exact scores.
-  for (int e : touched) {
-    Candidate c = Score(q, e, query, options.explain);
-    if (c.score > 0) out.push_back(std::move(c));
+  // Step 2: exact scores. The sums are the thread's, zeroed again for the entries used.
+  thread_local Sums sums;
+  if (sums.phrase.size() < phrases_.size()) sums.phrase.resize(phrases_.size(), 0.0);
+  if (sums.all.size() < entries_.size()) {
+    sums.all.resize(entries_.size(), 0.0);
+    sums.answer.resize(entries_.size(), 0.0);
+    sums.covered.resize(entries_.size(), 0.0);
+    sums.selected.resize(entries_.size(), 0);
   }
-  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
-    return a.score != b.score ? a.score > b.score : a.entry->id < b.entry->id;
+  for (int e : touched) sums.selected[e] = 1;
+  Accumulate(q, sums);
+  struct Scored {
+    Candidate candidate;
+    int phrase;
+  };
+  std::vector<Scored> scored;
+  scored.reserve(touched.size());
+  for (int e : touched) {
+    int phrase = -1;
+    Candidate c = Score(q, e, sums, query, options.explain, &phrase);
+    if (c.score > 0) scored.push_back({std::move(c), phrase});
+  }
+  for (int e : touched) {
+    const EntryDocs& d = entries_[e];
+    std::fill_n(sums.phrase.begin() + d.first_phrase, d.phrase_count, 0.0);
+    sums.all[e] = sums.answer[e] = sums.covered[e] = 0.0;
+    sums.selected[e] = 0;
+  }
+  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
+    return a.candidate.score != b.candidate.score ? a.candidate.score > b.candidate.score
+                                                  : a.candidate.entry->id < b.candidate.entry->id;
   });
-  if (static_cast<int>(out.size()) > options.limit) out.resize(options.limit);
+  if (static_cast<int>(scored.size()) > options.limit) scored.resize(options.limit);
+  out.reserve(scored.size());
+  for (Scored& s : scored) {
+    if (s.phrase >= 0) s.candidate.matched_phrase = phrases_[s.phrase].text;
+    out.push_back(std::move(s.candidate));
+  }
   return out;
 }
 
-Candidate Index::Score(const QueryVec& q, int e, const Analyzed& query, bool explain) const {
+Candidate Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyzed& query,
+                       bool explain, int* best_phrase_index) const {
   const EntryDocs& d = entries_[e];
   Candidate c;
   c.entry = &program_->entries[e];
@@ -257,32 +307,26 @@ Candidate Index::Score(const QueryVec& q, int e, const Analyzed& query, bool exp
   for (int p = d.first_phrase; p < d.first_phrase + d.phrase_count; ++p) {
     const Phrase& ph = phrases_[p];
     if (ph.vec.norm <= 0) continue;
-    float cos = static_cast<float>(Dot(q, ph.vec) / (q.norm * ph.vec.norm));
+    float cos = static_cast<float>(sums.phrase[p] / (q.norm * ph.vec.norm));
     if (ph.field == Field::kKeywords) cos *= options_.keyword_weight;
     if (cos > best) {
       best = cos;
       best_phrase = &ph;
     }
   }
-  float all = d.all.norm > 0 ? static_cast<float>(Dot(q, d.all) / (q.norm * d.all.norm)) : 0;
+  float all = d.all.norm > 0 ? static_cast<float>(sums.all[e] / (q.norm * d.all.norm)) : 0;
   float answer =
-      d.answer.norm > 0 ? static_cast<float>(Dot(q, d.answer) / (q.norm * d.answer.norm)) : 0;
+      d.answer.norm > 0 ? static_cast<float>(sums.answer[e] / (q.norm * d.answer.norm)) : 0;
   float score = (1 - options_.entry_weight) * best + options_.entry_weight * all +
                 options_.answer_weight * answer;
   // Coverage: the share of the query's weight that the entry's own wording knows.
-  double covered = 0;
-  {
-    auto b = d.all.terms.begin();
-    for (const auto& [id, w] : q.known) {
-      while (b != d.all.terms.end() && b->first < id) ++b;
-      if (b != d.all.terms.end() && b->first == id) covered += w;
-    }
-  }
+  const double covered = sums.covered[e];
   c.coverage = q.sum > 0 ? static_cast<float>(covered / q.sum) : 0;
   c.evidence = static_cast<float>(covered / IdfOf(0));
   score *= (1 - options_.coverage_weight) + options_.coverage_weight * c.coverage;
   c.score = std::min(1.0f, score);
-  if (best_phrase != nullptr) c.matched_phrase = best_phrase->text;
+  *best_phrase_index =
+      best_phrase != nullptr ? static_cast<int>(best_phrase - phrases_.data()) : -1;
   if (!explain) return c;
   // Which query terms the best phrase (or else the answer) shares, and how much each gives.
   const Vec* sources[] = {best_phrase ? &best_phrase->vec : nullptr, &d.answer};

@@ -105,8 +105,22 @@ class Index {
 
   float IdfOf(int df) const;
   QueryVec Weigh(const Analyzed& query) const;
-  Candidate Score(const QueryVec& q, int entry, const Analyzed& query, bool explain) const;
-  static double Dot(const QueryVec& q, const Vec& v);
+  // The query's dot products with the phrases, `all` and answer vectors of the selected
+  // entries, gathered term at a time from the postings (Accumulate): a query shares few terms
+  // with most phrases, so walking the query's postings touches far less than merging the
+  // query with every phrase. Per calling thread; zero outside the entries being scored.
+  struct Sums {
+    std::vector<double> phrase;   // by phrase
+    std::vector<double> all;      // by entry
+    std::vector<double> answer;   // by entry
+    std::vector<double> covered;  // by entry: the query weight the entry's `all` knows
+    std::vector<char> selected;   // by entry
+  };
+  void Accumulate(const QueryVec& q, Sums& sums) const;
+  // The best phrase's index is returned through `best_phrase` (-1 when none matched): its text
+  // is copied only for the candidates that are kept.
+  Candidate Score(const QueryVec& q, int entry, const Sums& sums, const Analyzed& query,
+                  bool explain, int* best_phrase) const;
 
   const kb::ProgramKb* program_;
   const Analyzer* analyzer_;
@@ -115,8 +129,20 @@ class Index {
   std::vector<int> entry_frequency_;  // by term id
   std::vector<Phrase> phrases_;
   std::vector<EntryDocs> entries_;
-  // Term id → (entry, weight in the entry's `all` vector): candidate generation.
-  std::vector<std::vector<std::pair<int, float>>> postings_;
+  struct EntryPosting {
+    int entry;
+    float all;     // the term's weight in the entry's `all` vector; 0: in its answer only
+    float answer;  // its weight in the answer vector; 0: not in the answer
+  };
+  struct PhrasePosting {
+    int phrase;
+    int entry;
+    float weight;
+  };
+  // Term id → the entries and phrases holding it, by entry and phrase: candidate generation
+  // and scoring.
+  std::vector<std::vector<EntryPosting>> postings_;
+  std::vector<std::vector<PhrasePosting>> phrase_postings_;
   // Terms held by more entries than this are left out of candidate generation (they are
   // still scored exactly for the candidates): they would touch most entries and decide little.
   int common_df_ = 0;
