@@ -14,6 +14,11 @@ namespace {
 
 // Row states, written as literals in the SQL: 0 pending, 1 claimed, 2 done, 3 dead. Pending and
 // claimed rows are "open" (state < 2); the partial indexes rely on that.
+//
+// inbox_open walks a channel's open events in id order, which is the order a claim wants: the
+// claim stops at its first few ready rows instead of sorting every open event. (An index on
+// available_at made each claim sort the whole backlog, 20 ms at 20,000 waiting events, under the
+// lock the webhooks' enqueues wait for.) Claim without a channel, for tools, scans.
 constexpr int kDead = 3;
 
 constexpr int64_t kPurgeEveryMs = 3600 * 1000;
@@ -33,7 +38,8 @@ CREATE TABLE IF NOT EXISTS inbox (
   finished_at INTEGER NOT NULL DEFAULT 0,
   last_error TEXT NOT NULL DEFAULT '',
   UNIQUE (channel, event_id));
-CREATE INDEX IF NOT EXISTS inbox_ready ON inbox(channel, available_at) WHERE state < 2;
+DROP INDEX IF EXISTS inbox_ready;
+CREATE INDEX IF NOT EXISTS inbox_open ON inbox(channel, id) WHERE state < 2;
 CREATE INDEX IF NOT EXISTS inbox_order ON inbox(ordering_key, id) WHERE state < 2;
 CREATE INDEX IF NOT EXISTS inbox_finished ON inbox(finished_at) WHERE state >= 2;
 )sql";
