@@ -3,12 +3,16 @@
 #   1. POST /api/v1/ask with varied questions of the bundled knowledge base (bench/wrk/ask.lua);
 #   2. signed LINE webhooks to POST /webhook/line/bench (bench/wrk/line_webhook.lua), each a new
 #      text event written to the durable inbox and answered by the worker through a local sink
-#      standing in for LINE's API.
-# Debian's wrk has no fixed-rate mode (-R is wrk2's), so both run closed-loop with -t/-c and
-# report the observed rate and the latency distribution (--latency).
+#      standing in for LINE's API (bench/line_sink.cc): first paced at about LINE_RATE a second
+#      (the acknowledgement latency LINE sees at that load), then as fast as it is answered (the
+#      most the service acknowledges).
+# Debian's wrk has no fixed-rate mode (-R is wrk2's): the paced run gives each of
+# LINE_CONNECTIONS connections a delay between its requests (wrk's delay()); the others are
+# closed-loop with -t/-c. All report the observed rate and the latency distribution.
 #
 # Usage: scripts/bench-http.sh [BUILD_DIR]   (default build/release; built if missing)
-# Env: DURATION (15s), THREADS (2), CONNECTIONS (32), PORT (18480).
+# Env: DURATION (15s), THREADS (2), CONNECTIONS (32), PORT (18480), LINE_RATE (1000),
+#      LINE_CONNECTIONS (20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +22,8 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 PORT=${PORT:-18480}
 SINK_PORT=$((PORT + 1))
+LINE_RATE=${LINE_RATE:-1000}
+LINE_CONNECTIONS=${LINE_CONNECTIONS:-20}
 
 if ! command -v wrk >/dev/null; then
   echo "wrk is missing; installing it (apt-get install -y wrk)" >&2
@@ -25,11 +31,11 @@ if ! command -v wrk >/dev/null; then
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get install -y wrk >/dev/null
 fi
-if [ ! -x "$BUILD_DIR/madoguchi" ]; then
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
   cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMADOGUCHI_BUILD_TESTS=OFF \
     >/dev/null
-  cmake --build "$BUILD_DIR" --target madoguchi
 fi
+cmake --build "$BUILD_DIR" --target madoguchi madoguchi_line_sink >/dev/null
 
 WORK=$(mktemp -d)
 SERVE_PID=""
@@ -45,7 +51,7 @@ export MADOGUCHI_BENCH_LINE_SECRET="bench-line-channel-secret"
 export MADOGUCHI_BENCH_LINE_TOKEN="bench-line-access-token"
 
 # The bodies: every question and alternate of the bundled knowledge base for /ask, and
-# 60,000 distinct signed LINE text events (signatures precomputed: wrk's Lua has no HMAC).
+# 100,000 distinct signed LINE text events (signatures precomputed: wrk's Lua has no HMAC).
 python3 - "$WORK" <<'EOF'
 import base64, glob, hashlib, hmac, json, os, sys
 work = sys.argv[1]
@@ -63,7 +69,7 @@ open(os.path.join(work, "ask.txt"), "w", encoding="utf-8").write("\n".join(asks)
 questions = [json.loads(a)["text"] for a in asks if json.loads(a)["program"] == "kagawa"]
 secret = os.environ["MADOGUCHI_BENCH_LINE_SECRET"].encode()
 with open(os.path.join(work, "line.txt"), "w", encoding="utf-8") as out:
-    for i in range(60000):
+    for i in range(100000):
         body = json.dumps({"destination": "Uab012345678901234567890123456789", "events": [{
             "type": "message", "mode": "active", "timestamp": 1747000000000,
             "source": {"type": "user", "userId": "U%032x" % (i % 5000)},
@@ -74,26 +80,11 @@ with open(os.path.join(work, "line.txt"), "w", encoding="utf-8") as out:
             ensure_ascii=False, separators=(",", ":"))
         sig = base64.b64encode(hmac.new(secret, body.encode(), hashlib.sha256).digest()).decode()
         out.write(sig + "\t" + body + "\n")
-print(f"{len(asks)} ask bodies, 60000 LINE bodies", file=sys.stderr)
+print(f"{len(asks)} ask bodies, 100000 LINE bodies", file=sys.stderr)
 EOF
 
 # Stands in for LINE's API: answers every call 200 at once.
-python3 - "$SINK_PORT" >/dev/null 2>&1 <<'EOF' &
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = b'{"sentMessages":[{"id":"1","quoteToken":"q"}]}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *a):
-        pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-EOF
+"$BUILD_DIR/bench/madoguchi_line_sink" "$SINK_PORT" >"$WORK/sink.log" 2>&1 &
 SINK_PID=$!
 
 cat >"$WORK/config.json" <<EOF
@@ -120,12 +111,23 @@ echo "== POST /api/v1/ask: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -
 ASK_BODIES="$WORK/ask.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
   -s bench/wrk/ask.lua "http://127.0.0.1:$PORT"
 
+DELAY_MS=$((1000 * LINE_CONNECTIONS / LINE_RATE))
 echo
-echo "== POST /webhook/line/bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s bench/wrk/line_webhook.lua"
+echo "== POST /webhook/line/bench, paced at about $LINE_RATE/s: LINE_DELAY_MS=$DELAY_MS wrk -t$THREADS -c$LINE_CONNECTIONS -d$DURATION --latency -s bench/wrk/line_webhook.lua"
+LINE_BODIES="$WORK/line.txt" LINE_OFFSET=70000 LINE_DELAY_MS=$DELAY_MS wrk -t"$THREADS" -c"$LINE_CONNECTIONS" \
+  -d"$DURATION" --latency -s bench/wrk/line_webhook.lua "http://127.0.0.1:$PORT"
+
+echo
+echo "== after the paced run: events answered so far, and the inbox"
+curl -s "http://127.0.0.1:$PORT/metrics" |
+  grep -E '^madoguchi_(inbox_depth|channel_events_total)'
+
+echo
+echo "== POST /webhook/line/bench, closed loop: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s bench/wrk/line_webhook.lua"
 LINE_BODIES="$WORK/line.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
   -s bench/wrk/line_webhook.lua "http://127.0.0.1:$PORT"
 
 echo
-echo "== after the webhook run"
+echo "== after the webhook runs"
 curl -s "http://127.0.0.1:$PORT/metrics" |
   grep -E '^madoguchi_(inbox_depth|channel_events_total|http_requests_total\{route="/webhook)'

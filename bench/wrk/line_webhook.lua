@@ -10,9 +10,22 @@ for line in io.lines(os.getenv("LINE_BODIES")) do
 end
 local i = 0
 
+-- Paced mode: with $LINE_DELAY_MS each connection waits that long before its next request, so
+-- -c N connections offer about N * 1000 / LINE_DELAY_MS webhooks a second (Debian's wrk has
+-- no fixed-rate mode). Unset: each connection sends as fast as it is answered.
+local pace = tonumber(os.getenv("LINE_DELAY_MS") or "")
+if pace then
+  function delay()
+    return pace
+  end
+end
+
+-- Threads start half the (remaining) list apart; $LINE_OFFSET skips a first part of the list,
+-- so two runs against one service send different events.
+local base = tonumber(os.getenv("LINE_OFFSET") or "") or 0
 local thread_count = 0
 function setup(thread)
-  thread:set("offset", thread_count * math.floor(#bodies / 2))
+  thread:set("offset", base + thread_count * math.floor((#bodies - base) / 2))
   thread_count = thread_count + 1
 end
 
