@@ -58,7 +58,8 @@ struct Bench {
     }
     service = std::move(started).value();
     // Members' questions: every bundled entry's alternates, plus some about nothing covered.
-    for (const auto& [id, p] : service->helpdesk().engine().knowledge_base().programs) {
+    const auto engine = service->helpdesk().engine();  // held while its entries are read
+    for (const auto& [id, p] : engine->knowledge_base().programs) {
       for (const auto& e : p.entries) {
         for (const auto& a : e.alternates) questions.emplace_back(id, a);
       }

@@ -99,4 +99,14 @@ std::string RenderLinkMessage(const std::string& message) {
   return h;
 }
 
+std::string RenderLinkRedirect(const std::string& url) {
+  std::string h = kHead;
+  h += "<div class=\"done\" role=\"status\"><p>確認できました。LINEの画面で連携を完了して"
+       "ください。</p></div>\n";
+  h += "<p>自動で移動しない場合は、<a href=\"" + HtmlEscape(url) +
+       "\">こちらからLINEの連携画面を開いてください</a>。</p>\n";
+  h += kFoot;
+  return h;
+}
+
 }  // namespace madoguchi::http

@@ -17,6 +17,9 @@ std::string RenderLinkForm(const std::string& program_name, const std::string& t
 std::string RenderLinkDone(const std::string& program_name);
 // A page with a message and no form: the link is used up or the member is locked out.
 std::string RenderLinkMessage(const std::string& message);
+// The body of the redirect to LINE's account-link dialog (for a browser that does not follow
+// it): says where the member goes next and links there. `url` must be an http(s) URL.
+std::string RenderLinkRedirect(const std::string& url);
 
 }  // namespace madoguchi::http
 

@@ -2,7 +2,10 @@
 
 #include <httplib.h>
 
+#include <cctype>
+#include <chrono>
 #include <iostream>
+#include <iterator>
 #include <string>
 
 #include "base/date.h"
@@ -27,7 +30,13 @@ struct Reply {
   int status = 200;
   const char* content_type = kJson;
   std::string body;
+  std::string location{};     // sent as Location when not empty (a redirect)
+  std::string form_action{};  // an origin the page's forms may submit to besides 'self'
 };
+
+// What the page says when LINE cannot give a link token: the page token still works.
+constexpr char kLineUnavailable[] =
+    "ただいまLINEとの連携を開始できません。時間をおいて、もう一度「連携する」を押してください。";
 
 void LogFailure(const RouteContext& c, const httplib::Request& req, const Status& s) {
   if (!c.log_errors || HttpStatusFor(s) < 500) return;
@@ -72,7 +81,8 @@ Reply NotReady(const RouteContext& c, const httplib::Request& req, const char* c
 Reply Ready(const RouteContext& c, const httplib::Request& req) {
   Status writable = c.helpdesk.store().CheckWritable();
   if (!writable.ok()) return NotReady(c, req, "database", Unavailable(writable.ToString()));
-  const auto& programs = c.helpdesk.engine().knowledge_base().programs;
+  const std::shared_ptr<const service::Engine> engine = c.helpdesk.engine();
+  const auto& programs = engine->knowledge_base().programs;
   if (programs.empty()) return NotReady(c, req, "knowledge_base", Unavailable("no programs"));
   StatusOr<rules::ExchangeWindow> window =
       c.helpdesk.points().ExchangeWindow(programs.begin()->first, SystemClock().Today());
@@ -177,6 +187,45 @@ Reply StaffFeedback(const RouteContext& c, const httplib::Request& req) {
       staff::FeedbackSummary(c.helpdesk, req.get_param_value("program"), LimitParam(req, 50)));
 }
 
+// --- knowledge base: staff token, like the staff paths (IsStaffApiPath covers /api/v1/kb/) ---
+
+// Re-reads the knowledge-base folder and serves it from the next request on. A knowledge base
+// with mistakes is refused whole (409 kb_invalid) and the one serving keeps serving; the
+// loader's problems go back in "detail" for the staff member who edited the files (they name
+// file, entry id and field, never a member's data).
+Reply KbReload(const RouteContext& c, const httplib::Request& req) {
+  // No options yet. A body, when sent, must be a JSON object like every other API's, so a
+  // client's mistake is a 400 rather than a reload it did not mean.
+  if (!req.body.empty()) {
+    StatusOr<nlohmann::json> body = ParseJsonObject(req.body);
+    if (!body.ok()) return JsonError(c, req, body.status());
+  }
+  const auto start = std::chrono::steady_clock::now();
+  StatusOr<std::shared_ptr<const service::Engine>> reloaded = c.helpdesk.ReloadKnowledge();
+  const auto took = std::chrono::steady_clock::now() - start;
+  if (c.metrics != nullptr) CountKbReload(*c.metrics, reloaded.status());
+  if (!reloaded.ok()) {
+    const Status& s = reloaded.status();
+    if (s.reason() != service::kReasonKbInvalid) return JsonError(c, req, s);
+    nlohmann::ordered_json j = ErrorJson(Status(
+        s.code(),
+        "ナレッジベースに誤りがあるため再読み込みしませんでした。これまでのナレッジベースで応答を"
+        "続けています。",
+        s.reason()));
+    j["detail"] = s.message();
+    return {HttpStatusFor(s), kJson, Dump(j)};
+  }
+  nlohmann::ordered_json programs = nlohmann::ordered_json::object();
+  for (const auto& [id, program] : (*reloaded)->knowledge_base().programs) {
+    programs[id] = program.entries.size();
+  }
+  nlohmann::ordered_json j;
+  j["status"] = "reloaded";
+  j["programs"] = std::move(programs);
+  j["took_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  return {200, kJson, Dump(j)};
+}
+
 // --- channels: the signature is the credential, checked by the adapters ----------------------
 
 Reply LineWebhook(const RouteContext& c, const httplib::Request& req) {
@@ -204,15 +253,65 @@ Reply SlackWebhook(const RouteContext& c, const httplib::Request& req) {
   return {r.http_status, kJson, std::move(r.body)};
 }
 
-// The program of a valid token, or the page that says why there is none.
-StatusOr<std::string> ProgramOfToken(const RouteContext& c, const std::string& token) {
+// A valid page token: its record and the name of its program.
+struct PageToken {
+  store::LinkToken token;
+  std::string program_name;
+};
+
+// The valid token, or the status of the page that says why there is none.
+StatusOr<PageToken> ReadPageToken(const RouteContext& c, const std::string& token) {
   if (token.empty() || token.size() > kMaxTokenBytes) {
     return Status(StatusCode::kNotFound, "no such link token", "link_token_gone");
   }
   StatusOr<store::LinkToken> t = c.helpdesk.linker().Peek(token);
   if (!t.ok()) return t.status();
-  const kb::ProgramKb* program = c.helpdesk.engine().knowledge_base().Find(t->program);
-  return program != nullptr ? program->program.name : std::string();
+  const kb::ProgramKb* program = c.helpdesk.engine()->knowledge_base().Find(t->program);
+  return PageToken{*t, program != nullptr ? program->program.name : std::string()};
+}
+
+// Whether the page hands the member on to LINE's account-link flow instead of binding.
+bool UsesLineFlow(const RouteContext& c, const store::LinkToken& token) {
+  return c.issue_line_link_token != nullptr && token.key.channel == "line";
+}
+
+// "https://access.line.me" of "https://access.line.me/any/path".
+std::string OriginOf(const std::string& url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  return url.substr(0, url.find('/', scheme + 3));
+}
+
+// Percent-encodes all but RFC 3986's unreserved characters.
+std::string QueryEscape(const std::string& v) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : v) {
+    if (std::isalnum(ch) != 0 || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
+// LINE's account-link dialog for a link token and nonce. Both are URL-safe as issued (LINE's
+// tokens are alphanumeric, nonces URL-safe base64), but the token comes from outside: escaped.
+std::string AccountLinkUrl(std::string base, const std::string& link_token,
+                           const std::string& nonce) {
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/dialog/bot/accountLink?linkToken=" + QueryEscape(link_token) +
+         "&nonce=" + QueryEscape(nonce);
+}
+
+// Link pages may send the member on to LINE's dialog: browsers apply the form-action of the
+// page holding the form to the redirect its submission answers with.
+Reply AllowLineDialog(const RouteContext& c, Reply reply) {
+  if (c.issue_line_link_token != nullptr) reply.form_action = OriginOf(c.line_access_base_url);
+  return reply;
 }
 
 Reply FailurePage(const RouteContext& c, const httplib::Request& req, const Status& s,
@@ -229,25 +328,55 @@ Reply FailurePage(const RouteContext& c, const httplib::Request& req, const Stat
 
 Reply LinkPage(const RouteContext& c, const httplib::Request& req) {
   std::string token = req.get_param_value("token");
-  StatusOr<std::string> program = ProgramOfToken(c, token);
-  if (!program.ok()) return FailurePage(c, req, program.status(), "", token);
-  return Page(Status::Ok(), RenderLinkForm(*program, token, ""));
+  StatusOr<PageToken> page = ReadPageToken(c, token);
+  if (!page.ok()) return FailurePage(c, req, page.status(), "", token);
+  return AllowLineDialog(c, Page(Status::Ok(), RenderLinkForm(page->program_name, token, "")));
+}
+
+// LINE's account-link flow: verified details send the member on to LINE, whose accountLink
+// event confirms the LINE account (dialogue::AccountLinker::FinishChannelLink); nothing is
+// bound here. The order keeps every failure harmless: wrong details stop before LINE is asked;
+// LINE failing leaves the page token usable; the nonce is issued last, using the token up.
+Reply LineLinkSubmit(const RouteContext& c, const httplib::Request& req, const PageToken& page,
+                     const std::string& token, const LinkFormFields& fields) {
+  StatusOr<dialogue::VerifiedLink> verified =
+      c.helpdesk.linker().Verify(token, fields.member_id, fields.birth_date, fields.auth_code);
+  if (!verified.ok()) return FailurePage(c, req, verified.status(), page.program_name, token);
+  StatusOr<std::string> link_token =
+      c.issue_line_link_token(page.token.account, page.token.key.user);
+  if (!link_token.ok()) {
+    Status s = Unavailable("LINE link token: " + link_token.status().ToString());
+    LogFailure(c, req, s);
+    return Page(s, RenderLinkForm(page.program_name, token, kLineUnavailable));
+  }
+  StatusOr<std::string> nonce = c.helpdesk.linker().IssueNonce(*verified);
+  if (!nonce.ok()) return FailurePage(c, req, nonce.status(), page.program_name, token);
+  const std::string url = AccountLinkUrl(c.line_access_base_url, *link_token, *nonce);
+  // 303: the browser follows a POST's answer with a GET, which is what LINE's dialog expects.
+  Reply reply{303, kHtml, RenderLinkRedirect(url)};
+  reply.location = url;
+  return reply;
 }
 
 Reply LinkSubmit(const RouteContext& c, const httplib::Request& req) {
   std::string token = req.get_param_value("token");
-  StatusOr<std::string> program = ProgramOfToken(c, token);
-  if (!program.ok()) return FailurePage(c, req, program.status(), "", token);
+  StatusOr<PageToken> page = ReadPageToken(c, token);
+  if (!page.ok()) return FailurePage(c, req, page.status(), "", token);
   LinkFormInput input{req.get_param_value("member_id"), req.get_param_value("birth_date"),
                       req.get_param_value("auth_code")};
   StatusOr<LinkFormFields> fields = ReadLinkForm(input, c.helpdesk.normalizer());
   if (!fields.ok()) {
-    return Page(fields.status(), RenderLinkForm(*program, token, fields.status().message()));
+    return AllowLineDialog(c, Page(fields.status(), RenderLinkForm(page->program_name, token,
+                                                                   fields.status().message())));
+  }
+  if (UsesLineFlow(c, page->token)) {
+    return AllowLineDialog(c, LineLinkSubmit(c, req, *page, token, *fields));
   }
   Status linked =
       c.helpdesk.linker().Complete(token, fields->member_id, fields->birth_date, fields->auth_code);
-  if (!linked.ok()) return FailurePage(c, req, linked, *program, token);
-  return Page(Status::Ok(), RenderLinkDone(*program));
+  if (!linked.ok())
+    return AllowLineDialog(c, FailurePage(c, req, linked, page->program_name, token));
+  return Page(Status::Ok(), RenderLinkDone(page->program_name));
 }
 
 using Handler = Reply (*)(const RouteContext&, const httplib::Request&);
@@ -272,6 +401,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/api/v1/search", "/api/v1/search", StaffSearch},
     {"GET", "/api/v1/staff/unanswered", "/api/v1/staff/unanswered", StaffUnanswered},
     {"GET", "/api/v1/staff/feedback", "/api/v1/staff/feedback", StaffFeedback},
+    {"POST", "/api/v1/kb/reload", "/api/v1/kb/reload", KbReload},
     {"GET", "/staff", "/staff", StaffPage},
     {"GET", "/link", "/link", LinkPage},
     {"POST", "/link", "/link", LinkSubmit},
@@ -284,9 +414,11 @@ void SetSecurityHeaders(const Reply& reply, httplib::Response& res) {
   // Answers may hold a member's own points; link pages carry a one-time token.
   res.set_header("Cache-Control", "no-store");
   if (reply.content_type == kHtml) {
+    const std::string form_action =
+        reply.form_action.empty() ? "'self'" : "'self' " + reply.form_action;
     res.set_header("Content-Security-Policy",
-                   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                   "frame-ancestors 'none'; base-uri 'none'");
+                   "default-src 'none'; style-src 'unsafe-inline'; form-action " + form_action +
+                       "; frame-ancestors 'none'; base-uri 'none'");
     res.set_header("X-Frame-Options", "DENY");
     res.set_header("Referrer-Policy", "no-referrer");
   }
@@ -294,18 +426,25 @@ void SetSecurityHeaders(const Reply& reply, httplib::Response& res) {
 
 }  // namespace
 
-std::string_view RouteLabel(std::string_view method, std::string_view path) {
-  for (const Route& route : kRoutes) {
+RouteMatch MatchRoute(std::string_view method, std::string_view path) {
+  for (size_t i = 0; i < std::size(kRoutes); ++i) {
+    const Route& route = kRoutes[i];
     if (method != route.method) continue;
     const std::string_view label = route.label;
     const size_t brace = label.find('{');
     if (brace == std::string_view::npos
             ? path == label
             : path.substr(0, brace) == label.substr(0, brace) && path.size() > brace) {
-      return label;
+      return {i, label};
     }
   }
-  return "unmatched";
+  return {std::size(kRoutes), "unmatched"};
+}
+
+size_t RouteCount() { return std::size(kRoutes) + 1; }
+
+std::string_view RouteLabel(std::string_view method, std::string_view path) {
+  return MatchRoute(method, path).label;
 }
 
 bool IsStaffApiPath(std::string_view path) {
@@ -320,6 +459,14 @@ void CountOutcome(ops::Registry& metrics, std::string_view outcome) {
       .Inc();
 }
 
+void CountKbReload(ops::Registry& metrics, const Status& result) {
+  metrics
+      .GetCounter("madoguchi_kb_reloads_total",
+                  "Knowledge-base reloads by result (ok; error: the previous one kept serving).",
+                  {{"result", result.ok() ? "ok" : "error"}})
+      .Inc();
+}
+
 void RegisterRoutes(httplib::Server& server, const RouteContext& context) {
   for (const Route& route : kRoutes) {
     httplib::Server::Handler fn = [&context, handler = route.handler](const httplib::Request& req,
@@ -327,6 +474,7 @@ void RegisterRoutes(httplib::Server& server, const RouteContext& context) {
       Reply reply = handler(context, req);
       res.status = reply.status;
       SetSecurityHeaders(reply, res);
+      if (!reply.location.empty()) res.set_header("Location", reply.location);
       res.set_content(reply.body, reply.content_type);
     };
     if (std::string_view(route.method) == "GET") {

@@ -11,18 +11,32 @@
 //   POST /api/v1/ask        a one-shot question, the `madoguchi ask --json` object; bearer token
 //   GET  /api/v1/search     staff search (adapters/staff); staff token
 //   GET  /api/v1/staff/unanswered, /api/v1/staff/feedback   staff token
+//   POST /api/v1/kb/reload  re-reads the knowledge base (service::Helpdesk::ReloadKnowledge);
+//                           staff token; body empty or a JSON object. 200 {"status":
+//                           "reloaded", "programs": {id: entries}, "took_ms": n}; a knowledge
+//                           base with mistakes is 409 {"error": "kb_invalid", "message",
+//                           "detail": the loader's problems} and the previous one keeps serving
 //   GET  /staff             the staff page (static HTML; its calls carry the staff token)
 //   GET  /link?token=…      the account-link form (HTML); the one-time token is the credential
-//   POST /link              the form submitted (application/x-www-form-urlencoded)
+//   POST /link              the form submitted (application/x-www-form-urlencoded): binds the
+//                           conversation (200, a "done" page), or, for a conversation on LINE
+//                           when RouteContext::issue_line_link_token is set, binds nothing and
+//                           answers 303 to LINE's account-link dialog
+//                           (<line_access_base_url>/dialog/bot/accountLink?linkToken=…&nonce=…);
+//                           LINE's accountLink event then completes the link (LineWorkerHooks::
+//                           on_account_link). Wrong details never reach LINE; LINE failing to
+//                           issue a link token is a 503 page that keeps the form
 //   POST /webhook/line/{channel}   LINE webhooks; the signature is the credential
 //   POST /webhook/slack     Slack Events API; the signature is the credential
 #ifndef MADOGUCHI_ADAPTERS_HTTP_ROUTES_H_
 #define MADOGUCHI_ADAPTERS_HTTP_ROUTES_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "generic/wire.h"
+#include "line/channel.h"
 #include "line/webhook.h"
 #include "ops/log.h"
 #include "ops/metrics.h"
@@ -57,6 +71,18 @@ struct RouteContext {
   const staff::StaffTokens* staff_tokens = nullptr;
   // One structured line per request (server.cc); null: the plain access log, if enabled.
   const ops::Logger* logger = nullptr;
+  // LINE's account-link flow for link pages of conversations on channel "line". Given the
+  // LINE channel's name the link was asked through (LinkToken::account) and the LINE user id,
+  // returns a LINE link token for that user (LineClient::IssueLinkToken, through that channel).
+  // Errors: NotFound (no such channel), and the client's (Unavailable when LINE cannot be
+  // reached); any error leaves the page token usable and binds nothing. Called on the server's
+  // threads, so it must be thread-safe, and must outlive the server. Null: LINE conversations
+  // link on the page itself, like every other channel.
+  std::function<StatusOr<std::string>(const std::string& line_channel, const std::string& user_id)>
+      issue_line_link_token = {};
+  // Where the member is sent with the link token and nonce; its origin is added to the link
+  // page's Content-Security-Policy form-action, which browsers apply to the redirect too.
+  std::string line_access_base_url = line::kDefaultAccessBaseUrl;
 };
 
 void RegisterRoutes(httplib::Server& server, const RouteContext& context);
@@ -66,11 +92,24 @@ void RegisterRoutes(httplib::Server& server, const RouteContext& context);
 // "unmatched" for paths no route serves.
 std::string_view RouteLabel(std::string_view method, std::string_view path);
 
+// The same, with the route's place in the table: `index` < RouteCount(), the last index being
+// "unmatched". Lets per-route state live in an array instead of a map keyed by label.
+struct RouteMatch {
+  size_t index;
+  std::string_view label;  // static storage
+};
+RouteMatch MatchRoute(std::string_view method, std::string_view path);
+size_t RouteCount();
+
 // Whether a path under /api/ takes the staff token instead of the API token.
 bool IsStaffApiPath(std::string_view path);
 
 // Counts a reply's outcome ("answer", "clarify", "fallback") under madoguchi_outcomes_total.
 void CountOutcome(ops::Registry& metrics, std::string_view outcome);
+
+// Counts a knowledge-base reload under madoguchi_kb_reloads_total{result="ok"|"error"}: the
+// route's and `madoguchi serve`'s SIGHUP.
+void CountKbReload(ops::Registry& metrics, const Status& result);
 
 }  // namespace madoguchi::http
 

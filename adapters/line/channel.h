@@ -11,6 +11,8 @@
 namespace madoguchi::line {
 
 inline constexpr const char* kDefaultApiBaseUrl = "https://api.line.me";
+// Where LINE's account-link dialog is (<this>/dialog/bot/accountLink?linkToken=…&nonce=…).
+inline constexpr const char* kDefaultAccessBaseUrl = "https://access.line.me";
 
 struct LineChannel {
   std::string name;            // the route segment and log label: "kagawa"

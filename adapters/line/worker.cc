@@ -183,14 +183,16 @@ void LineWorker::Process(const store::InboxEvent& item) {
   std::vector<json> messages;
   switch (event.kind) {
     case EventKind::kTextMessage:
-      turn = hooks_.handle(dialogue::Message{key, config.program, event.text, "", false});
+      turn =
+          hooks_.handle(dialogue::Message{key, config.program, event.text, "", false, config.name});
       break;
     case EventKind::kPostback:
       if (event.postback_data.empty()) return complete("skipped");
-      turn = hooks_.handle(dialogue::Message{key, config.program, "", event.postback_data, false});
+      turn = hooks_.handle(
+          dialogue::Message{key, config.program, "", event.postback_data, false, config.name});
       break;
     case EventKind::kFollow:
-      turn = hooks_.handle(dialogue::Message{key, config.program, "", "", true});
+      turn = hooks_.handle(dialogue::Message{key, config.program, "", "", true, config.name});
       break;
     case EventKind::kAccountLink:
       if (!hooks_.on_account_link) return complete("skipped");

@@ -1,6 +1,8 @@
 // LineWorker: drains the LINE events of the inbox on a small pool of threads and answers them.
 //
-//   text message (1:1 chat)   → handle(Message{{"line", userId}, program, text}) → reply
+//   text message (1:1 chat)   → handle(Message{{"line", userId}, program, text}) → reply; every
+//                               Message names the LINE channel in `account`, so a link asked
+//                               for here finishes on this channel (LINE's account-link flow)
 //   postback                  → handle(Message{…, postback = data}) (choices, feedback)
 //   follow                    → handle(Message{…, follow = true}) (the welcome)
 //   unfollow                  → forget({"line", userId}); nothing is sent (the user blocked us)
@@ -57,9 +59,11 @@ struct LineWorkerHooks {
   std::function<StatusOr<dialogue::Turn>(const dialogue::Message&)> handle;
   // Forgets a conversation's state and link (unfollow). Optional. Unavailable retries.
   std::function<Status(const store::ConversationKey&)> forget;
-  // Finishes LINE's account-link flow: `result` is "ok" or "failed"; `nonce` is the one the
-  // service put in the link URL. Optional. The returned Turn (may be empty) is sent to the
-  // member; Unavailable retries.
+  // Finishes LINE's account-link flow: `result` is "ok" or "failed" (anything else counts as
+  // failed); `nonce` is the one the service put in the account-link URL, which must have been
+  // issued for this user on this channel (dialogue::AccountLinker::FinishChannelLink). Optional
+  // (unset: the event is skipped). The returned Turn (may be empty) is sent to the member;
+  // Unavailable retries.
   std::function<StatusOr<dialogue::Turn>(const LineChannel& channel, const std::string& user_id,
                                          const std::string& result, const std::string& nonce)>
       on_account_link;

@@ -30,14 +30,15 @@ bool StaffTokens::Accepts(const std::string& token) const {
 
 StatusOr<nlohmann::json> Search(const service::Helpdesk& helpdesk, const std::string& program,
                                 const std::string& query, int limit) {
-  const search::Index* index = helpdesk.engine().index(program);
+  // Held to the end: the index, its entries and the clock belong to this engine.
+  const std::shared_ptr<const service::Engine> engine = helpdesk.engine();
+  const search::Index* index = engine->index(program);
   if (index == nullptr) return Status(StatusCode::kNotFound, "unknown program \"" + program + "\"");
   search::SearchOptions so;
   so.limit = std::clamp(limit, 1, 20);
   so.explain = true;
   search::Analyzed analyzed = index->analyzer().Analyze(query);
-  rules::RenderContext ctx{&index->program().program, helpdesk.engine().clock().Today(),
-                           analyzed.normalized};
+  rules::RenderContext ctx{&index->program().program, engine->clock().Today(), analyzed.normalized};
   nlohmann::json results = nlohmann::json::array();
   for (const search::Candidate& c : index->Search(analyzed, so)) {
     nlohmann::json why = nlohmann::json::array();
@@ -65,7 +66,7 @@ StatusOr<nlohmann::json> Search(const service::Helpdesk& helpdesk, const std::st
 
 StatusOr<nlohmann::json> Unanswered(service::Helpdesk& helpdesk, const std::string& program,
                                     int limit) {
-  if (helpdesk.engine().knowledge_base().Find(program) == nullptr) {
+  if (helpdesk.engine()->knowledge_base().Find(program) == nullptr) {
     return Status(StatusCode::kNotFound, "unknown program \"" + program + "\"");
   }
   auto rows = helpdesk.store().RecentUnanswered(program, std::clamp(limit, 1, 500));
@@ -83,7 +84,7 @@ StatusOr<nlohmann::json> Unanswered(service::Helpdesk& helpdesk, const std::stri
 
 StatusOr<nlohmann::json> FeedbackSummary(service::Helpdesk& helpdesk, const std::string& program,
                                          int limit) {
-  if (helpdesk.engine().knowledge_base().Find(program) == nullptr) {
+  if (helpdesk.engine()->knowledge_base().Find(program) == nullptr) {
     return Status(StatusCode::kNotFound, "unknown program \"" + program + "\"");
   }
   auto rows = helpdesk.store().RecentFeedback(program, std::clamp(limit, 1, 1000));

@@ -92,7 +92,7 @@ int RunChat(const std::vector<std::string>& args) {
   }
   service::Helpdesk& helpdesk = *assembled->helpdesk;
   const std::string program = *flags->Get("program");
-  if (helpdesk.engine().knowledge_base().Find(program) == nullptr) {
+  if (helpdesk.engine()->knowledge_base().Find(program) == nullptr) {
     std::cerr << "madoguchi chat: unknown program \"" << program << "\"\n";
     return 1;
   }

@@ -116,6 +116,11 @@ StatusOr<AssembledHelpdesk> AssembleHelpdesk(const AssemblyOptions& options) {
     core = std::move(sqlite).value();
     out.points_description = "embedded, " + config.data_dir + "/points.db";
   }
+  // Wrapped after seeding: the demo members' creation is start-up, not service to count.
+  if (options.on_points_error) {
+    core =
+        std::make_unique<points::ErrorCountingPointsCore>(std::move(core), options.on_points_error);
+  }
   StatusOr<std::unique_ptr<service::Helpdesk>> helpdesk =
       service::Helpdesk::Create(ho, std::move(core));
   if (!helpdesk.ok()) return helpdesk.status();

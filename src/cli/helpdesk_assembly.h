@@ -14,6 +14,7 @@
 #include "base/status.h"
 #include "cli/serve_config.h"
 #include "points/auth_code.h"
+#include "points/error_counting_points_core.h"
 #include "service/helpdesk.h"
 
 namespace madoguchi::cli {
@@ -27,6 +28,10 @@ struct AssemblyOptions {
   std::optional<Date> today;
   // PBKDF2 cost of auth codes the embedded ledger hashes (the demo members'); tests lower it.
   int pbkdf2_iterations = points::kDefaultPbkdf2Iterations;
+  // Told of each points-core call that failed because the core could not answer (see
+  // points/error_counting_points_core.h), whichever core the config picks; for /metrics.
+  // Default: none. Must be thread-safe.
+  points::PointsErrorHook on_points_error;
 };
 
 struct AssembledHelpdesk {

@@ -1,4 +1,5 @@
 #include <pthread.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -54,7 +55,8 @@ void PrintWelcome(const Service& service, const std::string& chat_flags) {
       << (service.demo_members().empty() ? ".\n" : "; the demo members above can link there.\n")
       << "The same conversation in a terminal: madoguchi chat --program kagawa" << chat_flags
       << "\n"
-      << "Ctrl-C stops.\n"
+      << "kill -HUP " << getpid() << " (or POST /api/v1/kb/reload with the staff token) reloads "
+      << "the knowledge base; Ctrl-C stops.\n"
       << std::flush;
 }
 
@@ -98,13 +100,15 @@ int RunServe(const std::vector<std::string>& args) {
   if (const char* token = std::getenv(http::kApiTokenEnvVar)) options.api_token = token;
   if (const char* token = std::getenv(kStaffTokenEnvVar)) options.staff_token = token;
 
-  // Block the stop signals before any thread starts, so every thread inherits the mask and the
-  // signal reaches sigwait below instead of ending the process mid-request.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Block the signals before any thread starts, so every thread inherits the mask and the
+  // signal reaches sigwait below instead of ending the process mid-request. SIGHUP reloads the
+  // knowledge base, as POST /api/v1/kb/reload does.
+  sigset_t handled_signals;
+  sigemptyset(&handled_signals);
+  sigaddset(&handled_signals, SIGINT);
+  sigaddset(&handled_signals, SIGTERM);
+  sigaddset(&handled_signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &handled_signals, nullptr);
 
   StatusOr<std::unique_ptr<Service>> service = Service::Start(options);
   if (!service.ok()) {
@@ -117,7 +121,13 @@ int RunServe(const std::vector<std::string>& args) {
   }
   PrintWelcome(**service, chat_flags);
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  while (sigwait(&handled_signals, &sig) == 0 && sig == SIGHUP) {
+    Status reloaded = (*service)->ReloadKnowledge();
+    std::cerr << (reloaded.ok() ? "madoguchi serve: knowledge base reloaded\n"
+                                : "madoguchi serve: knowledge base not reloaded, the previous one "
+                                  "keeps serving: " +
+                                      reloaded.message() + "\n");
+  }
   std::cerr << "madoguchi serve: stopping\n";
   // Stops the HTTP server, then the channel workers; the rest is destroyed in reverse order.
   (*service)->Stop();

@@ -188,9 +188,10 @@ StatusOr<ServeConfig> ParseServeConfig(std::string_view json_text) {
   json j = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidArgument("config: not valid JSON");
   if (!j.is_object()) return InvalidArgument("config: the top level must be an object");
-  MADOGUCHI_RETURN_IF_ERROR(CheckKeys(j, "",
-                                      {"listen", "data_dir", "kb", "link_page_url", "points",
-                                       "limits", "line_channels", "slack", "staff_token_sha256"}));
+  MADOGUCHI_RETURN_IF_ERROR(
+      CheckKeys(j, "",
+                {"listen", "data_dir", "kb", "link_page_url", "points", "limits", "line_channels",
+                 "line_access_base_url", "slack", "staff_token_sha256"}));
   ServeConfig c;
   MADOGUCHI_RETURN_IF_ERROR(ReadString(j, "", "listen", &c.listen));
   MADOGUCHI_RETURN_IF_ERROR(ReadString(j, "", "data_dir", &c.data_dir));
@@ -218,6 +219,10 @@ StatusOr<ServeConfig> ParseServeConfig(std::string_view json_text) {
   }
   if (auto it = j.find("line_channels"); it != j.end()) {
     MADOGUCHI_RETURN_IF_ERROR(ReadLineChannels(*it, &c.line_channels));
+  }
+  MADOGUCHI_RETURN_IF_ERROR(ReadString(j, "", "line_access_base_url", &c.line_access_base_url));
+  if (!c.line_access_base_url.empty() && !IsHttpUrl(c.line_access_base_url)) {
+    return Bad("line_access_base_url", "must start with http:// or https://");
   }
   if (auto it = j.find("slack"); it != j.end()) {
     MADOGUCHI_RETURN_IF_ERROR(ReadSlack(*it, &c.slack));

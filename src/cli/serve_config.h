@@ -80,6 +80,9 @@ struct ServeConfig {
   size_t max_text_chars = 2000;
   RateLimitConfig rate_limit;
   std::vector<LineChannelConfig> line_channels;
+  // Where LINE's account-link dialog is (the link page of a LINE conversation redirects to
+  // <this>/dialog/bot/accountLink). Empty: LINE's own, https://access.line.me.
+  std::string line_access_base_url;
   SlackConfig slack;
   // Hex SHA-256 of each staff token (`madoguchi staff hash-token`); the staff API and
   // /api/v1/kb/reload accept only these (and $MADOGUCHI_STAFF_TOKEN), never the API token.

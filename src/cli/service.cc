@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "cli/rate_limited_handle.h"
 #include "http/listen_address.h"
 #include "store/sealer.h"
 
@@ -76,6 +77,23 @@ std::function<StatusOr<dialogue::Turn>(const dialogue::Message&)> CountingHandle
   };
 }
 
+// The conversation for a channel that must not answer 429 (LINE, Slack): CountingHandle behind
+// the per-user limit (see rate_limited_handle.h). Limited messages are counted by channel and
+// whether the member was told.
+HandleFn LimitedChannelHandle(service::Helpdesk& helpdesk, ops::Registry& metrics,
+                              ops::RateLimiter* limiter) {
+  RateLimitedHandleOptions o;
+  o.on_limited = [&metrics](const dialogue::Message& m, bool noticed) {
+    metrics
+        .GetCounter("madoguchi_channel_rate_limited_total",
+                    "Channel messages over the per-user limit; notice=sent for the first of a "
+                    "limited spell (the member is told once), none for the rest.",
+                    {{"channel", m.key.channel}, {"notice", noticed ? "sent" : "none"}})
+        .Inc();
+  };
+  return RateLimitedHandle(CountingHandle(helpdesk, metrics), limiter, std::move(o));
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options) {
@@ -129,6 +147,15 @@ StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options)
   ao.link_page_url = s->link_page_url_;
   ao.today = options.today;
   ao.pbkdf2_iterations = options.pbkdf2_iterations;
+  ops::Registry* metrics = &s->metrics_;
+  ao.on_points_error = [metrics](std::string_view op, StatusCode code) {
+    metrics
+        ->GetCounter("madoguchi_points_core_errors_total",
+                     "Points-core calls that failed because the core could not answer "
+                     "(unavailable, internal), by call.",
+                     {{"op", std::string(op)}, {"code", StatusCodeName(code)}})
+        .Inc();
+  };
   StatusOr<AssembledHelpdesk> assembled = AssembleHelpdesk(ao);
   if (!assembled.ok()) return assembled.status();
   s->assembled_ = std::move(assembled).value();
@@ -145,6 +172,22 @@ StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options)
   s->routes_->metrics = &s->metrics_;
   s->routes_->message_limiter = s->limiter_.get();
   s->routes_->staff_tokens = s->staff_tokens_.get();
+  if (s->line_worker_) {
+    // The link page of a LINE conversation asks LINE for a link token through the channel the
+    // member asked on, sharing the worker's client (connections, stop-aware retries).
+    line::LineWorker* worker = s->line_worker_.get();
+    s->routes_->issue_line_link_token = [worker](const std::string& channel,
+                                                 const std::string& user_id) {
+      line::LineClient* client = worker->ClientFor(channel);
+      if (client == nullptr) {
+        return StatusOr<std::string>(NotFound("no LINE channel named \"" + channel + "\""));
+      }
+      return client->IssueLinkToken(user_id);
+    };
+    if (!options.config.line_access_base_url.empty()) {
+      s->routes_->line_access_base_url = options.config.line_access_base_url;
+    }
+  }
   if (options.log_requests) s->routes_->logger = s->logger_.get();
   MADOGUCHI_RETURN_IF_ERROR(s->server_->Start(*s->routes_));
   return s;
@@ -166,12 +209,27 @@ Status Service::StartChannels(const ServiceOptions& options,
   });
   service::Helpdesk& helpdesk = *assembled_.helpdesk;
   const ops::Logger* logger = options.log_requests ? logger_.get() : nullptr;
+  // The same per-user limit as POST /api/v1/messages, in a limiter of its own: its keys are
+  // conversation keys ("line:U…"), which an API client's channel_user must not be able to use
+  // up.
+  ops::RateLimitOptions rl;
+  rl.per_minute = config.rate_limit.per_minute;
+  rl.burst = config.rate_limit.burst;
+  channel_limiter_ = std::make_unique<ops::RateLimiter>(rl);
 
   if (!line_channels.empty()) {
     line::LineWorkerHooks hooks;
-    hooks.handle = CountingHandle(helpdesk, metrics_);
+    hooks.handle = LimitedChannelHandle(helpdesk, metrics_, channel_limiter_.get());
     hooks.forget = [&helpdesk](const store::ConversationKey& key) {
       return helpdesk.store().Forget(key);
+    };
+    // LINE's account-link flow ends here: the nonce must have been issued for this user (the
+    // worker's conversation key) on this channel (LinkToken::account = Message::account).
+    hooks.on_account_link = [&helpdesk](const line::LineChannel& channel,
+                                        const std::string& user_id, const std::string& result,
+                                        const std::string& nonce) {
+      return helpdesk.linker().FinishChannelLink({"line", user_id}, channel.name, result == "ok",
+                                                 nonce);
     };
     line::LineWorkerOptions wo = options.line_worker;
     ops::Registry* metrics = &metrics_;
@@ -214,7 +272,8 @@ Status Service::StartChannels(const ServiceOptions& options,
       }
     };
     slack_worker_ = std::make_unique<slack::SlackWorker>(
-        inbox_ptr, *slack_app, CountingHandle(helpdesk, metrics_), std::move(wo));
+        inbox_ptr, *slack_app, LimitedChannelHandle(helpdesk, metrics_, channel_limiter_.get()),
+        std::move(wo));
     slack::SlackEventsOptions so;
     so.max_body_bytes = config.max_body_bytes;
     slack::SlackWorker* worker = slack_worker_.get();
@@ -223,6 +282,12 @@ Status Service::StartChannels(const ServiceOptions& options,
     slack_worker_->Start();
   }
   return Status::Ok();
+}
+
+Status Service::ReloadKnowledge() {
+  StatusOr<std::shared_ptr<const service::Engine>> reloaded = helpdesk().ReloadKnowledge();
+  http::CountKbReload(metrics_, reloaded.status());
+  return reloaded.status();
 }
 
 Service::~Service() { Stop(); }

@@ -78,6 +78,9 @@ class Service {
   const std::string& demo_members() const { return assembled_.demo_members; }
   service::Helpdesk& helpdesk() { return *assembled_.helpdesk; }
   ops::Registry& metrics() { return metrics_; }
+  // Re-reads the knowledge base (Helpdesk::ReloadKnowledge), counted in /metrics like
+  // POST /api/v1/kb/reload: what `madoguchi serve` does on SIGHUP. Any thread.
+  Status ReloadKnowledge();
   // Null without channels configured.
   store::Inbox* inbox() { return inbox_.get(); }
 
@@ -91,7 +94,8 @@ class Service {
   // calls everything else) first, then the workers, the handlers, the inbox, the helpdesk.
   ops::Registry metrics_;
   std::unique_ptr<staff::StaffTokens> staff_tokens_;
-  std::unique_ptr<ops::RateLimiter> limiter_;
+  std::unique_ptr<ops::RateLimiter> limiter_;          // POST /api/v1/messages
+  std::unique_ptr<ops::RateLimiter> channel_limiter_;  // LINE and Slack (StartChannels)
   AssembledHelpdesk assembled_;
   std::unique_ptr<ops::Logger> logger_;
   std::unique_ptr<store::Inbox> inbox_;

@@ -90,18 +90,19 @@ Reply Text(std::string text) {
 
 struct Conversation::Context {
   const Message& message;
+  // The knowledge this message is answered from; holds `program` (and the answerer) alive.
+  const Knowledge& knowledge;
   const kb::ProgramKb& program;
   store::ConversationState state;
   Date today;
   std::string normalized;
 };
 
-Conversation::Conversation(const Answerer* answerer, const kb::KnowledgeBase* kb,
-                           points::PointsCore* core, store::ConversationStore* store,
-                           AccountLinker* linker, const store::Sealer* sealer, const Clock* clock,
+Conversation::Conversation(const KnowledgeSource* knowledge, points::PointsCore* core,
+                           store::ConversationStore* store, AccountLinker* linker,
+                           const store::Sealer* sealer, const Clock* clock,
                            const text::Normalizer* normalizer, const ConversationOptions& options)
-    : answerer_(answerer),
-      kb_(kb),
+    : knowledge_(knowledge),
       core_(core),
       store_(store),
       linker_(linker),
@@ -111,13 +112,17 @@ Conversation::Conversation(const Answerer* answerer, const kb::KnowledgeBase* kb
       options_(options) {}
 
 StatusOr<Turn> Conversation::Handle(const Message& message) {
-  const kb::ProgramKb* program = kb_->Find(message.program);
+  // One snapshot for the whole message: everything below reads the knowledge through it.
+  const Knowledge knowledge = knowledge_->Current();
+  const Answerer& answerer = *knowledge.answerer;
+  const kb::ProgramKb* program = knowledge.kb->Find(message.program);
   if (program == nullptr) {
     return Status(StatusCode::kNotFound, "unknown program \"" + message.program + "\"");
   }
   auto stored = store_->GetState(message.key);
   if (!stored.ok()) return stored.status();
-  Context c{message, *program, stored->value_or(store::ConversationState{}), clock_->Today(), ""};
+  store::ConversationState state = stored->value_or(store::ConversationState{});
+  Context c{message, knowledge, *program, std::move(state), clock_->Today(), ""};
   if (c.state.program != program->program.id) {
     // A conversation moved to another program starts over: topics and flows do not carry.
     c.state = store::ConversationState{};
@@ -125,6 +130,7 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
     c.state.greeted = stored->has_value() && (*stored)->greeted;
   }
   Turn turn;
+  turn.knowledge = knowledge.keep_alive;
   if (message.follow || !c.state.greeted) {
     turn.messages.push_back(Welcome(*program));
     c.state.greeted = true;
@@ -139,7 +145,7 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
       if (c.state.flow == kFlowReissue && (pb.rfind("confirm:", 0) == 0 || pb == "cancel")) {
         r = ContinueReissue(c, "", pb);
       } else if (pb.rfind("entry:", 0) == 0) {
-        auto entry = answerer_->AnswerEntry(program->program.id, pb.substr(6));
+        auto entry = answerer.AnswerEntry(program->program.id, pb.substr(6));
         r = entry.ok()
                 ? Answer(c, *entry)
                 : Text("その選択肢は現在ご利用いただけません。もう一度ご質問を入力してください。");
@@ -164,7 +170,7 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
       r = Text(
           "アカウント連携を解除しました。ポイント残高などの確認には、もう一度連携が必要です。");
     } else {
-      auto asked = answerer_->Ask(program->program.id, text);
+      auto asked = answerer.Ask(program->program.id, text);
       if (!asked.ok()) return asked.status();
       Reply matched = std::move(asked).value();
       // A short message with no clear answer of its own may continue the last topic:
@@ -172,7 +178,7 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
       if (matched.outcome != Outcome::kAnswer && !c.state.last_entry_id.empty() &&
           text::CodePointCount(c.normalized) <= options_.follow_up_max_code_points) {
         if (const kb::Entry* last = program->Find(c.state.last_entry_id)) {
-          auto again = answerer_->Ask(program->program.id, last->question + " " + text);
+          auto again = answerer.Ask(program->program.id, last->question + " " + text);
           // The last topic answering again means the new words added nothing it knows
           // (「明日の天気を教えて」 after an exchange answer): not a follow-up.
           if (again.ok() && again->outcome == Outcome::kAnswer &&
@@ -204,7 +210,7 @@ bool Conversation::LeavesFlow(Context& c, const std::string& text) {
   if (text::ParseFullDate(c.normalized)) return false;
   // A question the knowledge base answers confidently is a new topic: the member moved on.
   // Only a specific question counts: 「わかりません」 answers nothing of its own in a flow.
-  auto asked = answerer_->Ask(c.program.program.id, text);
+  auto asked = c.knowledge.answerer->Ask(c.program.program.id, text);
   if (!asked.ok() || asked->outcome != Outcome::kAnswer || asked->candidates.empty()) return false;
   if (asked->candidates.front().evidence < kLeaveFlowEvidence || asked->confidence < 0.5f) {
     return false;
@@ -329,7 +335,7 @@ Reply Conversation::LinkReply(Context& c) {
     return Text(
         "このアカウントはすでに連携済みです。連携をやめるときは「連携解除」と送ってください。");
   }
-  auto url = linker_->IssueLinkUrl(c.message.key, c.program.program.id);
+  auto url = linker_->IssueLinkUrl(c.message.key, c.program.program.id, c.message.account);
   if (!url.ok())
     return Text("申し訳ありません。ただいま連携の受付ができません。時間をおいてお試しください。");
   Reply r = Text(

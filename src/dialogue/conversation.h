@@ -11,6 +11,9 @@
 //   fallback   nearest topics, the program's contacts and hours, and the question kept
 //              (redacted) for staff.
 //
+// Each message is answered from one snapshot of the knowledge (KnowledgeSource::Current(),
+// taken when Handle() starts), so a reload while it runs never mixes two knowledge bases.
+//
 // Thread safety: Handle() may run on many threads at once; two messages of the same
 // conversation should be handled in order (channels deliver them so).
 #ifndef MADOGUCHI_DIALOGUE_CONVERSATION_H_
@@ -22,6 +25,7 @@
 #include "base/status.h"
 #include "dialogue/account_link.h"
 #include "dialogue/answerer.h"
+#include "dialogue/knowledge_source.h"
 #include "dialogue/message.h"
 #include "points/points_core.h"
 #include "store/conversation_store.h"
@@ -44,8 +48,9 @@ struct ConversationOptions {
 
 class Conversation {
  public:
-  // Everything borrowed; it must outlive the Conversation.
-  Conversation(const Answerer* answerer, const kb::KnowledgeBase* kb, points::PointsCore* core,
+  // Everything borrowed; it must outlive the Conversation. The clock is borrowed once for the
+  // Conversation's life, so a knowledge source that changes must keep the same clock.
+  Conversation(const KnowledgeSource* knowledge, points::PointsCore* core,
                store::ConversationStore* store, AccountLinker* linker, const store::Sealer* sealer,
                const Clock* clock, const text::Normalizer* normalizer,
                const ConversationOptions& options = {});
@@ -70,8 +75,7 @@ class Conversation {
   void AddFeedbackChoices(Reply& r) const;
   void RecordUnanswered(const Context& c, const std::string& text, const Reply& r);
 
-  const Answerer* answerer_;
-  const kb::KnowledgeBase* kb_;
+  const KnowledgeSource* knowledge_;
   points::PointsCore* core_;
   store::ConversationStore* store_;
   AccountLinker* linker_;

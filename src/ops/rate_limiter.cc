@@ -5,6 +5,10 @@
 namespace madoguchi::ops {
 
 bool RateLimiter::Allow(const std::string& key, Clock::time_point now) {
+  return Admit(key, now) == Admission::kAllowed;
+}
+
+RateLimiter::Admission RateLimiter::Admit(const std::string& key, Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
   const double per_second = options_.per_minute / 60.0;
   if (now - last_sweep_ > std::chrono::minutes(5)) {
@@ -20,9 +24,16 @@ bool RateLimiter::Allow(const std::string& key, Clock::time_point now) {
   double elapsed = std::chrono::duration<double>(now - b.last).count();
   b.tokens = std::min(options_.burst, b.tokens + std::max(0.0, elapsed) * per_second);
   b.last = now;
-  if (b.tokens < 1) return false;
+  if (b.tokens < 1) {
+    // The flag lives in the bucket, so it ends exactly when the limit does, and is swept with
+    // the bucket (a swept bucket was full again: its spell was over).
+    const bool first = !b.limited;
+    b.limited = true;
+    return first ? Admission::kFirstRefusal : Admission::kRefused;
+  }
   b.tokens -= 1;
-  return true;
+  b.limited = false;
+  return Admission::kAllowed;
 }
 
 }  // namespace madoguchi::ops

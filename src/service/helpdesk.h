@@ -4,21 +4,36 @@
 //
 // The points core is given by the caller (embedded SQLite, or an HTTP client from
 // adapters/points_http): this layer links no transport.
-// Thread safety: immutable after Create(); every member may be used from many threads.
+//
+// The engine (knowledge base, indexes, answerer) can be replaced while serving:
+// ReloadKnowledge() builds a new one from the same EngineOptions (the folder's current files)
+// and swaps it in only when it loads; requests already running finish on the engine they
+// started with, because engine() hands out a shared snapshot. The clock, the normalizer, the
+// store and the points core are the Helpdesk's and stay the same objects across reloads. What a
+// reload does not change: the embedded points core's program rules (expiry, exchange window),
+// which it read at start-up.
+//
+// Thread safety: every member may be used from many threads at once, ReloadKnowledge included
+// (reloads run one at a time; requests are never blocked by one).
 #ifndef MADOGUCHI_SERVICE_HELPDESK_H_
 #define MADOGUCHI_SERVICE_HELPDESK_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "dialogue/account_link.h"
 #include "dialogue/conversation.h"
+#include "dialogue/knowledge_source.h"
 #include "points/points_core.h"
 #include "service/engine.h"
 #include "store/sealer.h"
 #include "store/sqlite_conversation_store.h"
 
 namespace madoguchi::service {
+
+// The Status reason of a knowledge base that failed to load on ReloadKnowledge().
+inline constexpr char kReasonKbInvalid[] = "kb_invalid";
 
 struct HelpdeskOptions {
   EngineOptions engine;
@@ -33,8 +48,22 @@ class Helpdesk {
  public:
   static StatusOr<std::unique_ptr<Helpdesk>> Create(const HelpdeskOptions& options,
                                                     std::unique_ptr<points::PointsCore> core);
+  ~Helpdesk();
 
-  const Engine& engine() const { return *engine_; }
+  // The engine serving now. Hold the returned pointer for as long as anything reached through
+  // it is used (one request): `helpdesk.engine()->knowledge_base()` in a longer-lived reference
+  // may dangle after a reload. Never null.
+  std::shared_ptr<const Engine> engine() const;
+
+  // Builds a new engine from the options given to Create (re-reading the knowledge-base folder
+  // and the dictionaries) and, when it loads, serves it from the next request on; returns it.
+  // On failure the engine serving keeps serving and nothing changes. Files that do not load —
+  // the knowledge base (the loader names file, entry id and field), synonyms or stop words,
+  // missing or malformed — are FailedPrecondition with reason kReasonKbInvalid and the loader's
+  // message; other errors (MeCab failing, kInternal) are returned as they are. Concurrent calls
+  // run one after the other.
+  StatusOr<std::shared_ptr<const Engine>> ReloadKnowledge();
+
   dialogue::Conversation& conversation() { return *conversation_; }
   dialogue::AccountLinker& linker() { return *linker_; }
   points::PointsCore& points() { return *core_; }
@@ -42,8 +71,16 @@ class Helpdesk {
   const text::Normalizer& normalizer() const { return *normalizer_; }
 
  private:
+  class EngineKnowledge;  // the conversation's KnowledgeSource: the engine serving now
+
   Helpdesk() = default;
-  std::unique_ptr<Engine> engine_;
+  // engine_options_.clock is set (by Create) so every engine built shares one clock, which the
+  // conversation borrows for its whole life.
+  EngineOptions engine_options_;
+  std::mutex reload_mu_;          // held for a whole reload: one at a time
+  mutable std::mutex engine_mu_;  // guards engine_ (a pointer copy or swap, nothing longer)
+  std::shared_ptr<const Engine> engine_;
+  std::unique_ptr<EngineKnowledge> knowledge_;
   std::unique_ptr<points::PointsCore> core_;
   std::unique_ptr<store::SqliteConversationStore> store_;
   std::unique_ptr<store::Sealer> sealer_;

@@ -45,6 +45,20 @@ struct LinkToken {
   ConversationKey key;
   std::string program;
   int64_t expires_at = 0;
+  // Which of the channel's accounts the link was asked through (a LINE channel's name), for
+  // flows that finish on that same account; "" where a channel has one account.
+  std::string account{};
+};
+
+// LINE's account-link flow between the link page and LINE's accountLink event: the member
+// proved who they are on the page, and LINE has yet to confirm which chat account is theirs.
+// Stored by the nonce's SHA-256, never in clear; the member number is sealed.
+struct LinkNonce {
+  ConversationKey key;  // the conversation the page's token was issued for
+  std::string account;  // the channel account (LINE channel's name) whose link token it goes with
+  std::string program;
+  std::string sealed_member_id;
+  int64_t expires_at = 0;
 };
 
 struct Feedback {
@@ -71,7 +85,7 @@ class ConversationStore {
   // State older than the store's time-to-live reads as absent.
   virtual StatusOr<std::optional<ConversationState>> GetState(const ConversationKey& key) = 0;
   virtual Status PutState(const ConversationKey& key, const ConversationState& state) = 0;
-  // Forgets state and link (a LINE unfollow, a member's request).
+  // Forgets state, link and pending link nonces (a LINE unfollow, a member's request).
   virtual Status Forget(const ConversationKey& key) = 0;
 
   virtual StatusOr<std::optional<Link>> GetLink(const ConversationKey& key) = 0;
@@ -85,6 +99,12 @@ class ConversationStore {
   virtual StatusOr<LinkToken> ConsumeLinkToken(const std::string& token_hash, int64_t now) = 0;
   // Reads without consuming (to show the link page); NotFound as above.
   virtual StatusOr<LinkToken> PeekLinkToken(const std::string& token_hash, int64_t now) = 0;
+
+  // Link nonces (LINE's account-link flow), stored by their SHA-256 like link tokens.
+  virtual Status PutLinkNonce(const std::string& nonce_hash, const LinkNonce& nonce) = 0;
+  // Returns the nonce and deletes it in one step, so a nonce works once whatever the caller
+  // then decides; NotFound when it is unknown, used or expired (expired ones are deleted too).
+  virtual StatusOr<LinkNonce> ConsumeLinkNonce(const std::string& nonce_hash, int64_t now) = 0;
 
   virtual Status AddFeedback(const Feedback& feedback) = 0;
   virtual StatusOr<std::vector<Feedback>> RecentFeedback(const std::string& program, int limit) = 0;

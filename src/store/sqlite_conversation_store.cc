@@ -31,6 +31,15 @@ CREATE TABLE IF NOT EXISTS link_token (
   channel TEXT NOT NULL,
   user TEXT NOT NULL,
   program TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  account TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS link_nonce (
+  nonce_hash TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  user TEXT NOT NULL,
+  account TEXT NOT NULL,
+  program TEXT NOT NULL,
+  sealed_member_id TEXT NOT NULL,
   expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS feedback (
   id INTEGER PRIMARY KEY,
@@ -53,6 +62,26 @@ CREATE INDEX IF NOT EXISTS unanswered_by_program ON unanswered(program, at);
 
 Status Error(sqlite3* db, const char* what) {
   return Unavailable(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+// Files written before link tokens named their account lack the column; CREATE TABLE IF NOT
+// EXISTS leaves such a table as it is, so the column is added here. Old tokens read as "".
+bool AddLinkTokenAccount(sqlite3* db, char** err) {
+  bool has_account = false;
+  sqlite3_stmt* info = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA table_info(link_token)", -1, &info, nullptr) != SQLITE_OK) {
+    return false;
+  }
+  while (sqlite3_step(info) == SQLITE_ROW) {
+    const unsigned char* name = sqlite3_column_text(info, 1);
+    if (name != nullptr && std::string(reinterpret_cast<const char*>(name)) == "account") {
+      has_account = true;
+    }
+  }
+  sqlite3_finalize(info);
+  if (has_account) return true;
+  return sqlite3_exec(db, "ALTER TABLE link_token ADD COLUMN account TEXT NOT NULL DEFAULT ''",
+                      nullptr, nullptr, err) == SQLITE_OK;
 }
 
 // A prepared statement that finalizes itself.
@@ -110,7 +139,8 @@ StatusOr<std::unique_ptr<SqliteConversationStore>> SqliteConversationStore::Open
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   char* err = nullptr;
   std::string setup = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;") + kSchema;
-  if (sqlite3_exec(db, setup.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+  if (sqlite3_exec(db, setup.c_str(), nullptr, nullptr, &err) != SQLITE_OK ||
+      !AddLinkTokenAccount(db, &err)) {
     std::string msg = err ? err : "schema";
     sqlite3_free(err);
     sqlite3_close(db);
@@ -169,7 +199,11 @@ Status SqliteConversationStore::Forget(const ConversationKey& key) {
   MADOGUCHI_RETURN_IF_ERROR(a.Run("forget state"));
   Stmt b(db_, "DELETE FROM account_link WHERE conversation = ?");
   b.Bind(1, key.ToString());
-  return b.Run("forget link");
+  MADOGUCHI_RETURN_IF_ERROR(b.Run("forget link"));
+  // A nonce still pending would bind the conversation again when LINE's event arrives.
+  Stmt c(db_, "DELETE FROM link_nonce WHERE channel = ? AND user = ?");
+  c.Bind(1, key.channel).Bind(2, key.user);
+  return c.Run("forget link nonces");
 }
 
 StatusOr<std::optional<Link>> SqliteConversationStore::GetLink(const ConversationKey& key) {
@@ -201,9 +235,11 @@ Status SqliteConversationStore::DeleteLink(const ConversationKey& key) {
 
 Status SqliteConversationStore::PutLinkToken(const std::string& hash, const LinkToken& t) {
   std::lock_guard<std::mutex> lock(mu_);
-  Stmt s(db_, "INSERT INTO link_token VALUES (?, ?, ?, ?, ?)");
+  Stmt s(db_,
+         "INSERT INTO link_token (token_hash, channel, user, program, expires_at, account) "
+         "VALUES (?, ?, ?, ?, ?, ?)");
   s.Bind(1, hash).Bind(2, t.key.channel).Bind(3, t.key.user).Bind(4, t.program);
-  s.Bind(5, t.expires_at);
+  s.Bind(5, t.expires_at).Bind(6, t.account);
   return s.Run("write link token");
 }
 
@@ -218,15 +254,15 @@ StatusOr<LinkToken> SqliteConversationStore::ReadToken(const std::string& hash, 
   // DELETE … RETURNING reads and uses up the token in one statement: two concurrent uses
   // cannot both succeed.
   Stmt s(db_, consume ? "DELETE FROM link_token WHERE token_hash = ? "
-                        "RETURNING channel, user, program, expires_at"
-                      : "SELECT channel, user, program, expires_at FROM link_token "
+                        "RETURNING channel, user, program, expires_at, account"
+                      : "SELECT channel, user, program, expires_at, account FROM link_token "
                         "WHERE token_hash = ?");
   if (!s.ok()) return Error(db_, "read link token");
   s.Bind(1, hash);
   int rc = s.Step();
   if (rc == SQLITE_DONE) return Status(StatusCode::kNotFound, "unknown, used or expired link");
   if (rc != SQLITE_ROW) return Error(db_, "read link token");
-  LinkToken t{{s.Text(0), s.Text(1)}, s.Text(2), s.Int(3)};
+  LinkToken t{{s.Text(0), s.Text(1)}, s.Text(2), s.Int(3), s.Text(4)};
   while (s.Step() == SQLITE_ROW) {
   }
   return t;
@@ -239,6 +275,40 @@ StatusOr<LinkToken> SqliteConversationStore::ConsumeLinkToken(const std::string&
 
 StatusOr<LinkToken> SqliteConversationStore::PeekLinkToken(const std::string& hash, int64_t now) {
   return ReadToken(hash, now, /*consume=*/false);
+}
+
+Status SqliteConversationStore::PutLinkNonce(const std::string& hash, const LinkNonce& n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_,
+         "INSERT INTO link_nonce (nonce_hash, channel, user, account, program, sealed_member_id, "
+         "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  s.Bind(1, hash).Bind(2, n.key.channel).Bind(3, n.key.user).Bind(4, n.account);
+  s.Bind(5, n.program).Bind(6, n.sealed_member_id).Bind(7, n.expires_at);
+  return s.Run("write link nonce");
+}
+
+StatusOr<LinkNonce> SqliteConversationStore::ConsumeLinkNonce(const std::string& hash,
+                                                              int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  {
+    // Expired nonces hold a sealed member number: they go as soon as anyone looks.
+    Stmt purge(db_, "DELETE FROM link_nonce WHERE expires_at < ?");
+    purge.Bind(1, now);
+    MADOGUCHI_RETURN_IF_ERROR(purge.Run("expire link nonces"));
+  }
+  // One statement reads and deletes: a nonce replayed concurrently succeeds once at most.
+  Stmt s(db_,
+         "DELETE FROM link_nonce WHERE nonce_hash = ? "
+         "RETURNING channel, user, account, program, sealed_member_id, expires_at");
+  if (!s.ok()) return Error(db_, "read link nonce");
+  s.Bind(1, hash);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return Status(StatusCode::kNotFound, "unknown, used or expired nonce");
+  if (rc != SQLITE_ROW) return Error(db_, "read link nonce");
+  LinkNonce n{{s.Text(0), s.Text(1)}, s.Text(2), s.Text(3), s.Text(4), s.Int(5)};
+  while (s.Step() == SQLITE_ROW) {
+  }
+  return n;
 }
 
 Status SqliteConversationStore::AddFeedback(const Feedback& f) {

@@ -37,6 +37,8 @@ class SqliteConversationStore final : public ConversationStore {
   Status PutLinkToken(const std::string& token_hash, const LinkToken& token) override;
   StatusOr<LinkToken> ConsumeLinkToken(const std::string& token_hash, int64_t now) override;
   StatusOr<LinkToken> PeekLinkToken(const std::string& token_hash, int64_t now) override;
+  Status PutLinkNonce(const std::string& nonce_hash, const LinkNonce& nonce) override;
+  StatusOr<LinkNonce> ConsumeLinkNonce(const std::string& nonce_hash, int64_t now) override;
   Status AddFeedback(const Feedback& feedback) override;
   StatusOr<std::vector<Feedback>> RecentFeedback(const std::string& program, int limit) override;
   Status AddUnanswered(const Unanswered& question) override;

@@ -37,6 +37,13 @@ TEST(ServeConfig, TheExampleInDeployParses) {
   EXPECT_EQ(c->max_text_chars, 2000u);
 }
 
+TEST(ServeConfig, LineAccessBaseUrlDefaultsToLinesOwn) {
+  EXPECT_TRUE(ParseServeConfig("{}")->line_access_base_url.empty());  // the service's default
+  auto c = ParseServeConfig(R"({"line_access_base_url": "http://127.0.0.1:9000"})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->line_access_base_url, "http://127.0.0.1:9000");
+}
+
 TEST(ServeConfig, EmbeddedWithDemoMembers) {
   auto c = ParseServeConfig(R"({"points": {"mode": "embedded", "seed_demo": true}})");
   ASSERT_TRUE(c.ok());
@@ -64,6 +71,7 @@ TEST(ServeConfig, RefusesMistakesNamingTheKey) {
       {R"({"limits": {"max_body_bytes": 10}})", "limits.max_body_bytes"},
       {R"({"limits": {"max_text_chars": "many"}})", "limits.max_text_chars"},
       {R"({"link_page_url": "/link"})", "link_page_url"},
+      {R"({"line_access_base_url": "access.line.me"})", "line_access_base_url"},
   };
   for (const Case& c : cases) {
     auto parsed = ParseServeConfig(c.json);

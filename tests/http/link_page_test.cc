@@ -46,6 +46,18 @@ TEST(LinkPage, EscapesEverythingItEchoes) {
   EXPECT_FALSE(Has(RenderLinkDone("<script>x</script>"), "<script>"));
 }
 
+TEST(LinkPage, RedirectPageLinksToLineEscapedAndHasNoForm) {
+  const std::string page =
+      RenderLinkRedirect("https://access.line.me/dialog/bot/accountLink?linkToken=a&nonce=\"b");
+  EXPECT_TRUE(Has(page, "<html lang=\"ja\">"));
+  EXPECT_TRUE(Has(page, "LINEの画面で連携を完了してください"));
+  EXPECT_TRUE(Has(page,
+                  "href=\"https://access.line.me/dialog/bot/accountLink?linkToken=a&amp;"
+                  "nonce=&quot;b\""));
+  EXPECT_FALSE(Has(page, "<form"));
+  EXPECT_FALSE(Has(page, "<script"));
+}
+
 TEST(LinkPage, DoneAndMessagePagesHaveNoForm) {
   EXPECT_FALSE(Has(RenderLinkDone("香川支部"), "<form"));
   EXPECT_TRUE(Has(RenderLinkDone("香川支部"), "連携が完了しました"));

@@ -1,7 +1,8 @@
 // The channels, staff API and operations routes as `madoguchi serve` wires them (cli::Service),
-// end to end over loopback: signed LINE webhooks answered through a fake LINE API, a signed
-// Slack event answered through a fake Slack API, staff tokens kept apart from the API token,
-// /metrics and the per-user limit.
+// end to end over loopback: signed LINE webhooks answered through a fake LINE API, LINE's
+// account-link flow (link page → LINE link token → accountLink event), a signed Slack event
+// answered through a fake Slack API, staff tokens kept apart from the API token, /metrics and
+// the per-user limit.
 #include <httplib.h>
 
 #include <chrono>
@@ -95,6 +96,71 @@ class ChannelsTest : public ::testing::Test {
                            body.dump(), "application/json");
     EXPECT_TRUE(r && r->status == 200);
     return r ? json::parse(r->body).value("text", "") : "";
+  }
+
+  // The texts of the reply sent with `reply_token`, joined by newlines, once it arrives; ""
+  // after 10 s without it.
+  std::string WaitForReply(const std::string& reply_token) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      for (const auto& r : line_.requests_to("/v2/bot/message/reply")) {
+        json sent = r.Json();
+        if (sent.value("replyToken", "") != reply_token) continue;
+        std::string texts;
+        for (const json& m : sent["messages"]) texts += m.value("text", "") + "\n";
+        return texts;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return "";
+  }
+
+  // Sends 「アカウント連携」 as the LINE user and returns the page token of the link URL the bot
+  // replies with.
+  std::string AskForLinkOnLine(const std::string& event_id) {
+    EXPECT_EQ(PostLine(Body(TextEvent(event_id, "アカウント連携")))->status, 200);
+    std::string reply;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (reply.empty() && std::chrono::steady_clock::now() < deadline) {
+      for (const auto& r : line_.requests_to("/v2/bot/message/reply")) {
+        if (r.Json().value("replyToken", "") == "reply-token-" + event_id) reply = r.body;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const std::string prefix = service_->service().link_page_url() + "?token=";
+    const size_t at = reply.find(prefix);
+    EXPECT_NE(at, std::string::npos) << reply;
+    if (at == std::string::npos) return "";
+    const size_t begin = at + prefix.size();
+    const size_t end = reply.find_first_not_of(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", begin);
+    return reply.substr(begin, end - begin);
+  }
+
+  // Submits the link page's form.
+  httplib::Result SubmitLinkForm(const std::string& token, const std::string& auth_code) {
+    httplib::Params form = {{"token", token},
+                            {"member_id", "K1001"},
+                            {"birth_date", "1980-06-15"},
+                            {"auth_code", auth_code}};
+    return client_->Post("/link", form);
+  }
+
+  static json AccountLinkEvent(const std::string& event_id, const std::string& result,
+                               const std::string& nonce, const std::string& user = kUser) {
+    return {{"type", "accountLink"},
+            {"mode", "active"},
+            {"timestamp", 1747000000000},
+            {"source", {{"type", "user"}, {"userId", user}}},
+            {"webhookEventId", event_id},
+            {"deliveryContext", {{"isRedelivery", false}}},
+            {"replyToken", "reply-token-" + event_id},
+            {"link", {{"result", result}, {"nonce", nonce}}}};
+  }
+
+  bool LinkedOnLine(const std::string& user = kUser) {
+    auto member = service_->helpdesk().linker().LinkedMember({"line", user}, "kagawa");
+    return member.ok() && member->has_value();
   }
 
   FakeLineApi line_;
@@ -201,6 +267,118 @@ TEST_F(ChannelsTest, FollowIsWelcomed) {
   json sent = line_.requests_to("/v2/bot/message/reply").at(0).Json();
   ASSERT_FALSE(sent["messages"].empty());
   EXPECT_FALSE(sent["messages"][0]["text"].get<std::string>().empty());
+}
+
+// LINE's account-link flow: the link page verifies but binds nothing; it sends the member to
+// LINE's dialog with the link token LINE issued for that user and a nonce; LINE's accountLink
+// event with that nonce binds the conversation, and live answers follow.
+TEST_F(ChannelsTest, LineAccountLinkBindsWhenLinesEventBringsTheNonceBack) {
+  Start();
+  const std::string token = AskForLinkOnLine("L1");
+  ASSERT_FALSE(token.empty());
+  const std::string link_token_path = std::string("/v2/bot/user/") + kUser + "/linkToken";
+
+  auto page = client_->Get("/link?token=" + token);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("会員番号"), std::string::npos);
+  // Browsers hold the redirect after the form to the form page's form-action.
+  EXPECT_NE(page->get_header_value("Content-Security-Policy")
+                .find("form-action 'self' https://access.line.me;"),
+            std::string::npos)
+      << page->get_header_value("Content-Security-Policy");
+
+  // Wrong details: the form again, and LINE is never asked.
+  auto wrong = SubmitLinkForm(token, "DEMO-WRONG");
+  ASSERT_TRUE(wrong);
+  EXPECT_NE(wrong->status, 303);
+  EXPECT_NE(wrong->body.find("確認できませんでした"), std::string::npos);
+  EXPECT_TRUE(line_.requests_to(link_token_path).empty());
+
+  auto verified = SubmitLinkForm(token, "DEMO-K1001");
+  ASSERT_TRUE(verified);
+  ASSERT_EQ(verified->status, 303) << verified->body;
+  const std::string location = verified->get_header_value("Location");
+  const std::string expected_prefix =
+      "https://access.line.me/dialog/bot/accountLink?linkToken=NMZTNuVrPTqlr2IF8Bnymkb7rXfYv5EY"
+      "&nonce=";
+  ASSERT_EQ(location.rfind(expected_prefix, 0), 0u) << location;
+  const std::string nonce = location.substr(expected_prefix.size());
+  EXPECT_GE(nonce.size(), 22u);
+  // The link token was asked for this user, with the channel's access token.
+  auto issued = line_.requests_to(link_token_path);
+  ASSERT_EQ(issued.size(), 1u);
+  EXPECT_EQ(issued[0].Header("Authorization"), "Bearer line-access-token");
+  // Nothing bound yet, and the page token is used up.
+  EXPECT_FALSE(LinkedOnLine());
+  auto reused = SubmitLinkForm(token, "DEMO-K1001");
+  ASSERT_TRUE(reused);
+  EXPECT_NE(reused->status, 303);
+  EXPECT_EQ(line_.requests_to(link_token_path).size(), 1u);
+
+  // LINE reports the link: the member is told, and the conversation is bound.
+  ASSERT_EQ(PostLine(Body(AccountLinkEvent("L2", "ok", nonce)))->status, 200);
+  const std::string confirmed = WaitForReply("reply-token-L2");
+  EXPECT_NE(confirmed.find("アカウント連携が完了しました。"), std::string::npos) << confirmed;
+  EXPECT_TRUE(LinkedOnLine());
+
+  ASSERT_EQ(PostLine(Body(TextEvent("L3", "残高を教えて")))->status, 200);
+  const std::string balance = WaitForReply("reply-token-L3");
+  EXPECT_NE(balance.find("650ポイント"), std::string::npos) << balance;
+
+  // Unlinked, then the same nonce again (a replayed event): nothing is bound.
+  ASSERT_EQ(PostLine(Body(TextEvent("L4", "連携解除")))->status, 200);
+  EXPECT_NE(WaitForReply("reply-token-L4").find("解除しました"), std::string::npos);
+  ASSERT_FALSE(LinkedOnLine());
+  ASSERT_EQ(PostLine(Body(AccountLinkEvent("L5", "ok", nonce)))->status, 200);
+  const std::string replayed = WaitForReply("reply-token-L5");
+  EXPECT_NE(replayed.find("完了しませんでした"), std::string::npos) << replayed;
+  EXPECT_FALSE(LinkedOnLine());
+  ASSERT_EQ(PostLine(Body(TextEvent("L6", "残高を教えて")))->status, 200);
+  const std::string unlinked = WaitForReply("reply-token-L6");
+  EXPECT_EQ(unlinked.find("650ポイント"), std::string::npos) << unlinked;
+}
+
+TEST_F(ChannelsTest, LineAccountLinkFromAnotherUserOrFailedBindsNothing) {
+  Start();
+  const std::string other_user = "U99999999999999999999999999999999";
+  auto nonce_of = [&](const std::string& event_id) {
+    auto verified = SubmitLinkForm(AskForLinkOnLine(event_id), "DEMO-K1001");
+    EXPECT_TRUE(verified && verified->status == 303);
+    const std::string location = verified ? verified->get_header_value("Location") : "";
+    return location.substr(location.find("&nonce=") + 7);
+  };
+  // Another LINE user brings the nonce: refused, neither is bound.
+  ASSERT_EQ(PostLine(Body(AccountLinkEvent("M2", "ok", nonce_of("M1"), other_user)))->status, 200);
+  EXPECT_NE(WaitForReply("reply-token-M2").find("完了しませんでした"), std::string::npos);
+  EXPECT_FALSE(LinkedOnLine());
+  EXPECT_FALSE(LinkedOnLine(other_user));
+  // LINE reports a failure: nothing is bound, and the member hears how to try again.
+  ASSERT_EQ(PostLine(Body(AccountLinkEvent("M4", "failed", nonce_of("M3"))))->status, 200);
+  const std::string failed = WaitForReply("reply-token-M4");
+  EXPECT_NE(failed.find("完了しませんでした"), std::string::npos) << failed;
+  EXPECT_NE(failed.find("アカウント連携"), std::string::npos) << failed;
+  EXPECT_FALSE(LinkedOnLine());
+}
+
+TEST_F(ChannelsTest, LineUnreachableForTheLinkTokenIsAPolitePageAndBindsNothing) {
+  Start();
+  const std::string token = AskForLinkOnLine("N1");
+  // More failures than the client's retries: LINE is down.
+  line_.Script("/v2/bot/user/", {FakeLineApi::ServerError(), FakeLineApi::ServerError(),
+                                 FakeLineApi::ServerError(), FakeLineApi::ServerError()});
+  auto down = SubmitLinkForm(token, "DEMO-K1001");
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503);
+  EXPECT_NE(down->body.find("LINEとの連携を開始できません"), std::string::npos) << down->body;
+  EXPECT_NE(down->body.find("<form"), std::string::npos);  // the member may try again
+  EXPECT_TRUE(down->get_header_value("Location").empty());
+  EXPECT_FALSE(LinkedOnLine());
+  // LINE is back: the same page token still works.
+  auto again = SubmitLinkForm(token, "DEMO-K1001");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 303) << again->body;
+  EXPECT_FALSE(LinkedOnLine());
 }
 
 TEST_F(ChannelsTest, SlackSignedMessageIsPosted) {

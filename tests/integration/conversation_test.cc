@@ -474,7 +474,8 @@ TEST(AskApi, AnswersExactlyWhatAskJsonPrints) {
         "/api/v1/ask", json{{"program", "kagawa"}, {"text", text}}.dump(), "application/json");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);
-    auto reply = (*env)->helpdesk().engine().answerer().Ask("kagawa", text);
+    auto engine = (*env)->helpdesk().engine();  // the reply's candidates point into it
+    auto reply = engine->answerer().Ask("kagawa", text);
     ASSERT_TRUE(reply.ok());
     EXPECT_EQ(res->body, service::ReplyToJson(*reply).dump());
   }

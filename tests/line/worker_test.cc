@@ -158,6 +158,8 @@ TEST_F(WorkerTest, TextMessageIsAnsweredByReply) {
   EXPECT_EQ(seen[0].program, "kagawa");
   EXPECT_EQ(seen[0].text, "Hello, world");
   EXPECT_FALSE(seen[0].follow);
+  // The LINE channel it came through, so an account link asked for here finishes on it.
+  EXPECT_EQ(seen[0].account, "main");
 
   auto reqs = api_.requests();
   ASSERT_EQ(reqs.size(), 1u);

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 
@@ -75,6 +76,69 @@ TEST_F(ConversationStoreTest, LinkTokensWorkOnceAndExpire) {
   EXPECT_EQ(store_->ConsumeLinkToken("h1", 1500).status().code(), StatusCode::kNotFound);
   ASSERT_TRUE(store_->PutLinkToken("h2", t).ok());
   EXPECT_EQ(store_->ConsumeLinkToken("h2", 2001).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(ConversationStoreTest, LinkTokensKeepTheirAccount) {
+  LinkToken t{{"line", "U1"}, "kagawa", /*expires_at=*/2000, "kagawa-line"};
+  ASSERT_TRUE(store_->PutLinkToken("h1", t).ok());
+  EXPECT_EQ(store_->PeekLinkToken("h1", 1500)->account, "kagawa-line");
+  EXPECT_EQ(store_->ConsumeLinkToken("h1", 1500)->account, "kagawa-line");
+}
+
+// A file written before link tokens had an account: opening it adds the column, and a token
+// already in it still works (with no account).
+TEST_F(ConversationStoreTest, OldLinkTokenTableGainsTheAccountColumn) {
+  store_.reset();
+  const std::string path = (dir_ / "old.db").string();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db,
+                   "CREATE TABLE link_token (token_hash TEXT PRIMARY KEY, channel TEXT NOT "
+                   "NULL, user TEXT NOT NULL, program TEXT NOT NULL, expires_at INTEGER NOT "
+                   "NULL); INSERT INTO link_token VALUES ('old', 'api', 'a', 'kagawa', 2000);",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  for (int i = 0; i < 2; ++i) {  // and opening it again changes nothing
+    auto s = SqliteConversationStore::Open(path, {});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+  auto old = store_->PeekLinkToken("old", 1500);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->account, "");
+  ASSERT_TRUE(store_->PutLinkToken("new", {{"line", "U1"}, "kagawa", 2000, "kagawa-line"}).ok());
+  EXPECT_EQ(store_->ConsumeLinkToken("new", 1500)->account, "kagawa-line");
+}
+
+TEST_F(ConversationStoreTest, LinkNoncesWorkOnceAndExpire) {
+  LinkNonce n{{"line", "U1"}, "kagawa-line", "kagawa", "sealed-id", /*expires_at=*/2000};
+  ASSERT_TRUE(store_->PutLinkNonce("n1", n).ok());
+  Reopen();  // durable: the member may take a while in LINE's dialog
+  auto used = store_->ConsumeLinkNonce("n1", 2000);
+  ASSERT_TRUE(used.ok()) << used.status().ToString();
+  EXPECT_EQ(used->key.channel, "line");
+  EXPECT_EQ(used->key.user, "U1");
+  EXPECT_EQ(used->account, "kagawa-line");
+  EXPECT_EQ(used->program, "kagawa");
+  EXPECT_EQ(used->sealed_member_id, "sealed-id");
+  EXPECT_EQ(store_->ConsumeLinkNonce("n1", 1500).status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->PutLinkNonce("n2", n).ok());
+  EXPECT_EQ(store_->ConsumeLinkNonce("n2", 2001).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ConsumeLinkNonce("n2", 1500).status().code(), StatusCode::kNotFound);
+  // A nonce is no link token, and the other way round.
+  ASSERT_TRUE(store_->PutLinkNonce("n3", n).ok());
+  EXPECT_EQ(store_->ConsumeLinkToken("n3", 1500).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->ConsumeLinkNonce("n3", 1500).ok());
+}
+
+TEST_F(ConversationStoreTest, ForgetDropsOnlyThatConversationsNonces) {
+  ASSERT_TRUE(store_->PutLinkNonce("a", {alice_, "", "kagawa", "s", 2000}).ok());
+  ASSERT_TRUE(store_->PutLinkNonce("b", {bob_, "", "kagawa", "s", 2000}).ok());
+  ASSERT_TRUE(store_->Forget(alice_).ok());
+  EXPECT_EQ(store_->ConsumeLinkNonce("a", 1500).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->ConsumeLinkNonce("b", 1500).ok());
 }
 
 TEST_F(ConversationStoreTest, LinksAreKeptPerConversationAndForgotten) {
