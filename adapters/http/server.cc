@@ -45,7 +45,9 @@ thread_local std::chrono::steady_clock::time_point request_start{};
 }  // namespace
 
 HttpServer::HttpServer(HttpServerOptions options)
-    : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {}
+    : options_(std::move(options)),
+      server_(std::make_unique<httplib::Server>()),
+      series_(std::make_unique<RouteSeries[]>(RouteCount())) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -120,23 +122,33 @@ void HttpServer::Observe(const httplib::Request& req, const httplib::Response& r
         std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start).count();
     request_start = {};
   }
-  const std::string route(RouteLabel(req.method, req.path));
+  const RouteMatch route = MatchRoute(req.method, req.path);
   if (metrics != nullptr) {
-    // Registry lookups take its lock; the series are few (routes × statuses seen) and the
-    // lock is held only for the map lookup.
-    metrics
-        ->GetCounter("madoguchi_http_requests_total", "HTTP requests by route and status.",
-                     {{"route", route}, {"status", std::to_string(res.status)}})
-        .Inc();
-    metrics
-        ->GetHistogram("madoguchi_http_request_duration_seconds",
-                       "HTTP request latency by route, in seconds.", {{"route", route}},
-                       ops::Registry::LatencyBuckets())
-        .Observe(seconds);
+    RouteSeries& series = series_[route.index];
+    ops::Histogram* latency = series.latency.load(std::memory_order_acquire);
+    if (latency == nullptr) {
+      latency = &metrics->GetHistogram(
+          "madoguchi_http_request_duration_seconds", "HTTP request latency by route, in seconds.",
+          {{"route", std::string(route.label)}}, ops::Registry::LatencyBuckets());
+      series.latency.store(latency, std::memory_order_release);
+    }
+    latency->Observe(seconds);
+    // Statuses outside 0–599 (none are sent) share the last slot's series.
+    const size_t status =
+        std::min<size_t>(static_cast<size_t>(std::max(0, res.status)), series.by_status.size() - 1);
+    ops::Counter* requests = series.by_status[status].load(std::memory_order_acquire);
+    if (requests == nullptr) {
+      // Two threads may both get here; the registry hands them the same series.
+      requests = &metrics->GetCounter(
+          "madoguchi_http_requests_total", "HTTP requests by route and status.",
+          {{"route", std::string(route.label)}, {"status", std::to_string(status)}});
+      series.by_status[status].store(requests, std::memory_order_release);
+    }
+    requests->Inc();
   }
   if (logger != nullptr) {
     logger->Info("http_request", {{"method", req.method},
-                                  {"route", route},
+                                  {"route", route.label},
                                   {"status", res.status},
                                   {"duration_ms", seconds * 1000.0}});
   } else if (options_.access_log) {

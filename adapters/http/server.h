@@ -19,6 +19,7 @@
 #ifndef MADOGUCHI_ADAPTERS_HTTP_SERVER_H_
 #define MADOGUCHI_ADAPTERS_HTTP_SERVER_H_
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -57,8 +58,10 @@ struct HttpServerOptions {
   std::chrono::seconds write_timeout{5};
   // How long an idle keep-alive connection keeps its worker. Default: 5 s.
   std::chrono::seconds keep_alive_timeout{5};
-  // Requests served at once; idle keep-alive connections hold one each. Default: 16.
-  int worker_threads = 16;
+  // Requests served at once. httplib gives each open keep-alive connection a thread for as
+  // long as it stays open, so this is also how many clients may stay connected without
+  // waiting: a proxy's or load generator's connection pool must fit. Default: 64.
+  int worker_threads = 64;
   // Logs each request's method, path (never the query: it holds link tokens) and status to
   // stderr, when no logger is given. Default: off.
   bool access_log = false;
@@ -88,11 +91,19 @@ class HttpServer {
   bool api_open() const { return options_.api_token.empty(); }
 
  private:
+  // One route's series, looked up in the registry on first use and then kept: the registry's
+  // lookup takes its lock and builds label strings, which a request should not pay for.
+  struct RouteSeries {
+    std::atomic<ops::Histogram*> latency{nullptr};
+    std::array<std::atomic<ops::Counter*>, 600> by_status{};  // by HTTP status
+  };
+
   void Configure();
   void Observe(const httplib::Request& req, const httplib::Response& res);
 
   HttpServerOptions options_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<RouteSeries[]> series_;  // by RouteMatch::index
   std::thread thread_;
   std::atomic<bool> loop_ended_{false};
   const RouteContext* context_ = nullptr;  // set by Start
