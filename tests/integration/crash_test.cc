@@ -1,8 +1,9 @@
-// Crash safety of the LINE channel with the real binary: `madoguchi serve` acknowledges a signed
-// event (200), is killed with SIGKILL while its reply is in flight (the fake LINE API holds the
-// first reply and never completes it), and is started again on the same data directory. The
-// event must then be answered exactly once: the inbox had it on disk before the 200, and the
-// reply that never completed did not count.
+// Crash safety and shutdown of the LINE channel with the real binary. `madoguchi serve`
+// acknowledges a signed event (200) and the fake LINE API holds the worker's first reply. Then:
+//   - SIGKILL, and a start on the same data directory: the event is answered exactly once (the
+//     inbox had it on disk before the 200; the reply that never completed did not count);
+//   - SIGTERM: the service waits for the reply in hand, answers it, exits 0, and a later start
+//     sends nothing more (the event was finished, not left for the next run).
 #include <fcntl.h>
 #include <httplib.h>
 #include <netinet/in.h>
@@ -34,19 +35,22 @@ namespace {
 constexpr char kSecret[] = "crash-test-channel-secret";
 constexpr char kUser[] = "U0123456789abcdef0123456789abcdef";
 
-// A fake LINE API that holds the first call until released and then drops it unanswered (as
-// if the process that made it had died), and answers later calls 200. Counts both.
+// A fake LINE API that holds the first call until released, and answers later calls 200.
+// Released, the first call is dropped unanswered (as if the process that made it had died),
+// or with `answer_first` delivered like the others. Counts both.
 class HangingLineApi {
  public:
-  HangingLineApi() {
+  explicit HangingLineApi(bool answer_first = false) : answer_first_(answer_first) {
     server_.Post(R"(/v2/bot/.*)", [this](const httplib::Request& req, httplib::Response& res) {
       std::unique_lock<std::mutex> lock(mu_);
       const bool first = calls_++ == 0;
       cv_.notify_all();
       if (first) {
         cv_.wait(lock, [&] { return released_; });
-        res.status = 500;  // the caller is gone by now; nothing was delivered
-        return;
+        if (!answer_first_) {
+          res.status = 500;  // the caller is gone by now; nothing was delivered
+          return;
+        }
       }
       delivered_.push_back(req.path + " " + req.body);
       cv_.notify_all();
@@ -81,6 +85,7 @@ class HangingLineApi {
   }
 
  private:
+  const bool answer_first_;
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;
@@ -131,48 +136,70 @@ bool WaitHealthy(int port) {
   return false;
 }
 
+// A data directory and config for `serve` with one LINE channel on `line`; removed afterwards.
+class ServeFixture {
+ public:
+  explicit ServeFixture(const HangingLineApi& line, const std::string& name)
+      : dir_(std::filesystem::temp_directory_path() /
+             ("madoguchi-" + name + "-" + std::to_string(getpid()))),
+        port_(FreePort()) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    nlohmann::json config = {{"listen", "127.0.0.1:" + std::to_string(port_)},
+                             {"data_dir", (dir_ / "data").string()},
+                             {"points", {{"mode", "embedded"}, {"seed_demo", true}}},
+                             {"line_channels",
+                              {{{"name", "kagawa"},
+                                {"program", "kagawa"},
+                                {"secret_env", "MADOGUCHI_CRASH_LINE_SECRET"},
+                                {"token_env", "MADOGUCHI_CRASH_LINE_TOKEN"},
+                                {"api_base_url", line.base_url()}}}}};
+    config_path_ = (dir_ / "config.json").string();
+    std::ofstream(config_path_) << config.dump();
+  }
+  ~ServeFixture() { std::filesystem::remove_all(dir_); }
+
+  const std::string& config_path() const { return config_path_; }
+  int port() const { return port_; }
+
+  // Posts one signed text event; the status of the acknowledgement, or -1 without an answer.
+  int PostEvent() const {
+    const std::string body =
+        nlohmann::json{
+            {"destination", "Uab012345678901234567890123456789"},
+            {"events",
+             {{{"type", "message"},
+               {"mode", "active"},
+               {"timestamp", 1747000000000},
+               {"source", {{"type", "user"}, {"userId", kUser}}},
+               {"webhookEventId", "01CRASHTEST"},
+               {"deliveryContext", {{"isRedelivery", false}}},
+               {"replyToken", "crash-reply-token"},
+               {"message", {{"id", "42"}, {"type", "text"}, {"text", "ポイントの有効期限は？"}}}}}}}
+            .dump();
+    httplib::Client c("127.0.0.1", port_);
+    auto ack = c.Post("/webhook/line/kagawa",
+                      {{"X-Line-Signature", line::ComputeSignature(kSecret, body)}}, body,
+                      "application/json");
+    return ack ? ack->status : -1;
+  }
+
+ private:
+  std::filesystem::path dir_;
+  int port_;
+  std::string config_path_;
+};
+
 TEST(CrashSafety, EventAcknowledgedBeforeKillIsAnsweredOnceAfterRestart) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("madoguchi-crash-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
   HangingLineApi line;
-  const int port = FreePort();
-  nlohmann::json config = {{"listen", "127.0.0.1:" + std::to_string(port)},
-                           {"data_dir", (dir / "data").string()},
-                           {"points", {{"mode", "embedded"}, {"seed_demo", true}}},
-                           {"line_channels",
-                            {{{"name", "kagawa"},
-                              {"program", "kagawa"},
-                              {"secret_env", "MADOGUCHI_CRASH_LINE_SECRET"},
-                              {"token_env", "MADOGUCHI_CRASH_LINE_TOKEN"},
-                              {"api_base_url", line.base_url()}}}}};
-  const std::string config_path = (dir / "config.json").string();
-  std::ofstream(config_path) << config.dump();
+  ServeFixture serve(line, "crash");
+  const std::string& config_path = serve.config_path();
+  const int port = serve.port();
 
   pid_t child = StartServe(config_path);
   ASSERT_GT(child, 0);
   ASSERT_TRUE(WaitHealthy(port));
-
-  const std::string body =
-      nlohmann::json{
-          {"destination", "Uab012345678901234567890123456789"},
-          {"events",
-           {{{"type", "message"},
-             {"mode", "active"},
-             {"timestamp", 1747000000000},
-             {"source", {{"type", "user"}, {"userId", kUser}}},
-             {"webhookEventId", "01CRASHTEST"},
-             {"deliveryContext", {{"isRedelivery", false}}},
-             {"replyToken", "crash-reply-token"},
-             {"message", {{"id", "42"}, {"type", "text"}, {"text", "ポイントの有効期限は？"}}}}}}}
-          .dump();
-  httplib::Client c("127.0.0.1", port);
-  auto ack =
-      c.Post("/webhook/line/kagawa", {{"X-Line-Signature", line::ComputeSignature(kSecret, body)}},
-             body, "application/json");
-  ASSERT_TRUE(ack);
-  ASSERT_EQ(ack->status, 200);
+  ASSERT_EQ(serve.PostEvent(), 200);
   // The worker's first reply is in flight and held: kill the service now.
   ASSERT_TRUE(line.WaitForCalls(1, std::chrono::seconds(10)));
   kill(child, SIGKILL);
@@ -193,7 +220,37 @@ TEST(CrashSafety, EventAcknowledgedBeforeKillIsAnsweredOnceAfterRestart) {
   std::vector<std::string> delivered = line.delivered();
   ASSERT_EQ(delivered.size(), 1u);
   EXPECT_NE(delivered[0].find("crash-reply-token"), std::string::npos) << delivered[0];
-  std::filesystem::remove_all(dir);
+}
+
+TEST(Shutdown, SigtermFinishesTheReplyInHandThenExits) {
+  HangingLineApi line(/*answer_first=*/true);
+  ServeFixture serve(line, "drain");
+  pid_t child = StartServe(serve.config_path());
+  ASSERT_GT(child, 0);
+  ASSERT_TRUE(WaitHealthy(serve.port()));
+  ASSERT_EQ(serve.PostEvent(), 200);
+  ASSERT_TRUE(line.WaitForCalls(1, std::chrono::seconds(10)));
+
+  kill(child, SIGTERM);
+  // The reply is still held by the fake LINE API: the service must be waiting for it, not gone.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int status = 0;
+  EXPECT_EQ(waitpid(child, &status, WNOHANG), 0) << "exited with a reply in flight";
+  line.Release();
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_EQ(line.delivered().size(), 1u);
+  EXPECT_NE(line.delivered()[0].find("crash-reply-token"), std::string::npos);
+
+  // Finished before the exit: a new start has nothing left to send.
+  child = StartServe(serve.config_path());
+  ASSERT_GT(child, 0);
+  ASSERT_TRUE(WaitHealthy(serve.port()));
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  kill(child, SIGTERM);
+  waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(line.delivered().size(), 1u);
 }
 
 }  // namespace
