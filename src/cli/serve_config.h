@@ -78,6 +78,10 @@ struct ServeConfig {
   // Largest request body, in bytes, and longest message, in characters.
   size_t max_body_bytes = 64 * 1024;
   size_t max_text_chars = 2000;
+  // HTTP requests served at once; each open keep-alive connection holds one (see
+  // http::HttpServerOptions::worker_threads). At least the connection pool of the proxy or
+  // client in front.
+  int http_threads = 64;
   RateLimitConfig rate_limit;
   std::vector<LineChannelConfig> line_channels;
   // Where LINE's account-link dialog is (the link page of a LINE conversation redirects to

@@ -134,6 +134,7 @@ StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options)
   ho.port = listen->port;
   ho.api_token = options.api_token;
   ho.max_body_bytes = options.config.max_body_bytes;
+  ho.worker_threads = options.config.http_threads;
   ho.access_log = options.log_requests;
   s->server_ = std::make_unique<http::HttpServer>(ho);
   // Bound first: with port 0 the link page URL names the port the system picked.

@@ -44,6 +44,13 @@ TEST(ServeConfig, LineAccessBaseUrlDefaultsToLinesOwn) {
   EXPECT_EQ(c->line_access_base_url, "http://127.0.0.1:9000");
 }
 
+TEST(ServeConfig, HttpThreadsDefaultTo64AndAreRead) {
+  EXPECT_EQ(ParseServeConfig("{}")->http_threads, 64);
+  auto c = ParseServeConfig(R"({"limits": {"http_threads": 256}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->http_threads, 256);
+}
+
 TEST(ServeConfig, EmbeddedWithDemoMembers) {
   auto c = ParseServeConfig(R"({"points": {"mode": "embedded", "seed_demo": true}})");
   ASSERT_TRUE(c.ok());
@@ -70,6 +77,7 @@ TEST(ServeConfig, RefusesMistakesNamingTheKey) {
        "points.read_timeout_ms"},
       {R"({"limits": {"max_body_bytes": 10}})", "limits.max_body_bytes"},
       {R"({"limits": {"max_text_chars": "many"}})", "limits.max_text_chars"},
+      {R"({"limits": {"http_threads": 0}})", "limits.http_threads"},
       {R"({"link_page_url": "/link"})", "link_page_url"},
       {R"({"line_access_base_url": "access.line.me"})", "line_access_base_url"},
   };
