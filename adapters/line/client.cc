@@ -14,7 +14,6 @@ namespace madoguchi::line {
 namespace {
 
 using nlohmann::json;
-using std::chrono::milliseconds;
 
 // LINE's error body: {"message": "...", "details": [...]}. Only the message, shortened.
 std::string ErrorMessage(const std::string& body) {
@@ -87,45 +86,36 @@ StatusOr<LineClient::Response> LineClient::Send(const std::string& path, const s
                                                 const std::string& retry_key) {
   httplib::Headers headers = {{"Authorization", "Bearer " + options_.access_token}};
   if (!retry_key.empty()) headers.emplace("X-Line-Retry-Key", retry_key);
-  milliseconds backoff = options_.initial_backoff;
-  Status last;
-  for (int attempt = 1;; ++attempt) {
+  Response response;
+  auto attempt = [&]() -> outbound::Attempt {
     auto client = TakeConnection();
     httplib::Result res = body.empty() ? client->Post(path, headers)
                                        : client->Post(path, headers, body, "application/json");
-    milliseconds wait = backoff;
     if (!res) {
       // Not reached, or the connection broke: a fresh connection next time.
-      last = Status(StatusCode::kUnavailable,
-                    "LINE API unreachable: " + httplib::to_string(res.error()), "line_unavailable");
-    } else {
-      ReturnConnection(std::move(client));
-      int status = res->status;
-      if (status < 500 && status != 429) return Response{status, res->body};
-      if (status == 429) {
-        last = Status(StatusCode::kResourceExhausted,
-                      "LINE API rate limit: " + ErrorMessage(res->body), "rate_limited");
-      } else {
-        last = Status(StatusCode::kUnavailable, "LINE API answered " + std::to_string(status),
-                      "line_unavailable");
-      }
-      milliseconds retry_after = outbound::ParseRetryAfter(res->get_header_value("Retry-After"));
-      if (retry_after.count() >= 0) {
-        if (retry_after > options_.max_retry_after) {
-          return Status(last.code(),
-                        last.message() + " (Retry-After " +
-                            std::to_string(retry_after.count() / 1000) + " s)",
-                        last.reason());
-        }
-        wait = retry_after;
-      }
+      return {
+          0, "",
+          Status(StatusCode::kUnavailable,
+                 "LINE API unreachable: " + httplib::to_string(res.error()), "line_unavailable")};
     }
-    if (attempt >= options_.max_attempts) return last;
-    if (!options_.sleep(wait)) {
-      return Status(StatusCode::kUnavailable, "retry abandoned: " + last.message(), "interrupted");
+    ReturnConnection(std::move(client));
+    response = Response{res->status, res->body};
+    outbound::Attempt answered{res->status, res->get_header_value("Retry-After"), Status()};
+    if (res->status == 429) {
+      answered.error = Status(StatusCode::kResourceExhausted,
+                              "LINE API rate limit: " + ErrorMessage(res->body), "rate_limited");
+    } else if (res->status >= 500) {
+      answered.error =
+          Status(StatusCode::kUnavailable, "LINE API answered " + std::to_string(res->status),
+                 "line_unavailable");
     }
-    backoff = std::min(backoff * 2, options_.max_backoff);
-  }
+    return answered;
+  };
+  const outbound::RetryOptions retry{options_.max_attempts, options_.initial_backoff,
+                                     options_.max_backoff, options_.max_retry_after};
+  Status sent = outbound::SendWithRetries(attempt, retry, options_.sleep);
+  if (!sent.ok()) return sent;
+  return response;
 }
 
 namespace {

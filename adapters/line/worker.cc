@@ -1,6 +1,5 @@
 #include "line/worker.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "base/date.h"
@@ -12,13 +11,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-// Worth trying again later: LINE or the conversation may recover, an operator may fix a
-// revoked access token.
-bool Transient(const Status& s) {
-  return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kResourceExhausted ||
-         s.code() == StatusCode::kPermissionDenied;
-}
 
 std::string EncodeCheckpoint(const std::vector<json>& messages) {
   return json(messages).dump(-1, ' ', false, json::error_handler_t::replace);
@@ -40,81 +32,34 @@ std::vector<json> DecodeCheckpoint(const std::string& checkpoint) {
 
 LineWorker::LineWorker(store::Inbox* inbox, const std::vector<LineChannel>& channels,
                        LineWorkerHooks hooks, LineWorkerOptions options)
-    : inbox_(inbox), hooks_(std::move(hooks)), options_(std::move(options)) {
+    : inbox_(inbox),
+      hooks_(std::move(hooks)),
+      options_(std::move(options)),
+      pool_(inbox, kInboxChannel, {options_.threads, options_.idle_poll},
+            [this](const store::InboxEvent& item) { Process(item); }) {
   if (!options_.now_ms) options_.now_ms = UnixMillis;
-  if (options_.threads < 1) options_.threads = 1;
   for (const LineChannel& c : channels) {
     LineClientOptions client = options_.client;
     client.api_base_url = c.api_base_url;
     client.access_token = c.access_token;
-    client.sleep = [this](milliseconds d) { return SleepUnlessStopping(d); };
+    client.sleep = [this](milliseconds d) { return pool_.SleepUnlessStopping(d); };
     channels_.emplace(c.name, ChannelState{c, std::make_unique<LineClient>(std::move(client))});
   }
 }
 
 LineWorker::~LineWorker() { Stop(); }
 
-void LineWorker::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (started_ || stopping_) return;
-  started_ = true;
-  for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { Loop(); });
-}
+void LineWorker::Start() { pool_.Start(); }
 
-void LineWorker::Notify() {
-  std::lock_guard<std::mutex> lock(mu_);
-  // More wakeups than threads would only spin idle threads through empty claims.
-  if (wakeups_ < options_.threads) ++wakeups_;
-  idle_cv_.notify_one();
-}
+void LineWorker::Notify() { pool_.Notify(); }
 
-void LineWorker::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-    idle_cv_.notify_all();
-    stop_cv_.notify_all();
-  }
-  for (std::thread& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
-}
+void LineWorker::Stop() { pool_.Stop(); }
 
-bool LineWorker::SleepUnlessStopping(milliseconds d) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return !stop_cv_.wait_for(lock, d, [this] { return stopping_; });
-}
-
-void LineWorker::Loop() {
-  while (true) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
-    }
-    if (RunOnce(1) > 0) continue;
-    std::unique_lock<std::mutex> lock(mu_);
-    idle_cv_.wait_for(lock, options_.idle_poll, [this] { return stopping_ || wakeups_ > 0; });
-    if (wakeups_ > 0) --wakeups_;
-  }
-}
-
-size_t LineWorker::RunOnce(size_t max) {
-  auto claimed = inbox_->Claim(max, kInboxChannel);
-  if (!claimed.ok()) return 0;  // the next poll tries again
-  for (const store::InboxEvent& item : *claimed) Process(item);
-  return claimed->size();
-}
+size_t LineWorker::RunOnce(size_t max) { return pool_.RunOnce(max); }
 
 LineClient* LineWorker::ClientFor(std::string_view channel) const {
   auto it = channels_.find(channel);
   return it == channels_.end() ? nullptr : it->second.client.get();
-}
-
-milliseconds LineWorker::RetryDelay(int attempt) const {
-  milliseconds d = options_.retry_initial;
-  for (int i = 1; i < attempt && d < options_.retry_max; ++i) d *= 2;
-  return std::min(d, options_.retry_max);
 }
 
 void LineWorker::Finish(LineWorkerReport& report, const char* outcome, Status status) {
@@ -124,16 +69,9 @@ void LineWorker::Finish(LineWorkerReport& report, const char* outcome, Status st
 }
 
 void LineWorker::Retry(const store::InboxEvent& item, const Status& why, LineWorkerReport& report) {
-  auto outcome = inbox_->Fail(item, RetryDelay(item.attempt), why.ToString());
-  if (!outcome.ok()) return Finish(report, "retry", outcome.status());  // the lease runs out
-  switch (*outcome) {
-    case store::FailOutcome::kRetryScheduled:
-      return Finish(report, "retry", why);
-    case store::FailOutcome::kDeadLettered:
-      return Finish(report, "dead_letter", why);
-    case store::FailOutcome::kStale:
-      return Finish(report, "stale", why);
-  }
+  outbound::RetryOutcome retry =
+      outbound::RetryLater(*inbox_, item, why, options_.retry_initial, options_.retry_max);
+  Finish(report, retry.outcome, std::move(retry.status));
 }
 
 void LineWorker::Process(const store::InboxEvent& item) {
@@ -248,7 +186,7 @@ void LineWorker::Deliver(const store::InboxEvent& item, const Event& event, Line
     Status done = inbox_->Complete(item);
     return Finish(report, outcome, done);
   }
-  if (Transient(sent)) return Retry(item, sent, report);
+  if (outbound::IsTransient(sent)) return Retry(item, sent, report);
   Status done = inbox_->Complete(item);
   Finish(report, "dropped", sent);
 }

@@ -25,22 +25,23 @@
 // exponential delay; on the inbox's last attempt a conversation failure sends `error_notice`
 // instead. Requests LINE rejects as malformed are dropped (reported, not retried).
 //
+// The threads, and when they claim, are an outbound::InboxPool's (outbound/inbox_pool.h), shared
+// with the Slack worker; this class is what one LINE event becomes.
+//
 // Thread safety: Notify() and Stop() may be called from any thread; RunOnce() may run on many
 // threads at once (and alongside the pool). Borrows the inbox, which must outlive the worker;
-// the hooks must be thread-safe (they run on the pool's threads) and outlive it too.
+// the hooks must be thread-safe (they run on the pool's threads) and outlive it too. Owns its
+// pool and one LineClient per channel.
 #ifndef MADOGUCHI_ADAPTERS_LINE_WORKER_H_
 #define MADOGUCHI_ADAPTERS_LINE_WORKER_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "base/status.h"
@@ -49,6 +50,7 @@
 #include "line/client.h"
 #include "line/events.h"
 #include "line/render.h"
+#include "outbound/inbox_pool.h"
 #include "store/inbox.h"
 
 namespace madoguchi::line {
@@ -141,28 +143,20 @@ class LineWorker {
     LineChannel config;
     std::unique_ptr<LineClient> client;
   };
-  void Loop();
   void Process(const store::InboxEvent& item);
   void Deliver(const store::InboxEvent& item, const Event& event, LineClient& client,
                const std::vector<nlohmann::json>& messages, LineWorkerReport& report);
   void Retry(const store::InboxEvent& item, const Status& why, LineWorkerReport& report);
   void Finish(LineWorkerReport& report, const char* outcome, Status status = {});
-  // Returns whether the wait ran to its end (false: stopping).
-  bool SleepUnlessStopping(std::chrono::milliseconds d);
-  std::chrono::milliseconds RetryDelay(int attempt) const;
 
   store::Inbox* inbox_;
   LineWorkerHooks hooks_;
   LineWorkerOptions options_;
   std::map<std::string, ChannelState, std::less<>> channels_;
 
-  std::mutex mu_;
-  std::condition_variable idle_cv_;  // Notify() and Stop() wake idle threads
-  std::condition_variable stop_cv_;  // Stop() cuts retry waits short
-  bool started_ = false;             // guarded by mu_
-  bool stopping_ = false;            // guarded by mu_
-  int wakeups_ = 0;                  // guarded by mu_
-  std::vector<std::thread> threads_;
+  // Declared last: destroyed first, so no thread of it outlives the members it uses (the
+  // destructor stops it before that anyway). Its SleepUnlessStopping is the clients' sleep.
+  outbound::InboxPool pool_;
 };
 
 }  // namespace madoguchi::line

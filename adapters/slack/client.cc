@@ -12,7 +12,6 @@ namespace madoguchi::slack {
 namespace {
 
 using nlohmann::json;
-using std::chrono::milliseconds;
 
 bool OneOf(const std::string& s, std::initializer_list<std::string_view> options) {
   return std::find(options.begin(), options.end(), s) != options.end();
@@ -85,45 +84,36 @@ StatusOr<SlackClient::Response> SlackClient::Send(const std::string& method,
                                                   const std::string& body) {
   const httplib::Headers headers = {{"Authorization", "Bearer " + options_.bot_token}};
   const std::string path = path_prefix_ + "/" + method;
-  milliseconds backoff = options_.initial_backoff;
-  Status last;
-  for (int attempt = 1;; ++attempt) {
+  Response response;
+  auto attempt = [&]() -> outbound::Attempt {
     auto client = TakeConnection();
     // The charset matters: without it Slack answers with a "missing_charset" warning.
     httplib::Result res = client->Post(path, headers, body, "application/json; charset=utf-8");
-    milliseconds wait = backoff;
     if (!res) {
       // Not reached, or the connection broke: a fresh connection next time.
-      last =
+      return {
+          0, "",
           Status(StatusCode::kUnavailable,
-                 "Slack API unreachable: " + httplib::to_string(res.error()), "slack_unavailable");
-    } else {
-      ReturnConnection(std::move(client));
-      int status = res->status;
-      if (status < 500 && status != 429) return Response{status, res->body};
-      if (status == 429) {
-        last = Status(StatusCode::kResourceExhausted, "Slack API rate limit", "rate_limited");
-      } else {
-        last = Status(StatusCode::kUnavailable, "Slack API answered HTTP " + std::to_string(status),
-                      "slack_unavailable");
-      }
-      milliseconds retry_after = outbound::ParseRetryAfter(res->get_header_value("Retry-After"));
-      if (retry_after.count() >= 0) {
-        if (retry_after > options_.max_retry_after) {
-          return Status(last.code(),
-                        last.message() + " (Retry-After " +
-                            std::to_string(retry_after.count() / 1000) + " s)",
-                        last.reason());
-        }
-        wait = retry_after;
-      }
+                 "Slack API unreachable: " + httplib::to_string(res.error()), "slack_unavailable")};
     }
-    if (attempt >= options_.max_attempts) return last;
-    if (!options_.sleep(wait)) {
-      return Status(StatusCode::kUnavailable, "retry abandoned: " + last.message(), "interrupted");
+    ReturnConnection(std::move(client));
+    response = Response{res->status, res->body};
+    outbound::Attempt answered{res->status, res->get_header_value("Retry-After"), Status()};
+    if (res->status == 429) {
+      answered.error =
+          Status(StatusCode::kResourceExhausted, "Slack API rate limit", "rate_limited");
+    } else if (res->status >= 500) {
+      answered.error =
+          Status(StatusCode::kUnavailable, "Slack API answered HTTP " + std::to_string(res->status),
+                 "slack_unavailable");
     }
-    backoff = std::min(backoff * 2, options_.max_backoff);
-  }
+    return answered;
+  };
+  const outbound::RetryOptions retry{options_.max_attempts, options_.initial_backoff,
+                                     options_.max_backoff, options_.max_retry_after};
+  Status sent = outbound::SendWithRetries(attempt, retry, options_.sleep);
+  if (!sent.ok()) return sent;
+  return response;
 }
 
 Status SlackClient::ErrorStatus(const std::string& error) {

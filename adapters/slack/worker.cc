@@ -1,6 +1,5 @@
 #include "slack/worker.h"
 
-#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -13,13 +12,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-// Worth trying again later: Slack or the conversation may recover, an operator may fix a
-// revoked bot token.
-bool Transient(const Status& s) {
-  return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kResourceExhausted ||
-         s.code() == StatusCode::kPermissionDenied;
-}
 
 std::string EncodeCheckpoint(const std::vector<SlackMessage>& messages, size_t sent) {
   json list = json::array();
@@ -52,78 +44,32 @@ bool DecodeCheckpoint(const std::string& checkpoint, std::vector<SlackMessage>* 
 
 SlackWorker::SlackWorker(store::Inbox* inbox, const SlackApp& app, SlackHandleFn handle,
                          SlackWorkerOptions options)
-    : inbox_(inbox), app_(app), handle_(std::move(handle)), options_(std::move(options)) {
+    : inbox_(inbox),
+      app_(app),
+      handle_(std::move(handle)),
+      options_(std::move(options)),
+      pool_(inbox, kInboxChannel, {options_.threads, options_.idle_poll},
+            [this](const store::InboxEvent& item) { Process(item); }) {
   if (!options_.now_ms) options_.now_ms = UnixMillis;
-  if (options_.threads < 1) options_.threads = 1;
   for (const SlackWorkspace& w : app_.workspaces) {
     if (clients_.count(w.team_id) > 0) continue;  // FindWorkspace uses the first one too
     SlackClientOptions client = options_.client;
     client.api_base_url = app_.api_base_url;
     client.bot_token = w.bot_token;
-    client.sleep = [this](milliseconds d) { return SleepUnlessStopping(d); };
+    client.sleep = [this](milliseconds d) { return pool_.SleepUnlessStopping(d); };
     clients_.emplace(w.team_id, std::make_unique<SlackClient>(std::move(client)));
   }
 }
 
 SlackWorker::~SlackWorker() { Stop(); }
 
-void SlackWorker::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (started_ || stopping_) return;
-  started_ = true;
-  for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { Loop(); });
-}
+void SlackWorker::Start() { pool_.Start(); }
 
-void SlackWorker::Notify() {
-  std::lock_guard<std::mutex> lock(mu_);
-  // More wakeups than threads would only spin idle threads through empty claims.
-  if (wakeups_ < options_.threads) ++wakeups_;
-  idle_cv_.notify_one();
-}
+void SlackWorker::Notify() { pool_.Notify(); }
 
-void SlackWorker::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-    idle_cv_.notify_all();
-    stop_cv_.notify_all();
-  }
-  for (std::thread& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
-}
+void SlackWorker::Stop() { pool_.Stop(); }
 
-bool SlackWorker::SleepUnlessStopping(milliseconds d) {
-  std::unique_lock<std::mutex> lock(mu_);
-  return !stop_cv_.wait_for(lock, d, [this] { return stopping_; });
-}
-
-void SlackWorker::Loop() {
-  while (true) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
-    }
-    if (RunOnce(1) > 0) continue;
-    std::unique_lock<std::mutex> lock(mu_);
-    idle_cv_.wait_for(lock, options_.idle_poll, [this] { return stopping_ || wakeups_ > 0; });
-    if (wakeups_ > 0) --wakeups_;
-  }
-}
-
-size_t SlackWorker::RunOnce(size_t max) {
-  auto claimed = inbox_->Claim(max, kInboxChannel);
-  if (!claimed.ok()) return 0;  // the next poll tries again
-  for (const store::InboxEvent& item : *claimed) Process(item);
-  return claimed->size();
-}
-
-milliseconds SlackWorker::RetryDelay(int attempt) const {
-  milliseconds d = options_.retry_initial;
-  for (int i = 1; i < attempt && d < options_.retry_max; ++i) d *= 2;
-  return std::min(d, options_.retry_max);
-}
+size_t SlackWorker::RunOnce(size_t max) { return pool_.RunOnce(max); }
 
 void SlackWorker::Finish(SlackWorkerReport& report, const char* outcome, Status status) {
   report.outcome = outcome;
@@ -133,16 +79,9 @@ void SlackWorker::Finish(SlackWorkerReport& report, const char* outcome, Status 
 
 void SlackWorker::Retry(const store::InboxEvent& item, const Status& why,
                         SlackWorkerReport& report) {
-  auto outcome = inbox_->Fail(item, RetryDelay(item.attempt), why.ToString());
-  if (!outcome.ok()) return Finish(report, "retry", outcome.status());  // the lease runs out
-  switch (*outcome) {
-    case store::FailOutcome::kRetryScheduled:
-      return Finish(report, "retry", why);
-    case store::FailOutcome::kDeadLettered:
-      return Finish(report, "dead_letter", why);
-    case store::FailOutcome::kStale:
-      return Finish(report, "stale", why);
-  }
+  outbound::RetryOutcome retry =
+      outbound::RetryLater(*inbox_, item, why, options_.retry_initial, options_.retry_max);
+  Finish(report, retry.outcome, std::move(retry.status));
 }
 
 void SlackWorker::Process(const store::InboxEvent& item) {
@@ -224,7 +163,7 @@ void SlackWorker::Deliver(const store::InboxEvent& item, const Inbound& inbound,
                                inbound.reply_thread_ts};
     auto posted = client.PostMessage(request);
     if (!posted.ok()) {
-      if (Transient(posted.status())) return Retry(item, posted.status(), report);
+      if (outbound::IsTransient(posted.status())) return Retry(item, posted.status(), report);
       inbox_->Complete(item);  // a failure here leaves the event to the lease; nothing to add
       return Finish(report, "dropped", posted.status());
     }

@@ -18,26 +18,27 @@
 // instead. Posts Slack refuses for good (channel_not_found, not_in_channel, invalid_blocks …)
 // are dropped: reported, not retried.
 //
+// The threads, and when they claim, are an outbound::InboxPool's (outbound/inbox_pool.h), shared
+// with the LINE worker; this class is what one Slack event becomes.
+//
 // Thread safety: Notify() and Stop() may be called from any thread; RunOnce() may run on many
 // threads at once (and alongside the pool). Borrows the inbox, which must outlive the worker;
 // `handle` and `on_report` must be thread-safe (they run on the pool's threads) and outlive
-// it too.
+// it too. Owns its pool and one SlackClient per workspace.
 #ifndef MADOGUCHI_ADAPTERS_SLACK_WORKER_H_
 #define MADOGUCHI_ADAPTERS_SLACK_WORKER_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "base/status.h"
 #include "dialogue/message.h"
+#include "outbound/inbox_pool.h"
 #include "slack/app.h"
 #include "slack/client.h"
 #include "slack/events.h"
@@ -112,15 +113,11 @@ class SlackWorker {
   size_t RunOnce(size_t max = 16);
 
  private:
-  void Loop();
   void Process(const store::InboxEvent& item);
   void Deliver(const store::InboxEvent& item, const Inbound& inbound, SlackClient& client,
                const std::vector<SlackMessage>& messages, size_t sent, SlackWorkerReport& report);
   void Retry(const store::InboxEvent& item, const Status& why, SlackWorkerReport& report);
   void Finish(SlackWorkerReport& report, const char* outcome, Status status = {});
-  // Returns whether the wait ran to its end (false: stopping).
-  bool SleepUnlessStopping(std::chrono::milliseconds d);
-  std::chrono::milliseconds RetryDelay(int attempt) const;
 
   store::Inbox* inbox_;
   const SlackApp app_;
@@ -130,13 +127,9 @@ class SlackWorker {
   // the constructor, read-only afterwards.
   std::map<std::string, std::unique_ptr<SlackClient>, std::less<>> clients_;
 
-  std::mutex mu_;
-  std::condition_variable idle_cv_;  // Notify() and Stop() wake idle threads
-  std::condition_variable stop_cv_;  // Stop() cuts retry waits short
-  bool started_ = false;             // guarded by mu_
-  bool stopping_ = false;            // guarded by mu_
-  int wakeups_ = 0;                  // guarded by mu_
-  std::vector<std::thread> threads_;
+  // Declared last: destroyed first, so no thread of it outlives the members it uses (the
+  // destructor stops it before that anyway). Its SleepUnlessStopping is the clients' sleep.
+  outbound::InboxPool pool_;
 };
 
 }  // namespace madoguchi::slack
