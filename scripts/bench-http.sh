@@ -12,7 +12,7 @@
 #
 # Usage: scripts/bench-http.sh [BUILD_DIR]   (default build/release; built if missing)
 # Env: DURATION (15s), THREADS (2), CONNECTIONS (32), PORT (18480), LINE_RATE (1000),
-#      LINE_CONNECTIONS (24).
+#      LINE_CONNECTIONS (32).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +23,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 PORT=${PORT:-18480}
 SINK_PORT=$((PORT + 1))
 LINE_RATE=${LINE_RATE:-1000}
-LINE_CONNECTIONS=${LINE_CONNECTIONS:-24}
+LINE_CONNECTIONS=${LINE_CONNECTIONS:-32}
 
 if ! command -v wrk >/dev/null; then
   echo "wrk is missing; installing it (apt-get install -y wrk)" >&2
@@ -112,8 +112,8 @@ ASK_BODIES="$WORK/ask.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --lat
   -s bench/wrk/ask.lua "http://127.0.0.1:$PORT"
 
 # Each connection waits DELAY_MS after an answer before its next request, so its period is
-# DELAY_MS plus the answer's own time (about 2 ms): allow for that.
-DELAY_MS=$((1000 * LINE_CONNECTIONS / LINE_RATE - 2))
+# DELAY_MS plus the answer's own time and wrk's timer (about 3 ms): allow for that.
+DELAY_MS=$((1000 * LINE_CONNECTIONS / LINE_RATE - 3))
 echo
 echo "== POST /webhook/line/bench, paced at about $LINE_RATE/s: LINE_DELAY_MS=$DELAY_MS wrk -t$THREADS -c$LINE_CONNECTIONS -d$DURATION --latency -s bench/wrk/line_webhook.lua"
 LINE_BODIES="$WORK/line.txt" LINE_OFFSET=70000 LINE_DELAY_MS=$DELAY_MS wrk -t"$THREADS" -c"$LINE_CONNECTIONS" \
