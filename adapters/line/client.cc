@@ -52,35 +52,16 @@ LineClient::LineClient(LineClientOptions options) : options_(std::move(options))
   while (!options_.api_base_url.empty() && options_.api_base_url.back() == '/') {
     options_.api_base_url.pop_back();
   }
+  outbound::ConnectionPoolOptions pool;
+  pool.origin = options_.api_base_url;
+  pool.connect_timeout = options_.connect_timeout;
+  pool.read_timeout = options_.read_timeout;
+  pool.ca_cert_path = options_.ca_cert_path;
+  pool.max_idle = options_.max_idle_connections;
+  connections_ = std::make_unique<outbound::ConnectionPool>(std::move(pool));
 }
 
 LineClient::~LineClient() = default;
-
-std::unique_ptr<httplib::Client> LineClient::TakeConnection() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!idle_.empty()) {
-      auto c = std::move(idle_.back());
-      idle_.pop_back();
-      return c;
-    }
-  }
-  auto c = std::make_unique<httplib::Client>(options_.api_base_url);
-  c->set_keep_alive(true);
-  // Headers and body go out as separate writes: without this, Nagle's algorithm and delayed
-  // ACKs add tens of milliseconds to every call on a kept-alive connection.
-  c->set_tcp_nodelay(true);
-  c->set_connection_timeout(options_.connect_timeout);
-  c->set_read_timeout(options_.read_timeout);
-  c->set_write_timeout(options_.read_timeout);
-  if (!options_.ca_cert_path.empty()) c->set_ca_cert_path(options_.ca_cert_path);
-  return c;
-}
-
-void LineClient::ReturnConnection(std::unique_ptr<httplib::Client> client) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (idle_.size() < options_.max_idle_connections) idle_.push_back(std::move(client));
-}
 
 StatusOr<LineClient::Response> LineClient::Send(const std::string& path, const std::string& body,
                                                 const std::string& retry_key) {
@@ -88,7 +69,7 @@ StatusOr<LineClient::Response> LineClient::Send(const std::string& path, const s
   if (!retry_key.empty()) headers.emplace("X-Line-Retry-Key", retry_key);
   Response response;
   auto attempt = [&]() -> outbound::Attempt {
-    auto client = TakeConnection();
+    auto client = connections_->Take();
     httplib::Result res = body.empty() ? client->Post(path, headers)
                                        : client->Post(path, headers, body, "application/json");
     if (!res) {
@@ -98,7 +79,7 @@ StatusOr<LineClient::Response> LineClient::Send(const std::string& path, const s
           Status(StatusCode::kUnavailable,
                  "LINE API unreachable: " + httplib::to_string(res.error()), "line_unavailable")};
     }
-    ReturnConnection(std::move(client));
+    connections_->Return(std::move(client));
     response = Response{res->status, res->body};
     outbound::Attempt answered{res->status, res->get_header_value("Retry-After"), Status()};
     if (res->status == 429) {

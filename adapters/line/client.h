@@ -27,13 +27,13 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "line/channel.h"
+#include "outbound/connection_pool.h"
 
 namespace httplib {
 class Client;
@@ -83,12 +83,9 @@ class LineClient {
   struct Response;
   StatusOr<Response> Send(const std::string& path, const std::string& body,
                           const std::string& retry_key);
-  std::unique_ptr<httplib::Client> TakeConnection();
-  void ReturnConnection(std::unique_ptr<httplib::Client> client);
 
   LineClientOptions options_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<httplib::Client>> idle_;  // guarded by mu_
+  std::unique_ptr<outbound::ConnectionPool> connections_;
 };
 
 }  // namespace madoguchi::line

@@ -50,35 +50,16 @@ SlackClient::SlackClient(SlackClientOptions options) : options_(std::move(option
   size_t path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
   origin_ = url.substr(0, path);
   path_prefix_ = path == std::string::npos ? std::string() : url.substr(path);
+  outbound::ConnectionPoolOptions pool;
+  pool.origin = origin_;
+  pool.connect_timeout = options_.connect_timeout;
+  pool.read_timeout = options_.read_timeout;
+  pool.ca_cert_path = options_.ca_cert_path;
+  pool.max_idle = options_.max_idle_connections;
+  connections_ = std::make_unique<outbound::ConnectionPool>(std::move(pool));
 }
 
 SlackClient::~SlackClient() = default;
-
-std::unique_ptr<httplib::Client> SlackClient::TakeConnection() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!idle_.empty()) {
-      auto c = std::move(idle_.back());
-      idle_.pop_back();
-      return c;
-    }
-  }
-  auto c = std::make_unique<httplib::Client>(origin_);
-  c->set_keep_alive(true);
-  // Headers and body go out as separate writes: without this, Nagle's algorithm and delayed
-  // ACKs add tens of milliseconds to every call on a kept-alive connection.
-  c->set_tcp_nodelay(true);
-  c->set_connection_timeout(options_.connect_timeout);
-  c->set_read_timeout(options_.read_timeout);
-  c->set_write_timeout(options_.read_timeout);
-  if (!options_.ca_cert_path.empty()) c->set_ca_cert_path(options_.ca_cert_path);
-  return c;
-}
-
-void SlackClient::ReturnConnection(std::unique_ptr<httplib::Client> client) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (idle_.size() < options_.max_idle_connections) idle_.push_back(std::move(client));
-}
 
 StatusOr<SlackClient::Response> SlackClient::Send(const std::string& method,
                                                   const std::string& body) {
@@ -86,7 +67,7 @@ StatusOr<SlackClient::Response> SlackClient::Send(const std::string& method,
   const std::string path = path_prefix_ + "/" + method;
   Response response;
   auto attempt = [&]() -> outbound::Attempt {
-    auto client = TakeConnection();
+    auto client = connections_->Take();
     // The charset matters: without it Slack answers with a "missing_charset" warning.
     httplib::Result res = client->Post(path, headers, body, "application/json; charset=utf-8");
     if (!res) {
@@ -96,7 +77,7 @@ StatusOr<SlackClient::Response> SlackClient::Send(const std::string& method,
           Status(StatusCode::kUnavailable,
                  "Slack API unreachable: " + httplib::to_string(res.error()), "slack_unavailable")};
     }
-    ReturnConnection(std::move(client));
+    connections_->Return(std::move(client));
     response = Response{res->status, res->body};
     outbound::Attempt answered{res->status, res->get_header_value("Retry-After"), Status()};
     if (res->status == 429) {

@@ -35,12 +35,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
+#include "outbound/connection_pool.h"
 #include "slack/app.h"
 
 namespace httplib {
@@ -95,14 +95,11 @@ class SlackClient {
  private:
   struct Response;
   StatusOr<Response> Send(const std::string& method, const std::string& body);
-  std::unique_ptr<httplib::Client> TakeConnection();
-  void ReturnConnection(std::unique_ptr<httplib::Client> client);
 
   SlackClientOptions options_;
   std::string origin_;       // scheme://host[:port] of api_base_url
   std::string path_prefix_;  // its path ("/api"), without a trailing "/"
-  std::mutex mu_;
-  std::vector<std::unique_ptr<httplib::Client>> idle_;  // guarded by mu_
+  std::unique_ptr<outbound::ConnectionPool> connections_;
 };
 
 }  // namespace madoguchi::slack
