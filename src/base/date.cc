@@ -61,10 +61,12 @@ int64_t UnixMillis() {
       .count();
 }
 
-Date SystemClock::Today() const {
+Date TokyoDate(int64_t unix_seconds) {
   // Asia/Tokyo is UTC+9 with no daylight saving time.
-  auto now = std::chrono::system_clock::now() + std::chrono::hours(9);
-  return Date(std::chrono::floor<std::chrono::days>(now));
+  const std::chrono::sys_seconds at{std::chrono::seconds(unix_seconds) + std::chrono::hours(9)};
+  return Date(std::chrono::floor<std::chrono::days>(at));
 }
+
+Date SystemClock::Today() const { return TokyoDate(UnixSeconds()); }
 
 }  // namespace madoguchi

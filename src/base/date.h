@@ -28,6 +28,8 @@ Date LastDayOfMonth(int year, unsigned month);
 // The wall clock as Unix time, for timestamps and expiries (not for "today": use a Clock).
 int64_t UnixSeconds();
 int64_t UnixMillis();
+// The date in Asia/Tokyo (UTC+9, no daylight saving) at a Unix time.
+Date TokyoDate(int64_t unix_seconds);
 
 // Supplies today's date. Implementations are thread-safe.
 class Clock {

@@ -1,7 +1,5 @@
 #include "dialogue/account_link.h"
 
-#include <chrono>
-
 #include "base/date.h"
 
 namespace madoguchi::dialogue {
@@ -40,8 +38,7 @@ StatusOr<VerifiedLink> AccountLinker::Verify(const std::string& token, const std
     return Status(StatusCode::kPermissionDenied, "details do not match", "not_verified");
   }
   // The member must belong to the program the conversation is about.
-  const auto tokyo = std::chrono::sys_seconds(std::chrono::seconds(now_() + 9 * 3600));
-  auto balance = core_->Balance(member_id, Date(std::chrono::floor<std::chrono::days>(tokyo)));
+  auto balance = core_->Balance(member_id, TokyoDate(now_()));
   if (!balance.ok()) return balance.status();
   if (balance->program != peeked->program) {
     return Status(StatusCode::kPermissionDenied, "member of another program", "wrong_program");

@@ -12,6 +12,14 @@ Date D(int y, unsigned m, unsigned d) {
   return Date{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
 }
 
+// 2026-03-31T15:00:00Z is midnight of 1 April in Tokyo: the fiscal year turns there, not at
+// UTC midnight.
+TEST(TokyoDateTest, TurnsAtMidnightInTokyo) {
+  constexpr int64_t kTokyoMidnight = 1774969200;  // 2026-04-01T00:00:00+09:00
+  EXPECT_EQ(FormatIsoDate(TokyoDate(kTokyoMidnight - 1)), "2026-03-31");
+  EXPECT_EQ(FormatIsoDate(TokyoDate(kTokyoMidnight)), "2026-04-01");
+}
+
 TEST(ParseIsoDateTest, ParsesAValidDate) {
   auto d = ParseIsoDate("2026-03-31");
   ASSERT_TRUE(d.has_value());
