@@ -77,6 +77,30 @@ std::function<StatusOr<dialogue::Turn>(const dialogue::Message&)> CountingHandle
   };
 }
 
+// One processed channel event: counted by outcome, and logged (when requested) without the
+// message. `account` is the channel's name (LINE) or the team (Slack).
+void RecordChannelEvent(ops::Registry& metrics, const ops::Logger* logger, const char* channel,
+                        const std::string& account, const std::string& outcome, int attempt,
+                        int64_t age_ms, const Status& status) {
+  metrics
+      .GetCounter("madoguchi_channel_events_total", "Channel events processed by outcome.",
+                  {{"channel", channel}, {"outcome", outcome}})
+      .Inc();
+  if (logger == nullptr) return;
+  logger->Info(std::string(channel) + "_event", {{"channel", account},
+                                                 {"outcome", outcome},
+                                                 {"attempt", attempt},
+                                                 {"age_ms", age_ms},
+                                                 {"error", status.ok() ? "" : status.ToString()}});
+}
+
+std::unique_ptr<ops::RateLimiter> LimiterFor(const RateLimitConfig& config) {
+  ops::RateLimitOptions o;
+  o.per_minute = config.per_minute;
+  o.burst = config.burst;
+  return std::make_unique<ops::RateLimiter>(o);
+}
+
 // The conversation for a channel that must not answer 429 (LINE, Slack): CountingHandle behind
 // the per-user limit (see rate_limited_handle.h). Limited messages are counted by channel and
 // whether the member was told.
@@ -124,10 +148,7 @@ StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options)
     staff_hashes.push_back(store::Sha256Hex(options.staff_token));
   }
   s->staff_tokens_ = std::make_unique<staff::StaffTokens>(std::move(staff_hashes));
-  ops::RateLimitOptions rl;
-  rl.per_minute = options.config.rate_limit.per_minute;
-  rl.burst = options.config.rate_limit.burst;
-  s->limiter_ = std::make_unique<ops::RateLimiter>(rl);
+  s->limiter_ = LimiterFor(options.config.rate_limit);
 
   http::HttpServerOptions ho;
   ho.host = listen->host;
@@ -213,10 +234,7 @@ Status Service::StartChannels(const ServiceOptions& options,
   // The same per-user limit as POST /api/v1/messages, in a limiter of its own: its keys are
   // conversation keys ("line:U…"), which an API client's channel_user must not be able to use
   // up.
-  ops::RateLimitOptions rl;
-  rl.per_minute = config.rate_limit.per_minute;
-  rl.burst = config.rate_limit.burst;
-  channel_limiter_ = std::make_unique<ops::RateLimiter>(rl);
+  channel_limiter_ = LimiterFor(config.rate_limit);
 
   if (!line_channels.empty()) {
     line::LineWorkerHooks hooks;
@@ -235,17 +253,8 @@ Status Service::StartChannels(const ServiceOptions& options,
     line::LineWorkerOptions wo = options.line_worker;
     ops::Registry* metrics = &metrics_;
     wo.on_report = [metrics, logger](const line::LineWorkerReport& r) {
-      metrics
-          ->GetCounter("madoguchi_channel_events_total", "Channel events processed by outcome.",
-                       {{"channel", "line"}, {"outcome", r.outcome}})
-          .Inc();
-      if (logger != nullptr) {
-        logger->Info("line_event", {{"channel", r.channel},
-                                    {"outcome", r.outcome},
-                                    {"attempt", r.attempt},
-                                    {"age_ms", r.age_ms},
-                                    {"error", r.status.ok() ? "" : r.status.ToString()}});
-      }
+      RecordChannelEvent(*metrics, logger, "line", r.channel, r.outcome, r.attempt, r.age_ms,
+                         r.status);
     };
     line_worker_ = std::make_unique<line::LineWorker>(inbox_ptr, line_channels, std::move(hooks),
                                                       std::move(wo));
@@ -260,17 +269,8 @@ Status Service::StartChannels(const ServiceOptions& options,
     slack::SlackWorkerOptions wo = options.slack_worker;
     ops::Registry* metrics = &metrics_;
     wo.on_report = [metrics, logger](const slack::SlackWorkerReport& r) {
-      metrics
-          ->GetCounter("madoguchi_channel_events_total", "Channel events processed by outcome.",
-                       {{"channel", "slack"}, {"outcome", r.outcome}})
-          .Inc();
-      if (logger != nullptr) {
-        logger->Info("slack_event", {{"channel", r.team},
-                                     {"outcome", r.outcome},
-                                     {"attempt", r.attempt},
-                                     {"age_ms", r.age_ms},
-                                     {"error", r.status.ok() ? "" : r.status.ToString()}});
-      }
+      RecordChannelEvent(*metrics, logger, "slack", r.team, r.outcome, r.attempt, r.age_ms,
+                         r.status);
     };
     slack_worker_ = std::make_unique<slack::SlackWorker>(
         inbox_ptr, *slack_app, LimitedChannelHandle(helpdesk, metrics_, channel_limiter_.get()),
