@@ -8,9 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -34,16 +32,8 @@ constexpr char kLineSecret[] = "operations-line-channel-secret";
 constexpr char kEntry[] = "kagawa-03";  // 「ログインできません。」
 constexpr char kQuestion[] = "ログインできない";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
-}
+using points::testing::ReadFile;
+using points::testing::WriteFile;
 
 httplib::Headers Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 

@@ -8,9 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,16 +60,8 @@ class NoPointsCore : public points::PointsCore {
   static Status Down() { return Unavailable("no points core in this test"); }
 };
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
-}
+using points::testing::ReadFile;
+using points::testing::WriteFile;
 
 class HelpdeskReloadTest : public ::testing::Test {
  protected:
