@@ -17,10 +17,13 @@ int RunAsk(const std::vector<std::string>& args);
 int RunEval(const std::vector<std::string>& args);
 int RunSearch(const std::vector<std::string>& args);
 int RunKb(const std::vector<std::string>& args);
+int RunEvalRetrieval(const std::vector<std::string>& args);
 
 // Flags every engine-using command accepts: --kb DIR, --dictionaries DIR, --mecab-dic DIR,
-// --user-dic FILE, --today YYYY-MM-DD.
+// --user-dic FILE, --today YYYY-MM-DD, --tune K=V,…; and the switch --bare where a command
+// accepts it (EngineOptions::bare).
 const std::set<std::string>& EngineFlagNames();
+StatusOr<service::EngineOptions> EngineOptionsFromFlags(const Flags& flags);
 StatusOr<std::unique_ptr<service::Engine>> EngineFromFlags(const Flags& flags);
 
 }  // namespace madoguchi::cli

@@ -21,6 +21,12 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"answer_threshold", &o->policy.answer_threshold},
       {"answer_margin", &o->policy.answer_margin},
       {"sure_threshold", &o->policy.sure_threshold},
+      {"sure_margin", &o->policy.sure_margin},
+      {"lead_ratio", &o->policy.lead_ratio},
+      {"lead_min_score", &o->policy.lead_min_score},
+      {"lead_min_coverage", &o->policy.lead_min_coverage},
+      {"lacks_threshold", &o->policy.lacks_threshold},
+      {"max_unknown_words", &o->policy.max_unknown_words},
       {"min_coverage", &o->policy.min_coverage},
       {"clarify_threshold", &o->policy.clarify_threshold},
       {"clarify_min_coverage", &o->policy.clarify_min_coverage},
@@ -30,6 +36,16 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"evidence_min_score", &o->policy.evidence_min_score},
       {"evidence_min_coverage", &o->policy.evidence_min_coverage},
       {"keyword_weight", &o->index.keyword_weight},
+      {"bm25_k1", &o->index.bm25_k1},
+      {"question_field", &o->index.question_field},
+      {"alternates_field", &o->index.alternates_field},
+      {"keywords_field", &o->index.keywords_field},
+      {"answer_field", &o->index.answer_field},
+      {"question_b", &o->index.question_b},
+      {"alternates_b", &o->index.alternates_b},
+      {"answer_b", &o->index.answer_b},
+      {"bm25_weight", &o->index.bm25_weight},
+      {"answer_coverage", &o->index.answer_coverage},
       {"entry_weight", &o->index.entry_weight},
       {"answer_weight", &o->index.answer_weight},
       {"unseen_weight", &o->index.unseen_weight},
@@ -62,8 +78,9 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<service::Engine>> EngineFromFlags(const Flags& flags) {
+StatusOr<service::EngineOptions> EngineOptionsFromFlags(const Flags& flags) {
   service::EngineOptions o;
+  o.bare = flags.Has("bare");
   o.kb_dir = flags.GetOr("kb", "");
   o.dictionaries_dir = flags.GetOr("dictionaries", "");
   if (auto d = flags.Get("mecab-dic")) o.tokenizer.system_dictionary = *d;
@@ -74,7 +91,13 @@ StatusOr<std::unique_ptr<service::Engine>> EngineFromFlags(const Flags& flags) {
     o.clock = std::make_shared<FixedClock>(*date);
   }
   if (auto t = flags.Get("tune")) MADOGUCHI_RETURN_IF_ERROR(ApplyTuning(*t, &o));
-  return service::Engine::Create(o);
+  return o;
+}
+
+StatusOr<std::unique_ptr<service::Engine>> EngineFromFlags(const Flags& flags) {
+  auto o = EngineOptionsFromFlags(flags);
+  if (!o.ok()) return o.status();
+  return service::Engine::Create(*o);
 }
 
 }  // namespace madoguchi::cli

@@ -66,9 +66,9 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 int RunEval(const std::vector<std::string>& args) {
   std::set<std::string> with_value = EngineFlagNames();
   with_value.insert({"set", "min-top1", "max-false-answers", "max-none-answered"});
-  auto flags = ParseFlags(args, with_value, {"json"});
+  auto flags = ParseFlags(args, with_value, {"json", "bare"});
   if (!flags.ok() || !flags->Get("set")) {
-    std::cerr << "usage: madoguchi eval --set FILE [--today D] --json [--min-top1 X] "
+    std::cerr << "usage: madoguchi eval --set FILE [--today D] --json [--bare] [--min-top1 X] "
                  "[--max-false-answers N] [--max-none-answered N]\n";
     return 2;
   }
@@ -131,6 +131,12 @@ int RunEval(const std::vector<std::string>& args) {
                                  {"score", c["score"]},
                                  {"coverage", c["coverage"]},
                                  {"evidence", c["evidence"]}});
+    }
+    if (!reply->candidates.empty()) {
+      const search::Candidate& top = reply->candidates.front();
+      j["bm25"] = std::round(top.bm25 * 1000) / 1000;
+      j["lacks"] = std::round(top.lacks * 1000) / 1000;
+      j["unknown_words"] = top.unknown_words;
     }
     j["text"] = reply->text;
     j["ok"] = ok;

@@ -18,7 +18,8 @@ void Usage() {
                "[--today D] [--kb DIR]\n"
                "  madoguchi chat --program P [--config FILE] [--data-dir DIR] [--today D]\n"
                "  madoguchi ask --program P [--today D] [--json] [--explain] [TEXT]\n"
-               "  madoguchi eval --set FILE [--today D] --json\n"
+               "  madoguchi eval --set FILE [--today D] [--bare] --json\n"
+               "  madoguchi eval-retrieval [--program P] [--json] [--min-ndcg X]\n"
                "  madoguchi search --program P --queries FILE [--top K] [--kb DIR]\n"
                "  madoguchi kb check DIR\n"
                "  madoguchi kb import (--questions Q.tsv --answers A.tsv | --csv F.csv) "
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   if (cmd == "chat") return RunChat(rest);
   if (cmd == "ask") return RunAsk(rest);
   if (cmd == "eval") return RunEval(rest);
+  if (cmd == "eval-retrieval") return RunEvalRetrieval(rest);
   if (cmd == "search") return RunSearch(rest);
   if (cmd == "kb") return RunKb(rest);
 #ifdef MADOGUCHI_HAVE_POINTS

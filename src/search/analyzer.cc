@@ -40,6 +40,20 @@ Analyzer::Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* to
                    const text::Lexicon* lexicon, const AnalyzerOptions& options)
     : normalizer_(normalizer), tokenizer_(tokenizer), lexicon_(lexicon), options_(options) {}
 
+float Analyzer::KindWeight(TermKind kind) const {
+  switch (kind) {
+    case TermKind::kWord:
+      return options_.word_weight;
+    case TermKind::kReading:
+      return options_.reading_weight;
+    case TermKind::kGram:
+      return options_.gram_weight;
+    case TermKind::kPair:
+      return options_.pair_weight;
+  }
+  return 1.0f;
+}
+
 Analyzed Analyzer::Analyze(std::string_view raw) const {
   Analyzed a;
   a.normalized = normalizer_->Normalize(raw);

@@ -53,6 +53,9 @@ class Analyzer {
 
   Analyzed Analyze(std::string_view raw) const;
   const text::Normalizer& normalizer() const { return *normalizer_; }
+  const AnalyzerOptions& options() const { return options_; }
+  // The weight one occurrence of a term of this kind carries.
+  float KindWeight(TermKind kind) const;
 
  private:
   void CollectTerms(Analyzed& a, bool keep_stop_words) const;

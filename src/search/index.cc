@@ -1,6 +1,7 @@
 #include "search/index.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -51,7 +52,7 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     int ei = static_cast<int>(e);
     texts.push_back({ei, Field::kQuestion, entry.question, {}});
     for (const std::string& alt : entry.alternates)
-      texts.push_back({ei, Field::kQuestion, alt, {}});
+      texts.push_back({ei, Field::kAlternate, alt, {}});
     if (!entry.keywords.empty()) {
       std::string joined;
       for (const std::string& k : entry.keywords) joined += k + " ";
@@ -79,6 +80,10 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
   using Raw = std::vector<std::pair<int, float>>;  // (term id, analyzer weight)
   std::vector<Raw> phrase_raw;
   std::vector<Raw> answer_raw(entries.size());
+  // BM25F: each entry's occurrences per field, and the fields' lengths.
+  constexpr int kFields = 4;
+  std::vector<std::array<Raw, kFields>> field_tf(entries.size());
+  std::vector<std::array<float, kFields>> field_len(entries.size());
   {
     size_t i = 0;
     std::vector<int> seen;
@@ -89,10 +94,14 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
         Text& t = texts[i];
         Raw raw;
         raw.reserve(t.terms.size());
+        const int f = static_cast<int>(t.field);
         for (const Term& term : t.terms) {
           int id = id_of(term.key);
           raw.emplace_back(id, term.weight);
           seen.push_back(id);
+          const float occurrences = term.weight / analyzer_->KindWeight(term.kind);
+          field_tf[e][f].emplace_back(id, occurrences);
+          field_len[e][f] += occurrences;
         }
         if (t.field == Field::kAnswer) {
           answer_raw[e] = std::move(raw);
@@ -122,6 +131,44 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     v->norm = static_cast<float>(std::sqrt(norm2));
   };
   for (size_t p = 0; p < phrases_.size(); ++p) make_vec(phrase_raw[p], &phrases_[p].vec);
+  // BM25F: per entry, each term's field-weighted, length-normalised frequency, saturated and
+  // times its IDF.
+  const float field_weight[kFields] = {options_.question_field, options_.alternates_field,
+                                       options_.keywords_field, options_.answer_field};
+  const float field_b[kFields] = {options_.question_b, options_.alternates_b, 0.0f,
+                                  options_.answer_b};
+  float avg_len[kFields] = {};
+  for (int f = 0; f < kFields; ++f) {
+    double total = 0;
+    int with = 0;
+    for (size_t e = 0; e < entries.size(); ++e) {
+      if (field_len[e][f] > 0) total += field_len[e][f], ++with;
+    }
+    avg_len[f] = with > 0 ? static_cast<float>(total / with) : 1.0f;
+  }
+  std::vector<Raw> bm25_of(entries.size());
+  for (size_t e = 0; e < entries.size(); ++e) {
+    Raw merged;
+    for (int f = 0; f < kFields; ++f) {
+      const float norm = 1 - field_b[f] + field_b[f] * field_len[e][f] / avg_len[f];
+      for (const auto& [id, tf] : field_tf[e][f]) {
+        merged.emplace_back(id, field_weight[f] * tf / norm);
+      }
+    }
+    std::sort(merged.begin(), merged.end());
+    Raw& out = bm25_of[e];
+    for (const auto& [id, tf] : merged) {
+      if (!out.empty() && out.back().first == id) {
+        out.back().second += tf;
+      } else {
+        out.emplace_back(id, tf);
+      }
+    }
+    for (auto& [id, tf] : out) {
+      tf = Bm25IdfOf(entry_frequency_[id]) * tf / (options_.bm25_k1 + tf);
+    }
+  }
+  field_tf.clear();
   postings_.resize(term_ids_.size());
   phrase_postings_.resize(term_ids_.size());
   for (size_t p = 0; p < phrases_.size(); ++p) {
@@ -150,23 +197,16 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     all.resize(out);
     make_vec(all, &d.all);
     make_vec(answer_raw[e], &d.answer);
-    // Both vectors are sorted by term id: one merge gives each term's posting.
+    // All three are sorted by term id; every term of the BM25F list is in one of the other two.
     auto a = d.all.terms.begin();
     auto b = d.answer.terms.begin();
     const int ei = static_cast<int>(e);
-    while (a != d.all.terms.end() || b != d.answer.terms.end()) {
-      if (b == d.answer.terms.end() || (a != d.all.terms.end() && a->first < b->first)) {
-        postings_[a->first].push_back({ei, a->second, 0.0f});
-        ++a;
-      } else if (a == d.all.terms.end() || b->first < a->first) {
-        // Answer-only terms still lead to the entry.
-        postings_[b->first].push_back({ei, 0.0f, b->second});
-        ++b;
-      } else {
-        postings_[a->first].push_back({ei, a->second, b->second});
-        ++a;
-        ++b;
-      }
+    for (const auto& [id, bm25] : bm25_of[e]) {
+      while (a != d.all.terms.end() && a->first < id) ++a;
+      while (b != d.answer.terms.end() && b->first < id) ++b;
+      const float in_all = a != d.all.terms.end() && a->first == id ? a->second : 0.0f;
+      const float in_answer = b != d.answer.terms.end() && b->first == id ? b->second : 0.0f;
+      postings_[id].push_back({ei, in_all, in_answer, bm25});
     }
   }
 }
@@ -176,32 +216,58 @@ float Index::IdfOf(int df) const {
   return std::log(1.0f + (n + 1.0f) / (df > 0 ? static_cast<float>(df) : 0.5f));
 }
 
+float Index::Bm25IdfOf(int df) const {
+  float n = static_cast<float>(program_->entries.size());
+  return std::log(1.0f + (n - static_cast<float>(df) + 0.5f) / (static_cast<float>(df) + 0.5f));
+}
+
+bool Index::Knows(int entry, int term) const {
+  const auto& postings = postings_[term];
+  auto it = std::lower_bound(postings.begin(), postings.end(), entry,
+                             [](const EntryPosting& p, int e) { return p.entry < e; });
+  return it != postings.end() && it->entry == entry;
+}
+
 Index::QueryVec Index::Weigh(const Analyzed& query) const {
   QueryVec q;
-  std::vector<std::pair<std::pair<int, float>, int>> known;
+  struct Known {
+    int id;
+    float weight;
+    int term;
+    float bm25_weight;
+    bool operator<(const Known& o) const { return id != o.id ? id < o.id : term < o.term; }
+  };
+  std::vector<Known> known;
   // Surfaces whose reading the index knows: 出来る is not foreign when できる is indexed.
   std::unordered_set<std::string> heard;
   for (const Term& t : query.terms) {
     if (t.kind == TermKind::kReading && term_ids_.count(t.key)) heard.insert(t.surface);
   }
+  // A perfect match holds each term once in a question of average length.
+  const float once = options_.question_field / (options_.bm25_k1 + options_.question_field);
   for (size_t i = 0; i < query.terms.size(); ++i) {
     const Term& t = query.terms[i];
     auto it = term_ids_.find(t.key);
     int df = it == term_ids_.end() ? 0 : entry_frequency_[it->second];
     float w = t.weight * IdfOf(df);
+    float bm25_max = t.weight * Bm25IdfOf(df) * once;
     // A query word no entry has, in writing or in sound, is evidence the question is about
     // something else.
     if (df == 0 && t.kind == TermKind::kWord && !heard.count(t.surface)) {
       w *= options_.unseen_weight;
+      bm25_max *= options_.unseen_weight;
+      ++q.unknown_words;
     }
     q.norm += static_cast<double>(w) * w;
     q.sum += w;
-    if (it != term_ids_.end()) known.push_back({{it->second, w}, static_cast<int>(i)});
+    q.bm25_max += bm25_max;
+    if (it != term_ids_.end()) known.push_back({it->second, w, static_cast<int>(i), t.weight});
   }
   std::sort(known.begin(), known.end());
-  for (const auto& [tw, i] : known) {
-    q.known.push_back(tw);
-    q.term_of_known.push_back(i);
+  for (const Known& k : known) {
+    q.known.emplace_back(k.id, k.weight);
+    q.term_of_known.push_back(k.term);
+    q.bm25_weight.push_back(k.bm25_weight);
   }
   q.norm = std::sqrt(q.norm);
   return q;
@@ -214,6 +280,7 @@ void Index::Accumulate(const QueryVec& q, Sums& sums) const {
   for (size_t k = 0; k < q.known.size();) {
     const int id = q.known[k].first;
     const double w = q.known[k].second;
+    const double bw = q.bm25_weight[k];
     double covered = 0;
     for (; k < q.known.size() && q.known[k].first == id; ++k) covered += q.known[k].second;
     for (const PhrasePosting& p : phrase_postings_[id]) {
@@ -223,7 +290,12 @@ void Index::Accumulate(const QueryVec& q, Sums& sums) const {
       if (!sums.selected[p.entry]) continue;
       sums.all[p.entry] += w * p.all;
       sums.answer[p.entry] += w * p.answer;
-      if (p.all > 0) sums.covered[p.entry] += covered;
+      sums.bm25[p.entry] += bw * p.bm25;
+      if (p.all > 0) {
+        sums.covered[p.entry] += covered;
+      } else if (p.answer > 0) {
+        sums.covered[p.entry] += options_.answer_coverage * covered;
+      }
     }
   }
 }
@@ -237,25 +309,30 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
   QueryVec q = Weigh(query);
   if (q.known.empty() || q.norm <= 0) return out;
 
-  // Step 1: gather entries through the postings of the rarer terms (all terms when the
-  // query has only common ones).
+  // Step 1: gather the entries sharing a term with the query, by BM25F over every field. A
+  // large knowledge base gathers through the rarer terms only (all terms when the query has
+  // only common ones) and keeps the best `rerank`.
+  const bool exhaustive = static_cast<int>(entries_.size()) < options_.exhaustive_below;
   bool any_rare = false;
   for (const auto& [id, w] : q.known) any_rare |= entry_frequency_[id] <= common_df_;
-  std::vector<float> partial(entries_.size(), 0.0f);
+  thread_local std::vector<float> partial;
+  if (partial.size() < entries_.size()) partial.resize(entries_.size(), 0.0f);
   std::vector<int> touched;
-  for (const auto& [id, w] : q.known) {
-    if (any_rare && entry_frequency_[id] > common_df_) continue;
+  for (size_t k = 0; k < q.known.size(); ++k) {
+    const int id = q.known[k].first;
+    if (!exhaustive && any_rare && entry_frequency_[id] > common_df_) continue;
     for (const EntryPosting& p : postings_[id]) {
       if (partial[p.entry] == 0.0f) touched.push_back(p.entry);
-      // + ε: an answer-only match still counts as touched
-      partial[p.entry] += w * p.all + 1e-6f;
+      partial[p.entry] += q.bm25_weight[k] * p.bm25 + 1e-6f;  // + ε: touched is touched
     }
   }
-  if (static_cast<int>(touched.size()) > options.rerank) {
+  if (!exhaustive && static_cast<int>(touched.size()) > options.rerank) {
     std::nth_element(touched.begin(), touched.begin() + options.rerank, touched.end(),
                      [&](int a, int b) { return partial[a] > partial[b]; });
+    for (size_t i = options.rerank; i < touched.size(); ++i) partial[touched[i]] = 0.0f;
     touched.resize(options.rerank);
   }
+  for (int e : touched) partial[e] = 0.0f;
   // Step 2: exact scores. The sums are the thread's, zeroed again for the entries used.
   thread_local Sums sums;
   if (sums.phrase.size() < phrases_.size()) sums.phrase.resize(phrases_.size(), 0.0);
@@ -263,6 +340,7 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
     sums.all.resize(entries_.size(), 0.0);
     sums.answer.resize(entries_.size(), 0.0);
     sums.covered.resize(entries_.size(), 0.0);
+    sums.bm25.resize(entries_.size(), 0.0);
     sums.selected.resize(entries_.size(), 0);
   }
   for (int e : touched) sums.selected[e] = 1;
@@ -281,7 +359,7 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
   for (int e : touched) {
     const EntryDocs& d = entries_[e];
     std::fill_n(sums.phrase.begin() + d.first_phrase, d.phrase_count, 0.0);
-    sums.all[e] = sums.answer[e] = sums.covered[e] = 0.0;
+    sums.all[e] = sums.answer[e] = sums.covered[e] = sums.bm25[e] = 0.0;
     sums.selected[e] = 0;
   }
   std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
@@ -289,6 +367,19 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
                                                   : a.candidate.entry->id < b.candidate.entry->id;
   });
   if (static_cast<int>(scored.size()) > options.limit) scored.resize(options.limit);
+  if (scored.size() > 1) {
+    // The most specific query word the runner-up knows and the winner does not.
+    const int first = static_cast<int>(scored[0].candidate.entry - program_->entries.data());
+    const int second = static_cast<int>(scored[1].candidate.entry - program_->entries.data());
+    float lacks = 0;
+    for (size_t k = 0; k < q.known.size(); ++k) {
+      const int id = q.known[k].first;
+      if (query.terms[q.term_of_known[k]].kind != TermKind::kWord) continue;
+      if (!Knows(second, id) || Knows(first, id)) continue;
+      lacks = std::max(lacks, IdfOf(entry_frequency_[id]) / IdfOf(0));
+    }
+    scored[0].candidate.lacks = lacks;
+  }
   out.reserve(scored.size());
   for (Scored& s : scored) {
     if (s.phrase >= 0) s.candidate.matched_phrase = phrases_[s.phrase].text;
@@ -317,8 +408,12 @@ Candidate Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyze
   float all = d.all.norm > 0 ? static_cast<float>(sums.all[e] / (q.norm * d.all.norm)) : 0;
   float answer =
       d.answer.norm > 0 ? static_cast<float>(sums.answer[e] / (q.norm * d.answer.norm)) : 0;
-  float score = (1 - options_.entry_weight) * best + options_.entry_weight * all +
-                options_.answer_weight * answer;
+  c.bm25 = q.bm25_max > 0 ? static_cast<float>(sums.bm25[e] / q.bm25_max) : 0;
+  c.unknown_words = q.unknown_words;
+  float score = (1 - options_.bm25_weight) * ((1 - options_.entry_weight) * best +
+                                              options_.entry_weight * all +
+                                              options_.answer_weight * answer) +
+                options_.bm25_weight * std::min(1.0f, c.bm25);
   // Coverage: the share of the query's weight that the entry's own wording knows.
   const double covered = sums.covered[e];
   c.coverage = q.sum > 0 ? static_cast<float>(covered / q.sum) : 0;

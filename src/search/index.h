@@ -1,10 +1,17 @@
 // An inverted index over one program's entries, and ranked retrieval with explanations.
 //
-// Every question and alternate is its own phrase; keywords form one more phrase, and the answer
-// another with a lower weight. A query is scored against each phrase by TF-IDF cosine (IDF over
-// entries, so a word every entry shares counts for little and a word no entry has counts against
-// the match), and an entry takes its best phrase plus a little of its answer. The score is the
-// confidence: 1 means the query and a phrase say the same words.
+// Two scores meet in an entry's confidence:
+//  - BM25F over the entry's fields (question, alternates, keywords, answer), each with its own
+//    weight and length normalisation, so an entry found only through its answer still ranks,
+//    a word repeated across twenty alternates saturates instead of dominating, and a long
+//    answer does not win by length. Normalised by what the query could score at most (every
+//    term matched with saturated frequency), so it reads as the share of the question, weighed
+//    by IDF, that the entry explains. A query word no entry has raises that maximum: the
+//    question is partly about something else.
+//  - The best single phrase (question or alternate) by TF-IDF cosine, plus the entry's
+//    wording taken together: 1 when the query says what one phrase says.
+// Candidates are gathered by BM25F over every field (every entry the query touches is scored
+// exactly below IndexOptions::exhaustive_below entries; above it the rarer terms gather).
 //
 // Thread safety: built once, then immutable; Search() may run on many threads at once. The
 // index keeps pointers into the ProgramKb and the Analyzer, which must outlive it.
@@ -21,11 +28,28 @@
 namespace madoguchi::search {
 
 struct IndexOptions {
+  // BM25F: per-field weights of a term occurrence and length normalisation (b), and the
+  // saturation k1. The answer speaks of many things besides the question: it weighs less.
+  float bm25_k1 = 1.2f;
+  float question_field = 1.0f;
+  float alternates_field = 0.7f;
+  float keywords_field = 0.8f;
+  float answer_field = 0.8f;
+  float question_b = 0.5f;
+  float alternates_b = 0.75f;
+  float answer_b = 0.75f;
+  // Share of the score from BM25F; the rest from the best phrase and the entry's wording.
+  float bm25_weight = 0.7f;
+  // A query term only the answer knows counts this much toward coverage and evidence.
+  float answer_coverage = 0.5f;
+  // Below this many entries every entry sharing a term with the query is scored exactly.
+  int exhaustive_below = 3000;
+
   float keyword_weight = 0.8f;  // a keywords phrase counts this much of a question phrase
   // How much of the score comes from all of an entry's questions taken together (vocabulary
   // the entry uses consistently) rather than from its single best phrase.
   float entry_weight = 0.3f;
-  float answer_weight = 0.15f;  // how much of the answer's similarity is added to the best phrase
+  float answer_weight = 0.0f;  // how much of the answer's cosine is added to the best phrase
   // A query word no entry has is evidence the question is about something else: it weighs this
   // many times its IDF, so 「年金の手続き」 does not ride on 手続き alone.
   float unseen_weight = 1.6f;
@@ -52,6 +76,14 @@ struct Candidate {
   // evidence there is, whatever the length of the question (a long question with context has
   // low coverage but much evidence; 「今日の天気」 has neither).
   float evidence = 0;
+  float bm25 = 0;  // the BM25F part, 0–1 (see the file comment)
+  // The most specific query word (its IDF over the highest possible, 0–1) that the runner-up
+  // knows and this candidate does not; set on the first candidate only. A winner that misses
+  // the question's most specific word which a close runner-up has is not a sure answer.
+  float lacks = 0;
+  // Content words of the query that the knowledge base has never seen, in writing or in
+  // sound (「社員旅行」's 旅行): the question is at least partly about something else.
+  int unknown_words = 0;
   std::string matched_phrase;    // the question or alternate that matched best
   std::vector<MatchedTerm> why;  // filled when explanations are asked for
 };
@@ -59,7 +91,9 @@ struct Candidate {
 struct SearchOptions {
   int limit = 5;
   bool explain = false;
-  int rerank = 64;  // how many gathered entries are scored exactly
+  // Above IndexOptions::exhaustive_below entries: how many gathered entries are scored
+  // exactly.
+  int rerank = 128;
 };
 
 class Index {
@@ -78,7 +112,7 @@ class Index {
   size_t term_count() const { return term_ids_.size(); }
 
  private:
-  enum class Field { kQuestion, kKeywords, kAnswer, kEntry };
+  enum class Field { kQuestion, kAlternate, kKeywords, kAnswer };
   // A sparse tf-idf vector, sorted by term id so two vectors meet by a linear merge.
   struct Vec {
     std::vector<std::pair<int, float>> terms;
@@ -99,11 +133,15 @@ class Index {
   struct QueryVec {
     std::vector<std::pair<int, float>> known;  // (term id, weight) sorted by id
     std::vector<int> term_of_known;            // index into Analyzed::terms, parallel to known
+    std::vector<float> bm25_weight;  // the analyzer's weight, parallel to known
     double norm = 0;
     double sum = 0;
+    double bm25_max = 0;  // the BM25F score of a perfect match
+    int unknown_words = 0;
   };
 
   float IdfOf(int df) const;
+  float Bm25IdfOf(int df) const;
   QueryVec Weigh(const Analyzed& query) const;
   // The query's dot products with the phrases, `all` and answer vectors of the selected
   // entries, gathered term at a time from the postings (Accumulate): a query shares few terms
@@ -114,6 +152,7 @@ class Index {
     std::vector<double> all;      // by entry
     std::vector<double> answer;   // by entry
     std::vector<double> covered;  // by entry: the query weight the entry's `all` knows
+    std::vector<double> bm25;     // by entry
     std::vector<char> selected;   // by entry
   };
   void Accumulate(const QueryVec& q, Sums& sums) const;
@@ -133,6 +172,7 @@ class Index {
     int entry;
     float all;     // the term's weight in the entry's `all` vector; 0: in its answer only
     float answer;  // its weight in the answer vector; 0: not in the answer
+    float bm25;    // IDF × saturated field-weighted frequency
   };
   struct PhrasePosting {
     int phrase;
@@ -146,6 +186,9 @@ class Index {
   // Terms held by more entries than this are left out of candidate generation (they are
   // still scored exactly for the candidates): they would touch most entries and decide little.
   int common_df_ = 0;
+  // Whether the term (by id) is a word of an entry's questions, alternates or keywords, or
+  // of its answer: what `lacks` compares.
+  bool Knows(int entry, int term) const;
 };
 
 }  // namespace madoguchi::search
