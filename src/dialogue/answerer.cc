@@ -44,12 +44,19 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
   const search::Candidate& top = candidates[0];
   const bool covered_and_clear =
       top.coverage >= policy_.min_coverage &&
-      (best >= policy_.sure_threshold ||
+      ((best >= policy_.sure_threshold && best - second >= policy_.sure_margin) ||
        (best >= policy_.answer_threshold && best - second >= policy_.answer_margin));
   const bool much_evidence =
-      top.evidence >= policy_.evidence_threshold && top.coverage >= policy_.evidence_min_coverage &&
-      best >= policy_.evidence_min_score && best >= policy_.evidence_lead * second;
-  const bool confident = covered_and_clear || much_evidence;
+      top.unknown_words <= policy_.max_unknown_words && top.evidence >= policy_.evidence_threshold &&
+      top.coverage >= policy_.evidence_min_coverage && best >= policy_.evidence_min_score &&
+      best >= policy_.evidence_lead * second;
+  const bool clear_lead = top.unknown_words == 0 && best >= policy_.lead_min_score &&
+                          top.coverage >= policy_.lead_min_coverage &&
+                          best >= policy_.lead_ratio * second;
+  // The winner misses the question's most specific word while a close runner-up has it.
+  const bool misses_key_word =
+      top.lacks >= policy_.lacks_threshold && best - second <= policy_.clarify_window;
+  const bool confident = (covered_and_clear || much_evidence || clear_lead) && !misses_key_word;
   if (confident) {
     Reply r = Render(*program, *candidates[0].entry, analyzed.normalized, options);
     r.confidence = best;

@@ -23,8 +23,10 @@ struct PolicyOptions {
   // Answer when the best score reaches this and clearly leads the runner-up …
   float answer_threshold = 0.32f;
   float answer_margin = 0.05f;
-  // … or reaches this, whatever the runner-up.
+  // … or reaches this and still leads the runner-up by sure_margin: two entries that both
+  // explain the question are a choice for the member, not a sure answer.
   float sure_threshold = 0.72f;
+  float sure_margin = 0.03f;
   // … and only when the entry knows most of what was asked (see Candidate::coverage).
   float min_coverage = 0.5f;
   // A long question with context covers less of any one entry; it is answered when the entry
@@ -33,6 +35,21 @@ struct PolicyOptions {
   float evidence_lead = 1.3f;  // best score ÷ runner-up's
   float evidence_min_score = 0.15f;
   float evidence_min_coverage = 0.3f;
+  // A clear leader at a low score: a question worded unlike any entry (an imported FAQ has no
+  // alternates) still finds its entry when it scores this many times the runner-up.
+  // Only when every query word is known to the knowledge base.
+  float lead_ratio = 1.6f;
+  float lead_min_score = 0.12f;
+  float lead_min_coverage = 0.2f;
+  // Not confident when the winner lacks a query word at least this specific (its IDF over the
+  // highest, Candidate::lacks) that a runner-up within clarify_window knows.
+  float lacks_threshold = 0.6f;
+  // At most this many query words the knowledge base has never seen
+  // (Candidate::unknown_words) for an answer through evidence: a long question carries context
+  // words («育休中の社員は…»), but a short one that rides on one known word beside an unknown
+  // topic («社員旅行の補助金») does not reach the evidence threshold. Coverage counts them
+  // against an answer anyway.
+  float max_unknown_words = 1;
   // Below answering, offer the close candidates as choices when the best reaches this.
   float clarify_threshold = 0.28f;
   float clarify_min_coverage = 0.4f;

@@ -369,6 +369,65 @@ TEST_F(AnswererTest, ConcurrentAsksAgree) {
   for (int th = 0; th < 4; ++th) EXPECT_EQ(mismatches[th], 0) << "thread " << th;
 }
 
+// Two entries that both explain a question equally are a choice, not a sure answer: with the
+// margin of the sure rule at zero the same question is answered.
+TEST_F(AnswererTest, SureRuleNeedsAMarginOverTheRunnerUp) {
+  Reply with_margin = Ask("kagawa", "いま何ぽいんと？");
+  ASSERT_GE(with_margin.candidates.size(), 2u);
+  const float gap = with_margin.candidates[0].score - with_margin.candidates[1].score;
+  if (gap >= answerer().policy().sure_margin) GTEST_SKIP() << "not a close pair any more";
+  EXPECT_NE(with_margin.outcome, Outcome::kAnswer) << with_margin.entry_id;
+
+  service::EngineOptions options;
+  options.kb_dir = service::DefaultDataPath("faq");
+  options.dictionaries_dir = service::DefaultDataPath("dictionaries");
+  options.clock = std::make_shared<FixedClock>(D(2026, 5, 15));
+  options.policy.sure_margin = 0;
+  options.policy.answer_margin = 0;
+  options.policy.lacks_threshold = 2;
+  auto engine = service::Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto reply = (*engine)->answerer().Ask("kagawa", "いま何ぽいんと？");
+  ASSERT_TRUE(reply.ok());
+  EXPECT_EQ(reply->outcome, Outcome::kAnswer);
+}
+
+// An imported FAQ has no alternates: a question worded unlike the entry still finds it through
+// the answer's words, and everyday endings (おしえて) do not count against it.
+TEST_F(AnswererTest, BareKnowledgeBaseStillAnswersThroughTheAnswer) {
+  service::EngineOptions options;
+  options.kb_dir = service::DefaultDataPath("faq");
+  options.dictionaries_dir = service::DefaultDataPath("dictionaries");
+  options.clock = std::make_shared<FixedClock>(D(2026, 5, 15));
+  options.bare = true;
+  auto engine = service::Engine::Create(options);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  const kb::ProgramKb* kagawa = (*engine)->knowledge_base().Find("kagawa");
+  ASSERT_NE(kagawa, nullptr);
+  for (const kb::Entry& e : kagawa->entries) {
+    if (service::IsOwnFaqEntry(e)) {
+      EXPECT_TRUE(e.alternates.empty()) << e.id;
+      EXPECT_TRUE(e.keywords.empty()) << e.id;
+    } else if (e.IsIntent()) {
+      EXPECT_FALSE(e.alternates.empty()) << "intents keep their examples: " << e.id;
+    }
+  }
+  auto reply = (*engine)->answerer().Ask("kagawa", "有効期限おしえて");
+  ASSERT_TRUE(reply.ok());
+  ASSERT_FALSE(reply->candidates.empty());
+  const std::string top = reply->candidates[0].entry->id;
+  EXPECT_TRUE(top == "kagawa-18" || top == "action:expiry") << top;
+}
+
+// A short question whose topic the knowledge base has never heard of is not answered on the
+// strength of one shared word.
+TEST_F(AnswererTest, UnknownTopicWordIsNotAnsweredThroughOneSharedWord) {
+  for (const char* program : kPrograms) {
+    Reply r = Ask(program, "社員旅行の補助金について");
+    EXPECT_NE(r.outcome, Outcome::kAnswer) << program << " → " << r.entry_id;
+  }
+}
+
 TEST(OutcomeNameTest, Names) {
   EXPECT_STREQ(OutcomeName(Outcome::kAnswer), "answer");
   EXPECT_STREQ(OutcomeName(Outcome::kClarify), "clarify");

@@ -201,6 +201,54 @@ TEST_F(IndexTest, UnrelatedQuestionScoresLow) {
   }
 }
 
+TEST_F(IndexTest, EntryKnownOnlyThroughItsAnswerStillRanks) {
+  ASSERT_NE(index_, nullptr);
+  // 通信料 is in demo-fee's answer only: BM25F over the answer field gathers and ranks it.
+  auto found = Search("通信料");
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "demo-fee") << Describe(found);
+  EXPECT_GT(found[0].bm25, 0.0f);
+  // Known only through an answer, it covers the question less than a question would.
+  EXPECT_GT(found[0].coverage, 0.0f);
+  EXPECT_LT(found[0].coverage, 1.0f);
+}
+
+TEST_F(IndexTest, Bm25PartGrowsWithTheShareOfTheQuestionExplained) {
+  ASSERT_NE(index_, nullptr);
+  auto whole = Search("ポイントの有効期限はいつですか");
+  auto part = Search("ポイントの有効期限と年金の手続き");
+  ASSERT_FALSE(whole.empty());
+  ASSERT_FALSE(part.empty());
+  EXPECT_EQ(whole[0].entry->id, "demo-expiry");
+  EXPECT_GT(whole[0].bm25, part[0].bm25) << Describe(part);
+}
+
+TEST_F(IndexTest, CountsQueryWordsTheIndexHasNeverSeen) {
+  ASSERT_NE(index_, nullptr);
+  auto known = Search("パスワードを忘れました");
+  ASSERT_FALSE(known.empty());
+  EXPECT_EQ(known[0].unknown_words, 0);
+  auto partly = Search("社員旅行のパスワード");
+  ASSERT_FALSE(partly.empty());
+  EXPECT_GE(partly[0].unknown_words, 1) << "旅行 is in no entry";
+  // Hiragana that sounds like an indexed word is not unknown.
+  auto heard = Search("ぱすわーどをわすれました");
+  ASSERT_FALSE(heard.empty());
+  EXPECT_EQ(heard[0].unknown_words, 0) << Describe(heard);
+}
+
+TEST_F(IndexTest, WinnerThatLacksTheRunnerUpsWordIsMarked) {
+  ASSERT_NE(index_, nullptr);
+  // Two topics in one question: whichever wins lacks the other's specific word.
+  auto mixed = Search("退職したらポイントの有効期限は");
+  ASSERT_GE(mixed.size(), 2u) << Describe(mixed);
+  EXPECT_GT(mixed[0].lacks, 0.0f) << Describe(mixed);
+  EXPECT_LE(mixed[0].lacks, 1.0f);
+  auto plain = Search("パスワードを忘れました");
+  ASSERT_FALSE(plain.empty());
+  EXPECT_EQ(plain[0].lacks, 0.0f) << Describe(plain);
+}
+
 TEST_F(IndexTest, ExplanationsListMatchedTermsWithKinds) {
   ASSERT_NE(index_, nullptr);
   std::vector<Candidate> found = Search("パスワードを忘れました", /*explain=*/true);
