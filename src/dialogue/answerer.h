@@ -45,11 +45,10 @@ struct PolicyOptions {
   // highest, Candidate::lacks) that a runner-up within clarify_window knows.
   float lacks_threshold = 0.6f;
   // At most this many query words the knowledge base has never seen
-  // (Candidate::unknown_words) for an answer through evidence: a long question carries context
-  // words («育休中の社員は…»), but a short one that rides on one known word beside an unknown
-  // topic («社員旅行の補助金») does not reach the evidence threshold. Coverage counts them
-  // against an answer anyway.
-  float max_unknown_words = 1;
+  // (Candidate::unknown_words) for an answer through evidence or lead; coverage counts them
+  // against an answer anyway. One allowed would let 「社員旅行の補助金」 ride on 補助 and 社員
+  // while its topic, 旅行, is in no entry: a clarify is better than that wrong answer.
+  float max_unknown_words = 0;
   // Below answering, offer the close candidates as choices when the best reaches this.
   float clarify_threshold = 0.28f;
   float clarify_min_coverage = 0.4f;

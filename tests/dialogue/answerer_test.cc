@@ -369,27 +369,28 @@ TEST_F(AnswererTest, ConcurrentAsksAgree) {
   for (int th = 0; th < 4; ++th) EXPECT_EQ(mismatches[th], 0) << "thread " << th;
 }
 
-// Two entries that both explain a question equally are a choice, not a sure answer: with the
-// margin of the sure rule at zero the same question is answered.
+// The sure rule, alone: with every other way to answer shut, a catalog question is answered
+// when the margin asked of the sure rule can be met, and not when it cannot.
 TEST_F(AnswererTest, SureRuleNeedsAMarginOverTheRunnerUp) {
-  Reply with_margin = Ask("kagawa", "いま何ぽいんと？");
-  ASSERT_GE(with_margin.candidates.size(), 2u);
-  const float gap = with_margin.candidates[0].score - with_margin.candidates[1].score;
-  if (gap >= answerer().policy().sure_margin) GTEST_SKIP() << "not a close pair any more";
-  EXPECT_NE(with_margin.outcome, Outcome::kAnswer) << with_margin.entry_id;
-
-  service::EngineOptions options;
-  options.kb_dir = service::DefaultDataPath("faq");
-  options.dictionaries_dir = service::DefaultDataPath("dictionaries");
-  options.clock = std::make_shared<FixedClock>(D(2026, 5, 15));
-  options.policy.sure_margin = 0;
-  options.policy.answer_margin = 0;
-  options.policy.lacks_threshold = 2;
-  auto engine = service::Engine::Create(options);
-  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-  auto reply = (*engine)->answerer().Ask("kagawa", "いま何ぽいんと？");
-  ASSERT_TRUE(reply.ok());
-  EXPECT_EQ(reply->outcome, Outcome::kAnswer);
+  auto ask_with_sure_margin = [](float margin) {
+    service::EngineOptions options;
+    options.kb_dir = service::DefaultDataPath("faq");
+    options.dictionaries_dir = service::DefaultDataPath("dictionaries");
+    options.clock = std::make_shared<FixedClock>(D(2026, 5, 15));
+    options.policy.answer_threshold = 2;
+    options.policy.evidence_threshold = 1e9f;
+    options.policy.lead_ratio = 1e9f;
+    options.policy.lacks_threshold = 2;
+    options.policy.sure_threshold = 0;
+    options.policy.sure_margin = margin;
+    auto engine = service::Engine::Create(options);
+    EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+    auto reply = (*engine)->answerer().Ask("kagawa", "パスワードを忘れました");
+    EXPECT_TRUE(reply.ok());
+    return reply->outcome;
+  };
+  EXPECT_EQ(ask_with_sure_margin(0), Outcome::kAnswer);
+  EXPECT_NE(ask_with_sure_margin(1.5f), Outcome::kAnswer);
 }
 
 // An imported FAQ has no alternates: a question worded unlike the entry still finds it through
