@@ -20,8 +20,8 @@ std::string Line(const std::string& name, const search::RetrievalMetrics& m, boo
   out << std::fixed << std::setprecision(4);
   if (json) {
     out << "{\"program\":\"" << name << "\",\"queries\":" << m.queries()
-        << ",\"ndcg@10\":" << m.Ndcg() << ",\"recall@10\":" << m.Recall()
-        << ",\"mrr\":" << m.Mrr() << ",\"top1\":" << m.Top1() << "}";
+        << ",\"ndcg@10\":" << m.Ndcg() << ",\"recall@10\":" << m.Recall() << ",\"mrr\":" << m.Mrr()
+        << ",\"top1\":" << m.Top1() << "}";
   } else {
     out << std::left << std::setw(10) << name << " queries " << std::setw(5) << m.queries()
         << " nDCG@10 " << m.Ndcg() << "  Recall@10 " << m.Recall() << "  MRR " << m.Mrr()

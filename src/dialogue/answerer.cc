@@ -47,9 +47,9 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
       ((best >= policy_.sure_threshold && best - second >= policy_.sure_margin) ||
        (best >= policy_.answer_threshold && best - second >= policy_.answer_margin));
   const bool much_evidence =
-      top.unknown_words <= policy_.max_unknown_words && top.evidence >= policy_.evidence_threshold &&
-      top.coverage >= policy_.evidence_min_coverage && best >= policy_.evidence_min_score &&
-      best >= policy_.evidence_lead * second;
+      top.unknown_words <= policy_.max_unknown_words &&
+      top.evidence >= policy_.evidence_threshold && top.coverage >= policy_.evidence_min_coverage &&
+      best >= policy_.evidence_min_score && best >= policy_.evidence_lead * second;
   const bool clear_lead = top.unknown_words == 0 && best >= policy_.lead_min_score &&
                           top.coverage >= policy_.lead_min_coverage &&
                           best >= policy_.lead_ratio * second;

@@ -410,10 +410,10 @@ Candidate Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyze
       d.answer.norm > 0 ? static_cast<float>(sums.answer[e] / (q.norm * d.answer.norm)) : 0;
   c.bm25 = q.bm25_max > 0 ? static_cast<float>(sums.bm25[e] / q.bm25_max) : 0;
   c.unknown_words = q.unknown_words;
-  float score = (1 - options_.bm25_weight) * ((1 - options_.entry_weight) * best +
-                                              options_.entry_weight * all +
-                                              options_.answer_weight * answer) +
-                options_.bm25_weight * std::min(1.0f, c.bm25);
+  float score =
+      (1 - options_.bm25_weight) * ((1 - options_.entry_weight) * best +
+                                    options_.entry_weight * all + options_.answer_weight * answer) +
+      options_.bm25_weight * std::min(1.0f, c.bm25);
   // Coverage: the share of the query's weight that the entry's own wording knows.
   const double covered = sums.covered[e];
   c.coverage = q.sum > 0 ? static_cast<float>(covered / q.sum) : 0;

@@ -133,7 +133,7 @@ class Index {
   struct QueryVec {
     std::vector<std::pair<int, float>> known;  // (term id, weight) sorted by id
     std::vector<int> term_of_known;            // index into Analyzed::terms, parallel to known
-    std::vector<float> bm25_weight;  // the analyzer's weight, parallel to known
+    std::vector<float> bm25_weight;            // the analyzer's weight, parallel to known
     double norm = 0;
     double sum = 0;
     double bm25_max = 0;  // the BM25F score of a perfect match

@@ -1,8 +1,8 @@
 #include "search/retrieval_metrics.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace madoguchi::search {
 namespace {
