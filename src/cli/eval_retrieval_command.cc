@@ -4,8 +4,10 @@
 // is its own (leave the alternates out). Any knowledge base can be measured this way, so a
 // change to retrieval is judged on more than the bundled alternates it was tuned with.
 // Prints one line per program and one for all queries together.
+#include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -16,17 +18,20 @@ namespace madoguchi::cli {
 namespace {
 
 std::string Line(const std::string& name, const search::RetrievalMetrics& m, bool json) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(4);
+  auto round4 = [](double v) { return std::round(v * 10000) / 10000; };
   if (json) {
-    out << "{\"program\":\"" << name << "\",\"queries\":" << m.queries()
-        << ",\"ndcg@10\":" << m.Ndcg() << ",\"recall@10\":" << m.Recall() << ",\"mrr\":" << m.Mrr()
-        << ",\"top1\":" << m.Top1() << "}";
-  } else {
-    out << std::left << std::setw(10) << name << " queries " << std::setw(5) << m.queries()
-        << " nDCG@10 " << m.Ndcg() << "  Recall@10 " << m.Recall() << "  MRR " << m.Mrr()
-        << "  top-1 " << m.Top1();
+    return nlohmann::ordered_json{{"program", name},
+                                  {"queries", m.queries()},
+                                  {"ndcg@10", round4(m.Ndcg())},
+                                  {"recall@10", round4(m.Recall())},
+                                  {"mrr", round4(m.Mrr())},
+                                  {"top1", round4(m.Top1())}}
+        .dump();
   }
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(4) << std::left << std::setw(10) << name << " queries "
+      << std::setw(5) << m.queries() << " nDCG@10 " << m.Ndcg() << "  Recall@10 " << m.Recall()
+      << "  MRR " << m.Mrr() << "  top-1 " << m.Top1();
   return out.str();
 }
 
@@ -65,7 +70,7 @@ int RunEvalRetrieval(const std::vector<std::string>& args) {
     const search::Index* index = (*bare)->index(id);
     search::RetrievalMetrics m;
     for (const kb::Entry& entry : program.entries) {
-      if (!service::IsOwnFaqEntry(entry)) continue;
+      if (!entry.IsOwnFaq()) continue;
       for (const std::string& alternate : entry.alternates) {
         std::vector<search::Candidate> ranked = index->Search(alternate, so);
         int rank = 0;

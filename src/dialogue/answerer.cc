@@ -142,7 +142,7 @@ Reply Answerer::Fallback(const kb::ProgramKb& program,
   r.text = "申し訳ありません。お問い合わせの内容に合う回答が見つかりませんでした。";
   int offered = 0;
   for (const search::Candidate& c : candidates) {
-    if (offered >= 3 || c.entry->IsIntent() || c.entry->id.rfind("common-", 0) == 0) continue;
+    if (offered >= 3 || !c.entry->IsOwnFaq()) continue;
     r.choices.push_back({c.entry->question, "entry:" + c.entry->id});
     ++offered;
   }

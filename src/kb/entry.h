@@ -38,8 +38,13 @@ struct Entry {
   std::vector<Variant> variants;
   std::string action;  // empty for plain FAQ entries
   std::string source;  // the file the entry was loaded from, for diagnostics
+  // Taken from the folder every program shares (greeting, thanks, help, the live intents),
+  // not written by the program's organisation.
+  bool shared = false;
 
   bool IsIntent() const { return !action.empty(); }
+  // An FAQ answer the program's organisation wrote: what it would import from a spreadsheet.
+  bool IsOwnFaq() const { return !IsIntent() && !shared; }
 };
 
 // The actions an entry may name.

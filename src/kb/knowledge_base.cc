@@ -34,6 +34,16 @@ const ProgramKb* KnowledgeBase::Find(const std::string& program_id) const {
   return it == programs.end() ? nullptr : &it->second;
 }
 
+void StripToQuestionAndAnswer(KnowledgeBase* kb) {
+  for (auto& [id, program] : kb->programs) {
+    for (Entry& entry : program.entries) {
+      if (!entry.IsOwnFaq()) continue;
+      entry.alternates.clear();
+      entry.keywords.clear();
+    }
+  }
+}
+
 std::string LoadProblem::ToString() const {
   std::string s = file;
   if (!entry_id.empty()) s += ": " + entry_id;
@@ -332,6 +342,7 @@ void MergeCommon(const std::vector<Entry>& common, ProgramKb& pkb) {
   for (const Entry& ce : common) {
     if (ce.IsIntent() && !pkb.program.HasAction(ce.action)) continue;
     Entry e = ce;
+    e.shared = true;
     for (const Entry& pe : pkb.entries) {
       if (pe.id != ce.id) continue;
       e.source = pe.source;

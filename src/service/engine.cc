@@ -47,7 +47,7 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   auto kb = kb::LoadKnowledgeBase(kb_dir, lo);
   if (!kb.ok()) return kb.status();
   e->kb_ = std::move(kb).value();
-  if (options.bare) StripToQuestionAndAnswer(&e->kb_);
+  if (options.bare) kb::StripToQuestionAndAnswer(&e->kb_);
   for (const auto& [id, program] : e->kb_.programs) {
     auto index = std::make_unique<search::Index>(&program, e->analyzer_.get(), options.index);
     e->indexes_[id] = index.get();
@@ -57,20 +57,6 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   e->answerer_ =
       std::make_unique<dialogue::Answerer>(&e->kb_, &e->indexes_, e->clock_.get(), options.policy);
   return e;
-}
-
-bool IsOwnFaqEntry(const kb::Entry& entry) {
-  return !entry.IsIntent() && entry.id.rfind("common-", 0) != 0;
-}
-
-void StripToQuestionAndAnswer(kb::KnowledgeBase* kb) {
-  for (auto& [id, program] : kb->programs) {
-    for (kb::Entry& entry : program.entries) {
-      if (!IsOwnFaqEntry(entry)) continue;
-      entry.alternates.clear();
-      entry.keywords.clear();
-    }
-  }
 }
 
 const search::Index* Engine::index(const std::string& program) const {

@@ -33,18 +33,11 @@ struct EngineOptions {
   search::IndexOptions index;
   // "today" for every rule; null means the system clock in Asia/Tokyo.
   std::shared_ptr<const Clock> clock;
-  // Index each program's own FAQ entries by question and answer only, as an organisation's
-  // imported spreadsheet has them: their alternates and keywords are dropped. The shared
-  // entries and the live intents, which ship with madoguchi, keep theirs. For measuring how
-  // retrieval generalises (`eval --bare`, `eval-retrieval`). Default: off.
+  // Index each program's own FAQ entries by question and answer only
+  // (kb::StripToQuestionAndAnswer), as an organisation's imported spreadsheet has them. For
+  // measuring how retrieval generalises (`eval --bare`, `eval-retrieval`). Default: off.
   bool bare = false;
 };
-
-// Drops the alternates and keywords of every program-owned FAQ entry (see EngineOptions::bare).
-void StripToQuestionAndAnswer(kb::KnowledgeBase* kb);
-
-// True for an entry a program's organisation wrote (not a live intent, not a shared entry).
-bool IsOwnFaqEntry(const kb::Entry& entry);
 
 class Engine {
  public:

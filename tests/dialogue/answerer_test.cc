@@ -25,15 +25,20 @@ bool Contains(const std::string& text, const std::string& part) {
 
 const char* const kPrograms[] = {"kagawa", "ibaraki", "itkenpo"};
 
-// The engine over the bundled faq/ and dictionaries/, on a fixed day in May (exchange open).
+// The bundled faq/ and dictionaries/, on a fixed day in May (exchange open).
+service::EngineOptions BundledOptions() {
+  service::EngineOptions options;
+  options.kb_dir = service::DefaultDataPath("faq");
+  options.dictionaries_dir = service::DefaultDataPath("dictionaries");
+  options.clock = std::make_shared<FixedClock>(D(2026, 5, 15));
+  return options;
+}
+
+// The engine over BundledOptions().
 class AnswererTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    service::EngineOptions options;
-    options.kb_dir = service::DefaultDataPath("faq");
-    options.dictionaries_dir = service::DefaultDataPath("dictionaries");
-    options.clock = std::make_shared<FixedClock>(D(2026, 5, 15));
-    auto engine = service::Engine::Create(options);
+    auto engine = service::Engine::Create(BundledOptions());
     ASSERT_TRUE(engine.ok()) << engine.status().ToString();
     engine_ = std::move(engine).value().release();
   }
@@ -373,10 +378,7 @@ TEST_F(AnswererTest, ConcurrentAsksAgree) {
 // when the margin asked of the sure rule can be met, and not when it cannot.
 TEST_F(AnswererTest, SureRuleNeedsAMarginOverTheRunnerUp) {
   auto ask_with_sure_margin = [](float margin) {
-    service::EngineOptions options;
-    options.kb_dir = service::DefaultDataPath("faq");
-    options.dictionaries_dir = service::DefaultDataPath("dictionaries");
-    options.clock = std::make_shared<FixedClock>(D(2026, 5, 15));
+    service::EngineOptions options = BundledOptions();
     options.policy.answer_threshold = 2;
     options.policy.evidence_threshold = 1e9f;
     options.policy.lead_ratio = 1e9f;
@@ -396,17 +398,14 @@ TEST_F(AnswererTest, SureRuleNeedsAMarginOverTheRunnerUp) {
 // An imported FAQ has no alternates: a question worded unlike the entry still finds it through
 // the answer's words, and everyday endings (おしえて) do not count against it.
 TEST_F(AnswererTest, BareKnowledgeBaseStillAnswersThroughTheAnswer) {
-  service::EngineOptions options;
-  options.kb_dir = service::DefaultDataPath("faq");
-  options.dictionaries_dir = service::DefaultDataPath("dictionaries");
-  options.clock = std::make_shared<FixedClock>(D(2026, 5, 15));
+  service::EngineOptions options = BundledOptions();
   options.bare = true;
   auto engine = service::Engine::Create(options);
   ASSERT_TRUE(engine.ok()) << engine.status().ToString();
   const kb::ProgramKb* kagawa = (*engine)->knowledge_base().Find("kagawa");
   ASSERT_NE(kagawa, nullptr);
   for (const kb::Entry& e : kagawa->entries) {
-    if (service::IsOwnFaqEntry(e)) {
+    if (e.IsOwnFaq()) {
       EXPECT_TRUE(e.alternates.empty()) << e.id;
       EXPECT_TRUE(e.keywords.empty()) << e.id;
     } else if (e.IsIntent()) {

@@ -426,12 +426,38 @@ TEST(LoadKnowledgeBaseTest, CommonEntriesAreMergedIntoEveryProgram) {
   EXPECT_FALSE(HasEntry(*alpha, "action:rank")) << "alpha does not offer rank";
   EXPECT_EQ(alpha->entries.size(), 3u);
   EXPECT_EQ(alpha->Find("action:balance")->action, "balance");
+  EXPECT_TRUE(alpha->Find("common-greeting")->shared);
+  EXPECT_FALSE(alpha->Find("common-greeting")->IsOwnFaq());
+  EXPECT_FALSE(alpha->Find("alpha-01")->shared);
+  EXPECT_TRUE(alpha->Find("alpha-01")->IsOwnFaq());
 
   const ProgramKb* beta = loaded->Find("beta");
   ASSERT_NE(beta, nullptr);
   EXPECT_TRUE(HasEntry(*beta, "action:rank"));
   EXPECT_TRUE(HasEntry(*beta, "common-greeting"));
   EXPECT_FALSE(HasEntry(*beta, "alpha-01"));
+}
+
+TEST(LoadKnowledgeBaseTest, StripKeepsQuestionAndAnswerOfOwnEntriesOnly) {
+  TempKb kb;
+  WriteCommon(kb);
+  kb.WriteProgram("alpha", "alpha", R"(["balance"])");
+  kb.Write("alpha/faq.json", Faq({EntryJson("alpha-01", "質問", "回答")}));
+  auto loaded = LoadKnowledgeBase(kb.dir(), Placeholders());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ProgramKb& alpha = loaded->programs.at("alpha");
+  for (Entry& e : alpha.entries) {
+    e.alternates = {"言い換え"};
+    e.keywords = {"キーワード"};
+  }
+  StripToQuestionAndAnswer(&*loaded);
+  const Entry* own = alpha.Find("alpha-01");
+  EXPECT_TRUE(own->alternates.empty());
+  EXPECT_TRUE(own->keywords.empty());
+  EXPECT_EQ(own->question, "質問");
+  EXPECT_EQ(own->answer, "回答");
+  EXPECT_EQ(alpha.Find("common-greeting")->alternates.size(), 1u);
+  EXPECT_EQ(alpha.Find("action:balance")->keywords.size(), 1u);
 }
 
 TEST(LoadKnowledgeBaseTest, ProgramOverridesACommonAnswer) {
