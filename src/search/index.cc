@@ -309,31 +309,10 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
   QueryVec q = Weigh(query);
   if (q.known.empty() || q.norm <= 0) return out;
 
-  // Step 1: gather the entries sharing a term with the query, by BM25F over every field. A
-  // large knowledge base gathers through the rarer terms only (all terms when the query has
-  // only common ones) and keeps the best `rerank`.
-  const bool exhaustive = static_cast<int>(entries_.size()) < options_.exhaustive_below;
-  bool any_rare = false;
-  for (const auto& [id, w] : q.known) any_rare |= entry_frequency_[id] <= common_df_;
-  thread_local std::vector<float> partial;
-  if (partial.size() < entries_.size()) partial.resize(entries_.size(), 0.0f);
-  std::vector<int> touched;
-  for (size_t k = 0; k < q.known.size(); ++k) {
-    const int id = q.known[k].first;
-    if (!exhaustive && any_rare && entry_frequency_[id] > common_df_) continue;
-    for (const EntryPosting& p : postings_[id]) {
-      if (partial[p.entry] == 0.0f) touched.push_back(p.entry);
-      partial[p.entry] += q.bm25_weight[k] * p.bm25 + 1e-6f;  // + ε: touched is touched
-    }
-  }
-  if (!exhaustive && static_cast<int>(touched.size()) > options.rerank) {
-    std::nth_element(touched.begin(), touched.begin() + options.rerank, touched.end(),
-                     [&](int a, int b) { return partial[a] > partial[b]; });
-    for (size_t i = options.rerank; i < touched.size(); ++i) partial[touched[i]] = 0.0f;
-    touched.resize(options.rerank);
-  }
-  for (int e : touched) partial[e] = 0.0f;
-  // Step 2: exact scores. The sums are the thread's, zeroed again for the entries used.
+  // Step 1: gather the entries sharing a term with the query. Below exhaustive_below entries
+  // every one is scored exactly; a large knowledge base gathers through the rarer terms only
+  // (all terms when the query has only common ones) and keeps the best `rerank` by BM25F over
+  // every field. The sums are the thread's, zeroed again for the entries used.
   thread_local Sums sums;
   if (sums.phrase.size() < phrases_.size()) sums.phrase.resize(phrases_.size(), 0.0);
   if (sums.all.size() < entries_.size()) {
@@ -343,7 +322,33 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
     sums.bm25.resize(entries_.size(), 0.0);
     sums.selected.resize(entries_.size(), 0);
   }
-  for (int e : touched) sums.selected[e] = 1;
+  const bool exhaustive = static_cast<int>(entries_.size()) < options_.exhaustive_below;
+  bool any_rare = false;
+  for (const auto& [id, w] : q.known) any_rare |= entry_frequency_[id] <= common_df_;
+  thread_local std::vector<float> partial;  // by entry, when the best are kept
+  if (!exhaustive && partial.size() < entries_.size()) partial.resize(entries_.size(), 0.0f);
+  std::vector<int> touched;
+  for (size_t k = 0; k < q.known.size(); ++k) {
+    const int id = q.known[k].first;
+    if (!exhaustive && any_rare && entry_frequency_[id] > common_df_) continue;
+    for (const EntryPosting& p : postings_[id]) {
+      if (!sums.selected[p.entry]) {
+        sums.selected[p.entry] = 1;
+        touched.push_back(p.entry);
+      }
+      if (!exhaustive) partial[p.entry] += q.bm25_weight[k] * p.bm25;
+    }
+  }
+  if (!exhaustive) {
+    if (static_cast<int>(touched.size()) > options.rerank) {
+      std::nth_element(touched.begin(), touched.begin() + options.rerank, touched.end(),
+                       [&](int a, int b) { return partial[a] > partial[b]; });
+      for (size_t i = options.rerank; i < touched.size(); ++i) sums.selected[touched[i]] = 0;
+    }
+    for (int e : touched) partial[e] = 0.0f;
+    if (static_cast<int>(touched.size()) > options.rerank) touched.resize(options.rerank);
+  }
+  // Step 2: exact scores.
   Accumulate(q, sums);
   struct Scored {
     Candidate candidate;
