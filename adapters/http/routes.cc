@@ -75,12 +75,18 @@ Reply NotReady(const RouteContext& c, const httplib::Request& req, const char* c
   return {503, kJson, Dump(j)};
 }
 
-// Ready when the conversation store takes writes, the knowledge base is loaded and the points
-// core answers: a load balancer then sends members only to instances that can answer them
-// fully. The points check is a cheap read (an exchange window), not a member's data.
+// Ready when the conversation store and the inbox take a real write, the knowledge base is
+// loaded and the points core answers: a load balancer then sends members only to instances
+// that can answer them fully. Each write is one heartbeat row: taking the write lock alone
+// succeeds on a full disk or a damaged file, where every member's message would fail. The
+// points check is a cheap read (an exchange window), not a member's data.
 Reply Ready(const RouteContext& c, const httplib::Request& req) {
   Status writable = c.helpdesk.store().CheckWritable();
   if (!writable.ok()) return NotReady(c, req, "database", Unavailable(writable.ToString()));
+  if (c.inbox != nullptr) {
+    Status inbox = c.inbox->CheckWritable();
+    if (!inbox.ok()) return NotReady(c, req, "inbox", Unavailable(inbox.ToString()));
+  }
   const std::shared_ptr<const service::Engine> engine = c.helpdesk.engine();
   const auto& programs = engine->knowledge_base().programs;
   if (programs.empty()) return NotReady(c, req, "knowledge_base", Unavailable("no programs"));

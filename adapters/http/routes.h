@@ -3,9 +3,10 @@
 // HttpStatusFor (api_error.h).
 //
 //   GET  /healthz           {"status": "ok"} while the process serves; no token
-//   GET  /readyz            {"status": "ready"} when the conversation store takes writes, the
-//                           knowledge base is loaded and the points core answers; else 503
-//                           naming the failed check
+//   GET  /readyz            {"status": "ready"} when the conversation store and the inbox
+//                           take a real write (a heartbeat row each), the knowledge base is
+//                           loaded and the points core answers; else 503 naming the failed
+//                           check ("database", "inbox", "knowledge_base", "points_core")
 //   GET  /metrics           Prometheus text (ops::Registry); no token
 //   POST /api/v1/messages   the generic channel (adapters/generic); bearer token; per-user limit
 //   POST /api/v1/ask        a one-shot question, the `madoguchi ask --json` object; bearer token
@@ -63,6 +64,8 @@ struct RouteContext {
   // The optional parts; a null one leaves its routes answering 404.
   const line::LineWebhookHandler* line_webhook = nullptr;
   const slack::SlackEventsHandler* slack_events = nullptr;
+  // The channels' inbox: /readyz writes to it. Null without channels.
+  store::Inbox* inbox = nullptr;
   // Outcome counters are updated from generic replies; /metrics renders it.
   ops::Registry* metrics = nullptr;
   // Per-user limit of POST /api/v1/messages.

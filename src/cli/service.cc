@@ -191,6 +191,7 @@ StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options)
       http::RouteContext{*s->assembled_.helpdesk, limits, options.log_requests});
   s->routes_->line_webhook = s->line_webhook_.get();
   s->routes_->slack_events = s->slack_events_.get();
+  s->routes_->inbox = s->inbox_.get();
   s->routes_->metrics = &s->metrics_;
   s->routes_->message_limiter = s->limiter_.get();
   s->routes_->staff_tokens = s->staff_tokens_.get();

@@ -42,6 +42,10 @@ DROP INDEX IF EXISTS inbox_ready;
 CREATE INDEX IF NOT EXISTS inbox_open ON inbox(channel, id) WHERE state < 2;
 CREATE INDEX IF NOT EXISTS inbox_order ON inbox(ordering_key, id) WHERE state < 2;
 CREATE INDEX IF NOT EXISTS inbox_finished ON inbox(finished_at) WHERE state >= 2;
+CREATE TABLE IF NOT EXISTS inbox_heartbeat (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  checked_at INTEGER NOT NULL,
+  checks INTEGER NOT NULL);
 )sql";
 
 // One connection with its prepared statements, which are reused: preparing costs more than
@@ -406,6 +410,20 @@ StatusOr<int64_t> Inbox::DeadLettered(std::string_view channel) {
   if (!channel.empty()) q.Bind(1, channel);
   if (q.Step() != SQLITE_ROW) return db.Error("dead letters");
   return q.Int(0);
+}
+
+Status Inbox::CheckWritable() {
+  std::lock_guard<std::mutex> lock(db_mu_);
+  Db& db = db_->fast;
+  // The count changes the row every time: SQLite skips writing a page whose bytes would not
+  // change, and a check that writes nothing proves nothing.
+  Query q(db,
+          "INSERT INTO inbox_heartbeat (id, checked_at, checks) VALUES (1, ?, 1) "
+          "ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at, checks = checks + 1");
+  if (!q.ok()) return db.Error("heartbeat");
+  q.Bind(1, now_ms_());
+  if (q.Step() != SQLITE_DONE) return db.Error("heartbeat");
+  return Status::Ok();
 }
 
 Status Inbox::Purge() {

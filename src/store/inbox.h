@@ -121,6 +121,9 @@ class Inbox {
   StatusOr<int64_t> Depth(std::string_view channel = {});
   // Dead-lettered events still kept, for metrics and alerts.
   StatusOr<int64_t> DeadLettered(std::string_view channel = {});
+  // Whether the file takes a write now, for readiness checks: upserts one heartbeat row in its
+  // own small transaction. Unavailable with SQLite's reason (a full disk, a damaged file).
+  Status CheckWritable();
   // Deletes finished events older than retention (Claim also does this hourly).
   Status Purge();
 

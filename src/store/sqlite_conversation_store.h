@@ -45,7 +45,10 @@ class SqliteConversationStore final : public ConversationStore {
   StatusOr<std::vector<Unanswered>> RecentUnanswered(const std::string& program,
                                                      int limit) override;
 
-  // Whether a write succeeds now (for readiness checks).
+  // Whether a write succeeds now, for readiness checks: upserts one heartbeat row and commits
+  // it like any other write (one small transaction). Unavailable with SQLite's reason ("database
+  // or disk is full", "database disk image is malformed", "attempt to write a readonly
+  // database") when it fails.
   Status CheckWritable();
 
  private:

@@ -1,7 +1,8 @@
 // The operator's side of the service as `madoguchi serve` wires it (cli::Service), over
 // loopback: reloading the knowledge base (POST /api/v1/kb/reload) while /api/v1/ask keeps
 // answering, the points core's outages in /metrics, and the per-user limit on LINE, where a
-// limited member is told once instead of getting a 429.
+// limited member is told once instead of getting a 429. Readiness on a full disk or a damaged
+// file.
 #include <httplib.h>
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include "line/fake_line_api.h"
 #include "line/signature.h"
 #include "service/engine.h"
+#include "store/damage.h"
 
 namespace madoguchi::testing {
 namespace {
@@ -284,6 +286,76 @@ TEST_F(LineLimitTest, ALimitedMemberIsToldOnceAndTheWebhookStillAcks) {
       metrics.find("madoguchi_channel_rate_limited_total{channel=\"line\",notice=\"none\"} 2"),
       std::string::npos)
       << metrics;
+}
+
+// --- /readyz: a real write to the conversation store and the inbox ---------------------------
+
+class ReadinessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setenv("MADOGUCHI_TEST_OPS_LINE_SECRET", kLineSecret, 1);
+    setenv("MADOGUCHI_TEST_OPS_LINE_TOKEN", "line-access-token", 1);
+  }
+
+  // The service on data_dir_, with a LINE channel so that it has an inbox.
+  void Start() {
+    TestServiceOptions o{kToday, PointsMode::kEmbedded, kApiToken, {}};
+    o.configure = [this](cli::ServiceOptions& so) {
+      so.config.data_dir = data_dir_;
+      so.config.line_channels.push_back({"kagawa", "kagawa", "MADOGUCHI_TEST_OPS_LINE_SECRET",
+                                         "MADOGUCHI_TEST_OPS_LINE_TOKEN", line_.base_url()});
+    };
+    StatusOr<std::unique_ptr<TestService>> s = TestService::Start(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    service_ = std::move(s).value();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", service_->port());
+  }
+  void Stop() {
+    client_.reset();
+    service_.reset();
+  }
+
+  // The status of GET /readyz and the check it names ("" when ready).
+  std::pair<int, std::string> Ready() {
+    auto r = client_->Get("/readyz");
+    if (!r) return {-1, ""};
+    json j = json::parse(r->body, nullptr, false);
+    return {r->status, j.is_object() ? j.value("check", "") : ""};
+  }
+
+  points::testing::TempDir dir_;
+  const std::string data_dir_ = dir_.File("data");
+  FakeLineApi line_;
+  std::unique_ptr<TestService> service_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(ReadinessTest, ADamagedConversationStoreIsNotReady) {
+  Start();
+  ASSERT_EQ(Ready().first, 200);
+  Stop();
+  ASSERT_GT(store::testing::DamageTables(data_dir_ + "/conversations.db"), 0);
+  Start();
+  EXPECT_EQ(Ready(), std::make_pair(503, std::string("database")));
+}
+
+TEST_F(ReadinessTest, ADamagedInboxIsNotReady) {
+  Start();
+  ASSERT_EQ(Ready().first, 200);
+  Stop();
+  ASSERT_EQ(store::testing::DamageTables(data_dir_ + "/inbox.db", {"inbox_heartbeat"}), 1);
+  Start();
+  EXPECT_EQ(Ready(), std::make_pair(503, std::string("inbox")));
+}
+
+TEST_F(ReadinessTest, AFullDiskIsNotReadyUntilThereIsRoomAgain) {
+  Start();
+  ASSERT_EQ(Ready().first, 200);
+  {
+    store::testing::NoFileWrites full;
+    EXPECT_EQ(Ready(), std::make_pair(503, std::string("database")));
+  }
+  EXPECT_EQ(Ready().first, 200);
 }
 
 }  // namespace

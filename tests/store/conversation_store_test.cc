@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "damage.h"
 #include "store/sealer.h"
 #include "store/sqlite_conversation_store.h"
 
@@ -165,7 +166,28 @@ TEST_F(ConversationStoreTest, FeedbackAndUnansweredReadBackNewestFirst) {
   EXPECT_EQ((*un)[0].redacted_text, "年金の手続き");
 }
 
-TEST_F(ConversationStoreTest, IsWritable) { EXPECT_TRUE(store_->CheckWritable().ok()); }
+TEST_F(ConversationStoreTest, IsWritable) {
+  EXPECT_TRUE(store_->CheckWritable().ok());
+  EXPECT_TRUE(store_->CheckWritable().ok());  // the heartbeat row exists by now
+}
+
+TEST_F(ConversationStoreTest, IsNotWritableWhenTheDiskTakesNoMoreBytes) {
+  {
+    testing::NoFileWrites full;
+    Status s = store_->CheckWritable();
+    EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+  }
+  EXPECT_TRUE(store_->CheckWritable().ok());  // the disk has room again
+}
+
+TEST_F(ConversationStoreTest, IsNotWritableWhenTheFileIsDamaged) {
+  store_.reset();
+  ASSERT_GT(testing::DamageTables((dir_ / "c.db").string()), 0);
+  Reopen();  // the schema is intact, so the file opens
+  Status s = store_->CheckWritable();
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("malformed"), std::string::npos) << s.ToString();
+}
 
 }  // namespace
 }  // namespace madoguchi::store

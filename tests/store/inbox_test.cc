@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "damage.h"
+
 namespace madoguchi::store {
 namespace {
 
@@ -394,6 +396,29 @@ TEST_F(InboxTest, SharesAFileWithOtherTables) {
   auto b = OpenInbox();  // the schema is created only if missing
   EXPECT_EQ(*b->Depth(), 1);
   EXPECT_FALSE(Inbox::Open("/nonexistent-dir/inbox.db").ok());
+}
+
+TEST_F(InboxTest, CheckWritableWritesAndFailsWhenTheDiskIsFull) {
+  auto inbox = OpenInbox();
+  EXPECT_TRUE(inbox->CheckWritable().ok());
+  EXPECT_TRUE(inbox->CheckWritable().ok());
+  {
+    testing::NoFileWrites full;
+    Status s = inbox->CheckWritable();
+    EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+  }
+  EXPECT_TRUE(inbox->CheckWritable().ok());
+  EXPECT_EQ(*inbox->Depth(), 0);  // the heartbeat is not an event
+}
+
+TEST_F(InboxTest, CheckWritableFailsOnADamagedFile) {
+  OpenInbox().reset();
+  ASSERT_EQ(testing::DamageTables(path_, {"inbox_heartbeat"}), 1);
+  auto inbox = OpenInbox();  // the events' pages are intact
+  ASSERT_NE(inbox, nullptr);
+  Status s = inbox->CheckWritable();
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("malformed"), std::string::npos) << s.ToString();
 }
 
 }  // namespace
