@@ -51,6 +51,8 @@ WebhookResponse LineWebhookHandler::Handle(std::string_view channel_name, std::s
   ok.body = "{}";
   ok.skipped = static_cast<int>(body->skipped);
   if (body->events.empty()) return ok;  // LINE's URL check, or nothing usable
+  // Refused whole and before any write: a redelivery brings every event of the body back.
+  if (options_.admit && !options_.admit()) return Error(503, "inbox_full");
 
   const std::string& name = channel->second.name;
   int64_t now = options_.now_ms();

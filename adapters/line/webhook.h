@@ -4,7 +4,9 @@
 //
 //   unknown channel 404 · body over the limit 413 · signature missing or wrong 401 (checked
 //   before any parsing) · signed but not a JSON object with an "events" array 400 ·
-//   inbox write failed 503 (LINE counts it as a failure and may redeliver) · otherwise 200.
+//   the inbox full (LineWebhookOptions::admit) 503 "inbox_full", nothing enqueued · inbox write
+//   failed 503 "inbox_unavailable" (LINE counts either as a failure and redelivers when the
+//   channel has redelivery on) · otherwise 200.
 //
 // A 200 means every event of the body is on disk in the inbox (or was already: a redelivery
 // is recognised by its webhookEventId and stored once). Nothing is processed here, so the
@@ -34,6 +36,10 @@ struct LineWebhookOptions {
   // Called after events were enqueued (e.g. LineWorker::Notify, so the work starts at once
   // rather than at the next poll). Must be cheap and thread-safe.
   std::function<void()> on_enqueued;
+  // Backpressure (store::InboxAdmission::Admit): asked before the events of a signed body are
+  // enqueued; false answers 503 "inbox_full" and enqueues nothing. Must be cheap and
+  // thread-safe. Unset: always admits.
+  std::function<bool()> admit;
   // Unix milliseconds, recorded as the events' receipt time (the reply token's clock starts
   // then). Default: the system clock.
   std::function<int64_t()> now_ms;

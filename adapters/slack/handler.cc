@@ -77,6 +77,7 @@ SlackResponse SlackEventsHandler::Handle(std::string_view raw_body,
         {kInboxChannel, InboxEventId(in), OrderingKey(in), EncodeQueuedEvent(in), now});
   }
   if (events.empty()) return ok;
+  if (options_.admit && !options_.admit()) return Error(503, "inbox_full");
   auto results = inbox_->EnqueueAll(events);
   if (!results.ok()) return Error(503, "inbox_unavailable");
   for (store::EnqueueResult r : *results) {

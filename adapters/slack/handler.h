@@ -4,8 +4,10 @@
 //
 //   body over the limit 413 · timestamp missing, malformed or more than 5 minutes off, or
 //   signature missing or wrong 401 (checked before any parsing) · signed but not what Slack
-//   sends 400 · url_verification 200 {"challenge": …} · inbox write failed 503 (Slack counts it
-//   as a failure and retries) · otherwise 200, whether or not anything was enqueued.
+//   sends 400 · url_verification 200 {"challenge": …} · the inbox full (SlackEventsOptions::
+//   admit) 503 "inbox_full", nothing enqueued · inbox write failed 503 "inbox_unavailable"
+//   (Slack counts either as a failure and retries) · otherwise 200, whether or not anything was
+//   enqueued.
 //
 // A 200 for an event means it is on disk in the inbox (or already was: Slack's retries,
 // marked by X-Slack-Retry-Num, carry the same event_id and are stored once). Nothing is
@@ -37,6 +39,10 @@ struct SlackEventsOptions {
   // Called after events were enqueued (e.g. SlackWorker::Notify, so the work starts at once
   // rather than at the next poll). Must be cheap and thread-safe.
   std::function<void()> on_enqueued;
+  // Backpressure (store::InboxAdmission::Admit): asked before the events of a signed body are
+  // enqueued; false answers 503 "inbox_full" and enqueues nothing. Must be cheap and
+  // thread-safe. Unset: always admits.
+  std::function<bool()> admit;
   // Unix milliseconds: checks the request timestamp and is recorded as the events' receipt
   // time. Default: the system clock.
   std::function<int64_t()> now_ms;

@@ -207,12 +207,14 @@ StatusOr<ServeConfig> ParseServeConfig(std::string_view json_text) {
     if (!it->is_object()) return Bad("limits", "must be an object");
     MADOGUCHI_RETURN_IF_ERROR(CheckKeys(*it, "limits.",
                                         {"max_body_bytes", "max_text_chars", "messages_per_minute",
-                                         "messages_burst", "http_threads"}));
+                                         "messages_burst", "http_threads", "inbox_max_depth"}));
     MADOGUCHI_RETURN_IF_ERROR(
         ReadInt(*it, "limits.", "max_body_bytes", 1024, 16 * 1024 * 1024, &c.max_body_bytes));
     MADOGUCHI_RETURN_IF_ERROR(
         ReadInt(*it, "limits.", "max_text_chars", 1, 100000, &c.max_text_chars));
     MADOGUCHI_RETURN_IF_ERROR(ReadInt(*it, "limits.", "http_threads", 1, 4096, &c.http_threads));
+    MADOGUCHI_RETURN_IF_ERROR(
+        ReadInt(*it, "limits.", "inbox_max_depth", 0, 10'000'000, &c.inbox_max_depth));
     MADOGUCHI_RETURN_IF_ERROR(
         ReadInt(*it, "limits.", "messages_per_minute", 1, 1000000, &c.rate_limit.per_minute));
     MADOGUCHI_RETURN_IF_ERROR(

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "store/inbox_admission.h"
 
 namespace madoguchi::cli {
 
@@ -82,6 +83,9 @@ struct ServeConfig {
   // http::HttpServerOptions::worker_threads). At least the connection pool of the proxy or
   // client in front.
   int http_threads = 64;
+  // LINE and Slack events not yet answered at which their webhooks answer 503 and enqueue
+  // nothing (store::InboxAdmission); 0: no limit.
+  int64_t inbox_max_depth = store::kDefaultInboxMaxDepth;
   RateLimitConfig rate_limit;
   std::vector<LineChannelConfig> line_channels;
   // Where LINE's account-link dialog is (the link page of a LINE conversation redirects to

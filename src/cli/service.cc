@@ -230,6 +230,23 @@ Status Service::StartChannels(const ServiceOptions& options,
     StatusOr<int64_t> depth = inbox_ptr->Depth();
     return depth.ok() ? static_cast<double>(*depth) : -1.0;
   });
+  admission_ = std::make_unique<store::InboxAdmission>(
+      inbox_ptr, store::InboxAdmissionOptions{config.inbox_max_depth, options.inbox_depth_refresh});
+  metrics_.AddGauge("madoguchi_inbox_max_depth",
+                    "Channel events not yet finished at which webhooks are refused (0: no limit).",
+                    [max = config.inbox_max_depth] { return static_cast<double>(max); });
+  // A refused webhook is counted by channel: the sender delivers it again later.
+  auto admit = [admission = admission_.get(), metrics = &metrics_](const char* channel) {
+    return [admission, metrics, channel] {
+      if (admission->Admit()) return true;
+      metrics
+          ->GetCounter("madoguchi_webhook_refused_total",
+                       "Webhooks answered 503 without enqueueing because the inbox was full.",
+                       {{"channel", channel}, {"reason", "inbox_full"}})
+          .Inc();
+      return false;
+    };
+  };
   service::Helpdesk& helpdesk = *assembled_.helpdesk;
   const ops::Logger* logger = options.log_requests ? logger_.get() : nullptr;
   // The same per-user limit as POST /api/v1/messages, in a limiter of its own: its keys are
@@ -263,6 +280,7 @@ Status Service::StartChannels(const ServiceOptions& options,
     lo.max_body_bytes = config.max_body_bytes;
     line::LineWorker* worker = line_worker_.get();
     lo.on_enqueued = [worker] { worker->Notify(); };
+    lo.admit = admit("line");
     line_webhook_ = std::make_unique<line::LineWebhookHandler>(inbox_ptr, line_channels, lo);
     line_worker_->Start();
   }
@@ -280,6 +298,7 @@ Status Service::StartChannels(const ServiceOptions& options,
     so.max_body_bytes = config.max_body_bytes;
     slack::SlackWorker* worker = slack_worker_.get();
     so.on_enqueued = [worker] { worker->Notify(); };
+    so.admit = admit("slack");
     slack_events_ = std::make_unique<slack::SlackEventsHandler>(inbox_ptr, *slack_app, so);
     slack_worker_->Start();
   }

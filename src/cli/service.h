@@ -10,6 +10,7 @@
 #ifndef MADOGUCHI_CLI_SERVICE_H_
 #define MADOGUCHI_CLI_SERVICE_H_
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@
 #include "slack/worker.h"
 #include "staff/staff_api.h"
 #include "store/inbox.h"
+#include "store/inbox_admission.h"
 
 namespace madoguchi::cli {
 
@@ -51,6 +53,9 @@ struct ServiceOptions {
   // their clients' base URLs and tokens come from the config. Tests shorten the delays.
   line::LineWorkerOptions line_worker;
   slack::SlackWorkerOptions slack_worker;
+  // How old the inbox depth the webhooks are admitted by may be (store::InboxAdmission; the
+  // limit is config.inbox_max_depth). Tests count every time.
+  std::chrono::milliseconds inbox_depth_refresh{100};
 };
 
 // Where `madoguchi serve` reads a plain staff token.
@@ -99,6 +104,7 @@ class Service {
   AssembledHelpdesk assembled_;
   std::unique_ptr<ops::Logger> logger_;
   std::unique_ptr<store::Inbox> inbox_;
+  std::unique_ptr<store::InboxAdmission> admission_;
   std::unique_ptr<line::LineWebhookHandler> line_webhook_;
   std::unique_ptr<slack::SlackEventsHandler> slack_events_;
   std::unique_ptr<line::LineWorker> line_worker_;

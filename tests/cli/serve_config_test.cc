@@ -51,6 +51,14 @@ TEST(ServeConfig, HttpThreadsDefaultTo64AndAreRead) {
   EXPECT_EQ(c->http_threads, 256);
 }
 
+TEST(ServeConfig, InboxMaxDepthDefaultsTo2000AndZeroLifts) {
+  EXPECT_EQ(ParseServeConfig("{}")->inbox_max_depth, 2000);
+  auto c = ParseServeConfig(R"({"limits": {"inbox_max_depth": 500}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->inbox_max_depth, 500);
+  EXPECT_EQ(ParseServeConfig(R"({"limits": {"inbox_max_depth": 0}})")->inbox_max_depth, 0);
+}
+
 TEST(ServeConfig, EmbeddedWithDemoMembers) {
   auto c = ParseServeConfig(R"({"points": {"mode": "embedded", "seed_demo": true}})");
   ASSERT_TRUE(c.ok());
@@ -78,6 +86,7 @@ TEST(ServeConfig, RefusesMistakesNamingTheKey) {
       {R"({"limits": {"max_body_bytes": 10}})", "limits.max_body_bytes"},
       {R"({"limits": {"max_text_chars": "many"}})", "limits.max_text_chars"},
       {R"({"limits": {"http_threads": 0}})", "limits.http_threads"},
+      {R"({"limits": {"inbox_max_depth": -1}})", "limits.inbox_max_depth"},
       {R"({"link_page_url": "/link"})", "link_page_url"},
       {R"({"line_access_base_url": "access.line.me"})", "line_access_base_url"},
   };

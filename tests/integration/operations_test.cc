@@ -5,6 +5,7 @@
 // file.
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -286,6 +287,88 @@ TEST_F(LineLimitTest, ALimitedMemberIsToldOnceAndTheWebhookStillAcks) {
       metrics.find("madoguchi_channel_rate_limited_total{channel=\"line\",notice=\"none\"} 2"),
       std::string::npos)
       << metrics;
+}
+
+// --- backpressure: limits.inbox_max_depth ----------------------------------------------------
+
+class BackpressureTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setenv("MADOGUCHI_TEST_OPS_LINE_SECRET", kLineSecret, 1);
+    setenv("MADOGUCHI_TEST_OPS_LINE_TOKEN", "line-access-token", 1);
+    TestServiceOptions o{kToday, PointsMode::kEmbedded, kApiToken, {}};
+    o.configure = [this](cli::ServiceOptions& so) {
+      so.config.line_channels.push_back({"kagawa", "kagawa", "MADOGUCHI_TEST_OPS_LINE_SECRET",
+                                         "MADOGUCHI_TEST_OPS_LINE_TOKEN", line_.base_url()});
+      so.config.inbox_max_depth = 3;
+      so.inbox_depth_refresh = std::chrono::milliseconds(0);  // every webhook counts
+      so.line_worker.idle_poll = std::chrono::milliseconds(50);
+    };
+    StatusOr<std::unique_ptr<TestService>> s = TestService::Start(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    service_ = std::move(s).value();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", service_->port());
+  }
+
+  // A signed webhook with one text event from its own member (so the worker may take several).
+  httplib::Result PostText(const std::string& event_id) {
+    json event = {
+        {"type", "message"},
+        {"mode", "active"},
+        {"timestamp", 1747000000000},
+        {"source", {{"type", "user"}, {"userId", "U0123456789abcdef0123456789ab" + event_id}}},
+        {"webhookEventId", event_id},
+        {"deliveryContext", {{"isRedelivery", false}}},
+        {"replyToken", "reply-token-" + event_id},
+        {"message", {{"id", "1" + event_id}, {"type", "text"}, {"text", kQuestion}}}};
+    const std::string body =
+        json{{"destination", "Uab012345678901234567890123456789"}, {"events", {event}}}.dump();
+    return client_->Post("/webhook/line/kagawa",
+                         {{"X-Line-Signature", line::ComputeSignature(kLineSecret, body)}}, body,
+                         "application/json");
+  }
+
+  FakeLineApi line_;
+  std::unique_ptr<TestService> service_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(BackpressureTest, AFullInboxRefusesWebhooksWithoutEnqueueingUntilItDrains) {
+  line_.Hold();  // the workers' replies wait: the inbox fills
+  for (const char* id : {"B1", "B2", "B3"}) {
+    auto r = PostText(id);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << id;
+  }
+  auto refused = PostText("B4");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(json::parse(refused->body)["error"], "inbox_full");
+  EXPECT_EQ(*service_->service().inbox()->Depth(), 3);  // B4 was not enqueued
+  const std::string metrics = client_->Get("/metrics")->body;
+  EXPECT_NE(
+      metrics.find("madoguchi_webhook_refused_total{channel=\"line\",reason=\"inbox_full\"} 1"),
+      std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("madoguchi_inbox_depth 3"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("madoguchi_inbox_max_depth 3"), std::string::npos) << metrics;
+
+  line_.Release();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (*service_->service().inbox()->Depth() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(*service_->service().inbox()->Depth(), 0);
+  // LINE delivers the refused webhook again; now there is room.
+  auto redelivered = PostText("B4");
+  ASSERT_TRUE(redelivered);
+  EXPECT_EQ(redelivered->status, 200);
+  ASSERT_TRUE(line_.WaitForDelivered(4));
+  std::vector<std::string> tokens;
+  for (const auto& r : line_.delivered()) tokens.push_back(r.Json()["replyToken"]);
+  std::sort(tokens.begin(), tokens.end());
+  EXPECT_EQ(tokens, (std::vector<std::string>{"reply-token-B1", "reply-token-B2", "reply-token-B3",
+                                              "reply-token-B4"}));
 }
 
 // --- /readyz: a real write to the conversation store and the inbox ---------------------------

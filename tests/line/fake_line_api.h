@@ -3,6 +3,12 @@
 // path prefix, a queue of canned answers (500, 429 with Retry-After, 400 invalid reply token …);
 // when a queue is empty it answers 200 like LINE does.
 //
+// Optionally (EmulateDedupe) it dedupes as LINE does: a reply token works once, and a push
+// repeating an X-Line-Retry-Key that LINE accepted is answered 409 without being sent again.
+// delivered() is what members would have seen. Hold() makes answers late: a request is taken
+// (and delivered) on arrival, and answered only after Release(), as when LINE is slow to answer
+// or the caller dies before the answer comes.
+//
 // Thread safety: every method may be called while the server's threads record requests.
 #ifndef MADOGUCHI_TESTS_LINE_FAKE_LINE_API_H_
 #define MADOGUCHI_TESTS_LINE_FAKE_LINE_API_H_
@@ -15,6 +21,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,6 +58,10 @@ class FakeLineApi {
   FakeLineApi() {
     server_.Post(R"(/v2/bot/.*)", [this](const httplib::Request& req, httplib::Response& res) {
       Answer answer = Record(req);
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return !held_; });
+      }
       res.status = answer.status;
       if (!answer.retry_after.empty()) res.set_header("Retry-After", answer.retry_after);
       res.set_content(answer.body, "application/json");
@@ -60,6 +71,7 @@ class FakeLineApi {
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~FakeLineApi() {
+    Release();
     server_.stop();
     thread_.join();
   }
@@ -83,6 +95,32 @@ class FakeLineApi {
     }
     return out;
   }
+  // LINE's dedupe of reply tokens and retry keys (see the top). Default: off.
+  void EmulateDedupe(bool on) {
+    std::lock_guard<std::mutex> lock(mu_);
+    dedupe_ = on;
+  }
+  // Holds every answer from now until Release(); requests are still taken as they arrive.
+  void Hold() {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ = true;
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ = false;
+    cv_.notify_all();
+  }
+  // The replies and pushes LINE took and would have shown the member: answered 2xx (or held),
+  // and, with EmulateDedupe, not a reused reply token nor a repeated retry key.
+  std::vector<Request> delivered() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return delivered_;
+  }
+  bool WaitForDelivered(size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] { return delivered_.size() >= n; });
+  }
+
   // Waits until at least `n` requests arrived; false on timeout.
   bool WaitForRequests(size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     std::unique_lock<std::mutex> lock(mu_);
@@ -92,19 +130,40 @@ class FakeLineApi {
  private:
   Answer Record(const httplib::Request& req) {
     std::lock_guard<std::mutex> lock(mu_);
-    requests_.push_back({req.path, req.headers, req.body, std::chrono::steady_clock::now()});
+    Request request{req.path, req.headers, req.body, std::chrono::steady_clock::now()};
+    requests_.push_back(request);
     cv_.notify_all();
     for (auto& [prefix, queue] : script_) {
       if (req.path.rfind(prefix, 0) == 0 && !queue.empty()) {
         Answer a = queue.front();
         queue.pop_front();
+        if (a.status / 100 == 2) Deliver(request);
         return a;
       }
     }
     if (req.path.find("/linkToken") != std::string::npos) {
       return {200, R"({"linkToken":"NMZTNuVrPTqlr2IF8Bnymkb7rXfYv5EY"})", ""};
     }
+    if (dedupe_ && req.path == "/v2/bot/message/reply") {
+      const nlohmann::json body = request.Json();
+      const std::string token =
+          body.is_object() ? body.value("replyToken", std::string()) : std::string();
+      if (!used_reply_tokens_.insert(token).second) return InvalidReplyToken();
+    }
+    if (dedupe_ && req.path == "/v2/bot/message/push") {
+      const std::string key = request.Header("X-Line-Retry-Key");
+      if (!key.empty() && !accepted_retry_keys_.insert(key).second) {
+        return {409, R"({"message":"The retry key is already accepted"})", ""};
+      }
+    }
+    Deliver(request);
     return {200, R"({"sentMessages":[{"id":"461230966842064897","quoteToken":"q"}]})", ""};
+  }
+  void Deliver(const Request& request) {  // mu_ held
+    if (request.path == "/v2/bot/message/reply" || request.path == "/v2/bot/message/push") {
+      delivered_.push_back(request);
+      cv_.notify_all();
+    }
   }
 
   httplib::Server server_;
@@ -114,6 +173,11 @@ class FakeLineApi {
   std::condition_variable cv_;
   std::vector<Request> requests_;                     // guarded by mu_
   std::map<std::string, std::deque<Answer>> script_;  // guarded by mu_
+  bool dedupe_ = false;                               // guarded by mu_
+  bool held_ = false;                                 // guarded by mu_
+  std::set<std::string> used_reply_tokens_;           // guarded by mu_
+  std::set<std::string> accepted_retry_keys_;         // guarded by mu_
+  std::vector<Request> delivered_;                    // guarded by mu_
 };
 
 }  // namespace madoguchi::line::testing
