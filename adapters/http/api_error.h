@@ -29,7 +29,7 @@ Status MalformedJsonError();
 Status InvalidUtf8Error();
 Status PayloadTooLargeError();
 Status NoRouteError();
-// A request httplib's parser refused (a POST without Content-Length, a broken request line).
+// A request the HTTP front refused as malformed (a broken request line, bad framing).
 Status BadRequestError();
 
 // The HTTP status of `status`. Every response status of the service comes from here.

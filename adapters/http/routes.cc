@@ -1,7 +1,5 @@
 #include "http/routes.h"
 
-#include <httplib.h>
-
 #include <cctype>
 #include <chrono>
 #include <iostream>
@@ -14,6 +12,7 @@
 #include "http/json_body.h"
 #include "http/link_form.h"
 #include "http/link_page.h"
+#include "http_front/request.h"
 #include "staff/staff_api.h"
 
 namespace madoguchi::http {
@@ -38,19 +37,19 @@ struct Reply {
 constexpr char kLineUnavailable[] =
     "ただいまLINEとの連携を開始できません。時間をおいて、もう一度「連携する」を押してください。";
 
-void LogFailure(const RouteContext& c, const httplib::Request& req, const Status& s) {
+void LogFailure(const RouteContext& c, const http_front::Request& req, const Status& s) {
   if (!c.log_errors || HttpStatusFor(s) < 500) return;
   // Operator detail only: statuses never hold what a member typed. One write, so lines of
   // concurrent requests do not interleave.
   std::cerr << ("madoguchi: " + req.method + " " + req.path + ": " + s.ToString() + "\n");
 }
 
-Reply JsonError(const RouteContext& c, const httplib::Request& req, const Status& s) {
+Reply JsonError(const RouteContext& c, const http_front::Request& req, const Status& s) {
   LogFailure(c, req, s);
   return {HttpStatusFor(s), kJson, Dump(ErrorJson(s))};
 }
 
-Reply Json(const RouteContext& c, const httplib::Request& req,
+Reply Json(const RouteContext& c, const http_front::Request& req,
            const StatusOr<nlohmann::ordered_json>& result) {
   if (!result.ok()) return JsonError(c, req, result.status());
   return {200, kJson, Dump(*result)};
@@ -62,11 +61,11 @@ Reply Page(const Status& s, std::string html) {
 
 // --- handlers, one per route -----------------------------------------------------------------
 
-Reply Health(const RouteContext&, const httplib::Request&) {
+Reply Health(const RouteContext&, const http_front::Request&) {
   return {200, kJson, R"({"status":"ok"})"};
 }
 
-Reply NotReady(const RouteContext& c, const httplib::Request& req, const char* check,
+Reply NotReady(const RouteContext& c, const http_front::Request& req, const char* check,
                const Status& s) {
   LogFailure(c, req, s);
   nlohmann::ordered_json j;
@@ -80,7 +79,7 @@ Reply NotReady(const RouteContext& c, const httplib::Request& req, const char* c
 // that can answer them fully. Each write is one heartbeat row: taking the write lock alone
 // succeeds on a full disk or a damaged file, where every member's message would fail. The
 // points check is a cheap read (an exchange window), not a member's data.
-Reply Ready(const RouteContext& c, const httplib::Request& req) {
+Reply Ready(const RouteContext& c, const http_front::Request& req) {
   Status writable = c.helpdesk.store().CheckWritable();
   if (!writable.ok()) return NotReady(c, req, "database", Unavailable(writable.ToString()));
   if (c.inbox != nullptr) {
@@ -99,7 +98,7 @@ Reply Ready(const RouteContext& c, const httplib::Request& req) {
   return {200, kJson, R"({"status":"ready"})"};
 }
 
-Reply Metrics(const RouteContext& c, const httplib::Request&) {
+Reply Metrics(const RouteContext& c, const http_front::Request&) {
   if (c.metrics == nullptr) return {404, kJson, Dump(ErrorJson(NoRouteError()))};
   return {200, kPrometheus, c.metrics->Render()};
 }
@@ -118,7 +117,7 @@ void CountOutcomes(const RouteContext& c, const StatusOr<nlohmann::ordered_json>
   }
 }
 
-Reply Messages(const RouteContext& c, const httplib::Request& req) {
+Reply Messages(const RouteContext& c, const http_front::Request& req) {
   StatusOr<nlohmann::json> body = ParseJsonObject(req.body);
   if (!body.ok()) return JsonError(c, req, body.status());
   if (c.message_limiter != nullptr) {
@@ -145,7 +144,7 @@ Reply Messages(const RouteContext& c, const httplib::Request& req) {
   return Json(c, req, result);
 }
 
-Reply Ask(const RouteContext& c, const httplib::Request& req) {
+Reply Ask(const RouteContext& c, const http_front::Request& req) {
   StatusOr<nlohmann::json> body = ParseJsonObject(req.body);
   if (!body.ok()) return JsonError(c, req, body.status());
   StatusOr<nlohmann::ordered_json> result = generic::PostAsk(c.helpdesk, *body, c.limits);
@@ -155,8 +154,8 @@ Reply Ask(const RouteContext& c, const httplib::Request& req) {
 
 // --- staff: the token check is the server's (server.cc, IsStaffApiPath) ---------------------
 
-int LimitParam(const httplib::Request& req, int fallback) {
-  const std::string v = req.get_param_value("limit");
+int LimitParam(const http_front::Request& req, int fallback) {
+  const std::string v = req.Param("limit");
   if (v.empty() || v.size() > 4) return fallback;
   int n = 0;
   for (char ch : v) {
@@ -166,31 +165,28 @@ int LimitParam(const httplib::Request& req, int fallback) {
   return n;
 }
 
-Reply JsonOf(const RouteContext& c, const httplib::Request& req,
+Reply JsonOf(const RouteContext& c, const http_front::Request& req,
              const StatusOr<nlohmann::json>& result) {
   if (!result.ok()) return JsonError(c, req, result.status());
   return {200, kJson, Dump(*result)};
 }
 
-Reply StaffPage(const RouteContext&, const httplib::Request&) {
+Reply StaffPage(const RouteContext&, const http_front::Request&) {
   return {200, kHtml, staff::StaffPageHtml()};
 }
 
-Reply StaffSearch(const RouteContext& c, const httplib::Request& req) {
-  return JsonOf(c, req,
-                staff::Search(c.helpdesk, req.get_param_value("program"), req.get_param_value("q"),
-                              LimitParam(req, 10)));
-}
-
-Reply StaffUnanswered(const RouteContext& c, const httplib::Request& req) {
-  return JsonOf(c, req,
-                staff::Unanswered(c.helpdesk, req.get_param_value("program"), LimitParam(req, 50)));
-}
-
-Reply StaffFeedback(const RouteContext& c, const httplib::Request& req) {
+Reply StaffSearch(const RouteContext& c, const http_front::Request& req) {
   return JsonOf(
-      c, req,
-      staff::FeedbackSummary(c.helpdesk, req.get_param_value("program"), LimitParam(req, 50)));
+      c, req, staff::Search(c.helpdesk, req.Param("program"), req.Param("q"), LimitParam(req, 10)));
+}
+
+Reply StaffUnanswered(const RouteContext& c, const http_front::Request& req) {
+  return JsonOf(c, req, staff::Unanswered(c.helpdesk, req.Param("program"), LimitParam(req, 50)));
+}
+
+Reply StaffFeedback(const RouteContext& c, const http_front::Request& req) {
+  return JsonOf(c, req,
+                staff::FeedbackSummary(c.helpdesk, req.Param("program"), LimitParam(req, 50)));
 }
 
 // --- knowledge base: staff token, like the staff paths (IsStaffApiPath covers /api/v1/kb/) ---
@@ -199,7 +195,7 @@ Reply StaffFeedback(const RouteContext& c, const httplib::Request& req) {
 // with mistakes is refused whole (409 kb_invalid) and the one serving keeps serving; the
 // loader's problems go back in "detail" for the staff member who edited the files (they name
 // file, entry id and field, never a member's data).
-Reply KbReload(const RouteContext& c, const httplib::Request& req) {
+Reply KbReload(const RouteContext& c, const http_front::Request& req) {
   // No options yet. A body, when sent, must be a JSON object like every other API's, so a
   // client's mistake is a 400 rather than a reload it did not mean.
   if (!req.body.empty()) {
@@ -234,24 +230,25 @@ Reply KbReload(const RouteContext& c, const httplib::Request& req) {
 
 // --- channels: the signature is the credential, checked by the adapters ----------------------
 
-Reply LineWebhook(const RouteContext& c, const httplib::Request& req) {
+Reply LineWebhook(const RouteContext& c, const http_front::Request& req) {
   if (c.line_webhook == nullptr) return {404, kJson, Dump(ErrorJson(NoRouteError()))};
-  const std::string channel = req.matches.size() > 1 ? req.matches[1].str() : std::string();
+  // MatchRoute admitted only a channel name after the prefix.
+  const std::string channel = req.path.substr(std::string_view("/webhook/line/").size());
   line::WebhookResponse r =
-      c.line_webhook->Handle(channel, req.body, req.get_header_value("X-Line-Signature"));
+      c.line_webhook->Handle(channel, req.body, req.Header("X-Line-Signature"));
   if (c.log_errors && r.http_status >= 500) {
     std::cerr << ("madoguchi: LINE webhook " + channel + ": " + r.error + "\n");
   }
   return {r.http_status, kJson, std::move(r.body)};
 }
 
-Reply SlackWebhook(const RouteContext& c, const httplib::Request& req) {
+Reply SlackWebhook(const RouteContext& c, const http_front::Request& req) {
   if (c.slack_events == nullptr) return {404, kJson, Dump(ErrorJson(NoRouteError()))};
   slack::SlackRequestHeaders h;
-  h.signature = req.get_header_value("X-Slack-Signature");
-  h.timestamp = req.get_header_value("X-Slack-Request-Timestamp");
-  h.retry_num = req.get_header_value("X-Slack-Retry-Num");
-  h.content_type = req.get_header_value("Content-Type");
+  h.signature = req.Header("X-Slack-Signature");
+  h.timestamp = req.Header("X-Slack-Request-Timestamp");
+  h.retry_num = req.Header("X-Slack-Retry-Num");
+  h.content_type = req.Header("Content-Type");
   slack::SlackResponse r = c.slack_events->Handle(req.body, h);
   if (c.log_errors && r.http_status >= 500) {
     std::cerr << ("madoguchi: Slack webhook: " + r.error + "\n");
@@ -320,7 +317,7 @@ Reply AllowLineDialog(const RouteContext& c, Reply reply) {
   return reply;
 }
 
-Reply FailurePage(const RouteContext& c, const httplib::Request& req, const Status& s,
+Reply FailurePage(const RouteContext& c, const http_front::Request& req, const Status& s,
                   const std::string& program_name, const std::string& token) {
   LogFailure(c, req, s);
   LinkFailure failure = ClassifyLinkFailure(s);
@@ -332,8 +329,8 @@ Reply FailurePage(const RouteContext& c, const httplib::Request& req, const Stat
   return Page(s, RenderLinkMessage(message));
 }
 
-Reply LinkPage(const RouteContext& c, const httplib::Request& req) {
-  std::string token = req.get_param_value("token");
+Reply LinkPage(const RouteContext& c, const http_front::Request& req) {
+  std::string token = req.Param("token");
   StatusOr<PageToken> page = ReadPageToken(c, token);
   if (!page.ok()) return FailurePage(c, req, page.status(), "", token);
   return AllowLineDialog(c, Page(Status::Ok(), RenderLinkForm(page->program_name, token, "")));
@@ -343,7 +340,7 @@ Reply LinkPage(const RouteContext& c, const httplib::Request& req) {
 // event confirms the LINE account (dialogue::AccountLinker::FinishChannelLink); nothing is
 // bound here. The order keeps every failure harmless: wrong details stop before LINE is asked;
 // LINE failing leaves the page token usable; the nonce is issued last, using the token up.
-Reply LineLinkSubmit(const RouteContext& c, const httplib::Request& req, const PageToken& page,
+Reply LineLinkSubmit(const RouteContext& c, const http_front::Request& req, const PageToken& page,
                      const std::string& token, const LinkFormFields& fields) {
   StatusOr<dialogue::VerifiedLink> verified =
       c.helpdesk.linker().Verify(token, fields.member_id, fields.birth_date, fields.auth_code);
@@ -364,12 +361,11 @@ Reply LineLinkSubmit(const RouteContext& c, const httplib::Request& req, const P
   return reply;
 }
 
-Reply LinkSubmit(const RouteContext& c, const httplib::Request& req) {
-  std::string token = req.get_param_value("token");
+Reply LinkSubmit(const RouteContext& c, const http_front::Request& req) {
+  std::string token = req.Param("token");
   StatusOr<PageToken> page = ReadPageToken(c, token);
   if (!page.ok()) return FailurePage(c, req, page.status(), "", token);
-  LinkFormInput input{req.get_param_value("member_id"), req.get_param_value("birth_date"),
-                      req.get_param_value("auth_code")};
+  LinkFormInput input{req.Param("member_id"), req.Param("birth_date"), req.Param("auth_code")};
   StatusOr<LinkFormFields> fields = ReadLinkForm(input, c.helpdesk.normalizer());
   if (!fields.ok()) {
     return AllowLineDialog(c, Page(fields.status(), RenderLinkForm(page->program_name, token,
@@ -385,13 +381,12 @@ Reply LinkSubmit(const RouteContext& c, const httplib::Request& req) {
   return Page(Status::Ok(), RenderLinkDone(page->program_name));
 }
 
-using Handler = Reply (*)(const RouteContext&, const httplib::Request&);
+using Handler = Reply (*)(const RouteContext&, const http_front::Request&);
 
 struct Route {
   const char* method;
-  const char* path;  // httplib's pattern (a regex)
-  // The metrics and log label; for a pattern with a capture, what precedes '{' is the prefix
-  // the path starts with.
+  // The path, also the metrics and log label. One with "{name}" matches any path that starts
+  // with what precedes '{' and continues with a name of letters, digits, "_" and "-" (IsCapture).
   const char* label;
   Handler handler;
 };
@@ -399,35 +394,44 @@ struct Route {
 // The whole service. The bearer check (server.cc) guards every path under /api/: staff paths
 // (IsStaffApiPath) with the staff tokens, the rest with the API token.
 constexpr Route kRoutes[] = {
-    {"GET", "/healthz", "/healthz", Health},
-    {"GET", "/readyz", "/readyz", Ready},
-    {"GET", "/metrics", "/metrics", Metrics},
-    {"POST", "/api/v1/messages", "/api/v1/messages", Messages},
-    {"POST", "/api/v1/ask", "/api/v1/ask", Ask},
-    {"GET", "/api/v1/search", "/api/v1/search", StaffSearch},
-    {"GET", "/api/v1/staff/unanswered", "/api/v1/staff/unanswered", StaffUnanswered},
-    {"GET", "/api/v1/staff/feedback", "/api/v1/staff/feedback", StaffFeedback},
-    {"POST", "/api/v1/kb/reload", "/api/v1/kb/reload", KbReload},
-    {"GET", "/staff", "/staff", StaffPage},
-    {"GET", "/link", "/link", LinkPage},
-    {"POST", "/link", "/link", LinkSubmit},
-    {"POST", R"(/webhook/line/([A-Za-z0-9_-]+))", "/webhook/line/{channel}", LineWebhook},
-    {"POST", "/webhook/slack", "/webhook/slack", SlackWebhook},
+    {"GET", "/healthz", Health},
+    {"GET", "/readyz", Ready},
+    {"GET", "/metrics", Metrics},
+    {"POST", "/api/v1/messages", Messages},
+    {"POST", "/api/v1/ask", Ask},
+    {"GET", "/api/v1/search", StaffSearch},
+    {"GET", "/api/v1/staff/unanswered", StaffUnanswered},
+    {"GET", "/api/v1/staff/feedback", StaffFeedback},
+    {"POST", "/api/v1/kb/reload", KbReload},
+    {"GET", "/staff", StaffPage},
+    {"GET", "/link", LinkPage},
+    {"POST", "/link", LinkSubmit},
+    {"POST", "/webhook/line/{channel}", LineWebhook},
+    {"POST", "/webhook/slack", SlackWebhook},
 };
 
-void SetSecurityHeaders(const Reply& reply, httplib::Response& res) {
-  res.set_header("X-Content-Type-Options", "nosniff");
+void SetSecurityHeaders(const Reply& reply, http_front::Response& res) {
+  res.SetHeader("X-Content-Type-Options", "nosniff");
   // Answers may hold a member's own points; link pages carry a one-time token.
-  res.set_header("Cache-Control", "no-store");
+  res.SetHeader("Cache-Control", "no-store");
   if (reply.content_type == kHtml) {
     const std::string form_action =
         reply.form_action.empty() ? "'self'" : "'self' " + reply.form_action;
-    res.set_header("Content-Security-Policy",
-                   "default-src 'none'; style-src 'unsafe-inline'; form-action " + form_action +
-                       "; frame-ancestors 'none'; base-uri 'none'");
-    res.set_header("X-Frame-Options", "DENY");
-    res.set_header("Referrer-Policy", "no-referrer");
+    res.SetHeader("Content-Security-Policy",
+                  "default-src 'none'; style-src 'unsafe-inline'; form-action " + form_action +
+                      "; frame-ancestors 'none'; base-uri 'none'");
+    res.SetHeader("X-Frame-Options", "DENY");
+    res.SetHeader("Referrer-Policy", "no-referrer");
   }
+}
+
+// A channel's name: what LINE's webhook URLs may carry after /webhook/line/.
+bool IsCapture(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  for (char ch : text) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -440,7 +444,7 @@ RouteMatch MatchRoute(std::string_view method, std::string_view path) {
     const size_t brace = label.find('{');
     if (brace == std::string_view::npos
             ? path == label
-            : path.substr(0, brace) == label.substr(0, brace) && path.size() > brace) {
+            : path.substr(0, brace) == label.substr(0, brace) && IsCapture(path.substr(brace))) {
       return {i, label};
     }
   }
@@ -473,22 +477,16 @@ void CountKbReload(ops::Registry& metrics, const Status& result) {
       .Inc();
 }
 
-void RegisterRoutes(httplib::Server& server, const RouteContext& context) {
-  for (const Route& route : kRoutes) {
-    httplib::Server::Handler fn = [&context, handler = route.handler](const httplib::Request& req,
-                                                                      httplib::Response& res) {
-      Reply reply = handler(context, req);
-      res.status = reply.status;
-      SetSecurityHeaders(reply, res);
-      if (!reply.location.empty()) res.set_header("Location", reply.location);
-      res.set_content(reply.body, reply.content_type);
-    };
-    if (std::string_view(route.method) == "GET") {
-      server.Get(route.path, std::move(fn));
-    } else {
-      server.Post(route.path, std::move(fn));
-    }
-  }
+void ServeRoute(const RouteContext& context, const http_front::Request& req,
+                http_front::Response& res) {
+  const RouteMatch match = MatchRoute(req.method, req.path);
+  const Reply reply = match.index < std::size(kRoutes) ? kRoutes[match.index].handler(context, req)
+                                                       : Reply{HttpStatusFor(NoRouteError()), kJson,
+                                                               Dump(ErrorJson(NoRouteError()))};
+  res.status = reply.status;
+  SetSecurityHeaders(reply, res);
+  if (!reply.location.empty()) res.SetHeader("Location", reply.location);
+  res.SetContent(reply.body, reply.content_type);
 }
 
 }  // namespace madoguchi::http

@@ -47,9 +47,10 @@
 #include "staff/staff_api.h"
 #include "store/inbox.h"
 
-namespace httplib {
-class Server;
-}
+namespace madoguchi::http_front {
+struct Request;
+struct Response;
+}  // namespace madoguchi::http_front
 
 namespace madoguchi::http {
 
@@ -88,7 +89,10 @@ struct RouteContext {
   std::string line_access_base_url = line::kDefaultAccessBaseUrl;
 };
 
-void RegisterRoutes(httplib::Server& server, const RouteContext& context);
+// Answers a request that passed the server's checks (server.cc): its route's handler, or 404
+// {"error": "no_route"}. Called on the server's worker threads.
+void ServeRoute(const RouteContext& context, const http_front::Request& req,
+                http_front::Response& res);
 
 // The label a request is counted under in /metrics and the log: the route's pattern
 // ("/webhook/line/{channel}"), so channel names and query strings never multiply series;

@@ -1,7 +1,9 @@
 // The service's HTTP server: the routes of routes.h behind the limits every request meets.
 //
-//   - bodies over max_body_bytes get 413; slow or idle clients are cut off by the timeouts, so
-//     no client can hold a worker for long;
+//   - requests are read by the event-driven front (http_front/server.h): bodies over
+//     max_body_bytes get 413 as soon as they pass it, chunked or not; heads over the limits
+//     431; a request not complete within read_timeout 408. Handlers run on worker threads
+//     that only ever see complete requests, so slow clients cannot hold them;
 //   - paths under /api/ need "Authorization: Bearer <token>" (compared in constant time) when a
 //     token is set; without one the API is open, which Bind() allows on loopback only. Staff
 //     paths (IsStaffApiPath) take a staff token instead, always, and the API token never
@@ -10,7 +12,7 @@
 //   route; with its
 //     `logger`, one JSON line per request (method, route, status, duration_ms: never the query
 //     string, which holds link tokens, nor the body);
-//   - every error is {"error", "message"} (api_error.h), also httplib's own (no route, 413, 400);
+//   - every error is {"error", "message"} (api_error.h), also the front's (413, 431, 400, 408);
 //     a handler that throws (none should) answers 500 instead of ending the process.
 //
 // Thread safety: Bind, Start and Stop from one thread; requests are served on the server's
@@ -25,16 +27,15 @@
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "base/status.h"
 #include "http/routes.h"
 
-namespace httplib {
-class Server;
+namespace madoguchi::http_front {
+class Front;
 struct Request;
 struct Response;
-}  // namespace httplib
+}  // namespace madoguchi::http_front
 
 namespace madoguchi::http {
 
@@ -53,15 +54,21 @@ struct HttpServerOptions {
   std::string api_token;
   // Largest request body accepted. A message is a few hundred bytes. Default: 64 KiB.
   size_t max_body_bytes = 64 * 1024;
-  // How long a client may take to send a request or read a response. Default: 5 s each.
+  // Request line and headers: bytes and lines. LINE's and Slack's heads are under 2 KiB.
+  // Default: 16 KiB, 64 headers.
+  size_t max_header_bytes = 16 * 1024;
+  size_t max_headers = 64;
+  // How long a client may take to send a whole request, first byte to last, and to read a
+  // response. Default: 5 s each.
   std::chrono::seconds read_timeout{5};
   std::chrono::seconds write_timeout{5};
-  // How long an idle keep-alive connection keeps its worker. Default: 5 s.
+  // How long a connection may idle between requests. Default: 5 s.
   std::chrono::seconds keep_alive_timeout{5};
-  // Requests served at once. httplib gives each open keep-alive connection a thread for as
-  // long as it stays open, so this is also how many clients may stay connected without
-  // waiting: a proxy's or load generator's connection pool must fit. Default: 64.
+  // Handlers run at once. Connections do not hold them: only complete requests do, so this is
+  // about the helpdesk's concurrency, not the number of clients. Default: 64.
   int worker_threads = 64;
+  // Connections open at once; a new one beyond it evicts the longest-waiting. Default: 4096.
+  size_t max_connections = 4096;
   // Logs each request's method, path (never the query: it holds link tokens) and status to
   // stderr, when no logger is given. Default: off.
   bool access_log = false;
@@ -98,14 +105,14 @@ class HttpServer {
     std::array<std::atomic<ops::Counter*>, 600> by_status{};  // by HTTP status
   };
 
-  void Configure();
-  void Observe(const httplib::Request& req, const httplib::Response& res);
+  void Handle(const http_front::Request& req, http_front::Response& res) const;
+  void Refuse(const http_front::Request& req, http_front::Response& res) const;
+  void Observe(const http_front::Request& req, const http_front::Response& res,
+               double seconds) const;
 
   HttpServerOptions options_;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<http_front::Front> front_;
   std::unique_ptr<RouteSeries[]> series_;  // by RouteMatch::index
-  std::thread thread_;
-  std::atomic<bool> loop_ended_{false};
   const RouteContext* context_ = nullptr;  // set by Start
   bool bound_ = false;
   bool started_ = false;
