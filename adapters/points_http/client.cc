@@ -124,45 +124,48 @@ StatusOr<points::Member> HttpPointsCore::CreateMember(const points::NewMember& m
 
 StatusOr<points::Lot> HttpPointsCore::Grant(const std::string& member_id,
                                             const points::GrantRequest& grant) {
-  MADOGUCHI_RETURN_IF_ERROR(points::ValidateMemberId(member_id));
-  StatusOr<Answer> a =
-      Send({true, "/v1/members/" + member_id + "/grants", Dump(ToJson(grant)), ""});
+  StatusOr<std::string> id = points::NormalizeMemberId(member_id);
+  if (!id.ok()) return id.status();
+  StatusOr<Answer> a = Send({true, "/v1/members/" + *id + "/grants", Dump(ToJson(grant)), ""});
   if (!a.ok()) return a.status();
   return Decode<points::Lot>(a->body, LotFromJson);
 }
 
 StatusOr<points::PointBalance> HttpPointsCore::Balance(const std::string& member_id,
                                                        const Date& as_of) {
-  MADOGUCHI_RETURN_IF_ERROR(points::ValidateMemberId(member_id));
+  StatusOr<std::string> id = points::NormalizeMemberId(member_id);
+  if (!id.ok()) return id.status();
   StatusOr<Answer> a =
-      Send({false, "/v1/members/" + member_id + "/balance?as_of=" + FormatIsoDate(as_of), "", ""});
+      Send({false, "/v1/members/" + *id + "/balance?as_of=" + FormatIsoDate(as_of), "", ""});
   if (!a.ok()) return a.status();
   return Decode<points::PointBalance>(a->body, BalanceFromJson);
 }
 
 StatusOr<std::vector<points::HistoryEntry>> HttpPointsCore::History(const std::string& member_id,
                                                                     int limit) {
-  MADOGUCHI_RETURN_IF_ERROR(points::ValidateMemberId(member_id));
+  StatusOr<std::string> id = points::NormalizeMemberId(member_id);
+  if (!id.ok()) return id.status();
   StatusOr<Answer> a =
-      Send({false, "/v1/members/" + member_id + "/history?limit=" + std::to_string(limit), "", ""});
+      Send({false, "/v1/members/" + *id + "/history?limit=" + std::to_string(limit), "", ""});
   if (!a.ok()) return a.status();
   return Decode<std::vector<points::HistoryEntry>>(a->body, HistoryFromJson);
 }
 
 StatusOr<points::Redemption> HttpPointsCore::Redeem(const std::string& member_id,
                                                     const points::RedeemRequest& request) {
-  MADOGUCHI_RETURN_IF_ERROR(points::ValidateMemberId(member_id));
+  StatusOr<std::string> id = points::NormalizeMemberId(member_id);
+  if (!id.ok()) return id.status();
   StatusOr<Answer> a =
-      Send({true, "/v1/members/" + member_id + "/redemptions", Dump(ToJson(request)), ""});
+      Send({true, "/v1/members/" + *id + "/redemptions", Dump(ToJson(request)), ""});
   if (!a.ok()) return a.status();
   return Decode<points::Redemption>(a->body, RedemptionFromJson);
 }
 
 StatusOr<points::StatusChangeResult> HttpPointsCore::ChangeStatus(
     const std::string& member_id, const points::StatusChange& change) {
-  MADOGUCHI_RETURN_IF_ERROR(points::ValidateMemberId(member_id));
-  StatusOr<Answer> a =
-      Send({true, "/v1/members/" + member_id + "/status", Dump(ToJson(change)), ""});
+  StatusOr<std::string> id = points::NormalizeMemberId(member_id);
+  if (!id.ok()) return id.status();
+  StatusOr<Answer> a = Send({true, "/v1/members/" + *id + "/status", Dump(ToJson(change)), ""});
   if (!a.ok()) return a.status();
   return Decode<points::StatusChangeResult>(a->body, StatusChangeResultFromJson);
 }
@@ -170,11 +173,12 @@ StatusOr<points::StatusChangeResult> HttpPointsCore::ChangeStatus(
 StatusOr<points::ReissueRequest> HttpPointsCore::RequestReissue(const std::string& member_id,
                                                                 const std::string& idempotency_key,
                                                                 const Date& today) {
-  MADOGUCHI_RETURN_IF_ERROR(points::ValidateMemberId(member_id));
+  StatusOr<std::string> id = points::NormalizeMemberId(member_id);
+  if (!id.ok()) return id.status();
   // Checked here too: an empty key would make the POST look non-retryable, and a key with line
   // breaks must never reach a header.
   MADOGUCHI_RETURN_IF_ERROR(points::ValidateIdempotencyKey(idempotency_key));
-  StatusOr<Answer> a = Send({true, "/v1/members/" + member_id + "/auth-code/reissue",
+  StatusOr<Answer> a = Send({true, "/v1/members/" + *id + "/auth-code/reissue",
                              Dump(json{{"requested_on", FormatIsoDate(today)}}), idempotency_key});
   if (!a.ok()) return a.status();
   return Decode<points::ReissueRequest>(a->body, ReissueRequestFromJson);
@@ -198,10 +202,10 @@ StatusOr<rules::ExchangeWindow> HttpPointsCore::ExchangeWindow(const std::string
 StatusOr<points::MemberRank> HttpPointsCore::Rank(const std::string& program,
                                                   const std::string& member_id, const Date& as_of) {
   if (!IsPathSafe(program)) return points::ProgramNotFound(program);
-  MADOGUCHI_RETURN_IF_ERROR(points::ValidateMemberId(member_id));
+  StatusOr<std::string> id = points::NormalizeMemberId(member_id);
+  if (!id.ok()) return id.status();
   StatusOr<Answer> a = Send(
-      {false,
-       "/v1/programs/" + program + "/members/" + member_id + "/rank?as_of=" + FormatIsoDate(as_of),
+      {false, "/v1/programs/" + program + "/members/" + *id + "/rank?as_of=" + FormatIsoDate(as_of),
        "", ""});
   if (!a.ok()) return a.status();
   return Decode<points::MemberRank>(a->body, MemberRankFromJson);

@@ -195,15 +195,23 @@ StatusOr<points::StatusChange> StatusChangeFromJson(const json& j) {
 json ToJson(const points::VerifyRequest& v) {
   json j = {{"member_id", v.member_id}, {"birth_date", FormatIsoDate(v.birth_date)}};
   if (v.auth_code) j["auth_code"] = *v.auth_code;
+  if (!v.requesters.empty()) j["requesters"] = v.requesters;
   return j;
 }
 
 StatusOr<points::VerifyRequest> VerifyRequestFromJson(const json& j) {
-  return Read<points::VerifyRequest>(j, [](FieldReader& r) {
+  return Read<points::VerifyRequest>(j, [&j](FieldReader& r) {
     points::VerifyRequest v;
     v.member_id = r.String("member_id");
     v.birth_date = r.DateField("birth_date");
     v.auth_code = r.OptionalString("auth_code");
+    // Optional: an array of strings (the core checks their form).
+    if (j.contains("requesters") && !j["requesters"].is_null()) {
+      for (const json& e : r.Array("requesters")) {
+        // Anything but a string reads as an empty label, which the core refuses.
+        v.requesters.push_back(e.is_string() ? e.get<std::string>() : std::string());
+      }
+    }
     return v;
   });
 }

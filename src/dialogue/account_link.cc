@@ -32,7 +32,7 @@ StatusOr<VerifiedLink> AccountLinker::Verify(const std::string& token, const std
   verified.token_hash_ = store::Sha256Hex(token);
   auto peeked = store_->PeekLinkToken(verified.token_hash_, now_());
   if (!peeked.ok()) return peeked.status();
-  auto v = core_->Verify({member_id, birth_date, auth_code});
+  auto v = core_->Verify({member_id, birth_date, auth_code, {}});
   if (!v.ok()) return v.status();
   if (!v->verified || v->level != points::VerificationLevel::kStrong) {
     return Status(StatusCode::kPermissionDenied, "details do not match", "not_verified");

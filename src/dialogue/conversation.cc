@@ -423,7 +423,7 @@ Reply Conversation::ContinueReissue(Context& c, const std::string& text,
             "生年月日を読み取れませんでした。例のように入力してください（例：1980年4月1日、S55.4."
             "1）。");
       }
-      auto v = core_->Verify({slots["member"].get<std::string>(), *birth, std::nullopt});
+      auto v = core_->Verify({slots["member"].get<std::string>(), *birth, std::nullopt, {}});
       if (!v.ok()) {
         if (v.status().code() == StatusCode::kResourceExhausted) {
           return end_flow(

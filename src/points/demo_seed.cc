@@ -100,7 +100,7 @@ Status SeedKagawa(Seeder& s, const kb::Program& p) {
   bool locked = false;
   for (int i = 0; i < 50 && !locked; ++i) {
     StatusOr<Verification> v =
-        s.core().Verify(VerifyRequest{"K1003", Ymd(1972, 2, 29), std::string("WRONG-CODE")});
+        s.core().Verify(VerifyRequest{"K1003", Ymd(1972, 2, 29), std::string("WRONG-CODE"), {}});
     if (!v.ok() && v.status().reason() == kReasonLocked) locked = true;
     if (!v.ok() && !locked) return v.status();
   }

@@ -2,6 +2,11 @@
 
 #include <string>
 
+#include "points/auth_code.h"
+#include "points/ledger_store.h"
+#include "points/validation.h"
+#include "points/verification.h"
+
 namespace madoguchi::points {
 
 namespace {
@@ -18,8 +23,8 @@ CREATE TABLE members (
   status_effective_on TEXT,
   eligible_from       TEXT,
   auth_code_hash      TEXT,             -- pbkdf2-sha256$iterations$salt$hash; NULL: no code issued
-  failed_attempts     INTEGER NOT NULL DEFAULT 0,
-  locked_until        INTEGER NOT NULL DEFAULT 0
+  failed_attempts     INTEGER NOT NULL DEFAULT 0,  -- v1 only: since v2 in verify_guards
+  locked_until        INTEGER NOT NULL DEFAULT 0   -- v1 only
 ) STRICT;
 
 CREATE TABLE lots (
@@ -102,6 +107,53 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_member ON audit (member_id);
 )sql";
 
+constexpr char kSchemaV2[] = R"sql(
+CREATE TABLE ledger_meta (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+-- Failed verifications per member number (known or not, so a row never tells which numbers
+-- exist) and per requester, keyed by a salted SHA-256 (GuardKey). A row is dropped once it
+-- neither locks nor counts (forget_at, Unix seconds).
+CREATE TABLE verify_guards (
+  guard_key       TEXT PRIMARY KEY,
+  failed_attempts INTEGER NOT NULL,
+  window_start    INTEGER NOT NULL,
+  locked_until    INTEGER NOT NULL,
+  forget_at       INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX verify_guards_by_forget_at ON verify_guards (forget_at);
+
+-- A replayed key gets the answer it had: whether that first answer was an earlier request.
+ALTER TABLE reissue_keys ADD COLUMN first_repeated INTEGER NOT NULL DEFAULT 0;
+
+-- Member numbers compare case-insensitively (k1005 is K1005).
+CREATE INDEX members_by_number_nocase ON members (member_id COLLATE NOCASE);
+)sql";
+
+// v1 kept lock states on the members' rows; they move to verify_guards under the new salt.
+Status MoveV1LockStates(SqliteDb& db, const std::string& salt) {
+  StatusOr<Statement> read = db.Prepare(
+      "SELECT member_id, failed_attempts, locked_until FROM members "
+      "WHERE failed_attempts > 0 OR locked_until > 0");
+  if (!read.ok()) return read.status();
+  for (;;) {
+    StatusOr<bool> row = read->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    LockState lock;
+    lock.failed_attempts = read->Int(1);
+    lock.locked_until = read->Int(2);
+    // v1 counted failures without a window: they count from now on.
+    if (lock.failed_attempts > 0) lock.window_start = UnixSeconds();
+    LedgerStore store(db);
+    MADOGUCHI_RETURN_IF_ERROR(store.PutGuard(
+        GuardKey(salt, kGuardNumber, MemberIdKey(read->Text(0))), lock, ForgetAt(lock, {})));
+  }
+  return db.Exec("UPDATE members SET failed_attempts = 0, locked_until = 0");
+}
+
 }  // namespace
 
 Status EnsureLedgerSchema(SqliteDb& db) {
@@ -121,7 +173,18 @@ Status EnsureLedgerSchema(SqliteDb& db) {
         StatusCode::kFailedPrecondition,
         "the points database was written by a newer madoguchi (schema " + std::to_string(v) + ")");
   }
-  MADOGUCHI_RETURN_IF_ERROR(db.Exec(kSchemaV1));
+  if (v < 1) MADOGUCHI_RETURN_IF_ERROR(db.Exec(kSchemaV1));
+  if (v < 2) {
+    MADOGUCHI_RETURN_IF_ERROR(db.Exec(kSchemaV2));
+    StatusOr<std::string> salt = RandomHex(16);
+    if (!salt.ok()) return salt.status();
+    StatusOr<Statement> put =
+        db.Prepare("INSERT INTO ledger_meta (name, value) VALUES ('guard_salt', ?1)");
+    if (!put.ok()) return put.status();
+    put->Bind(1, *salt);
+    MADOGUCHI_RETURN_IF_ERROR(put->Run());
+    MADOGUCHI_RETURN_IF_ERROR(MoveV1LockStates(db, *salt));
+  }
   MADOGUCHI_RETURN_IF_ERROR(
       db.Exec(("PRAGMA user_version=" + std::to_string(kLedgerSchemaVersion)).c_str()));
   return txn.Commit();

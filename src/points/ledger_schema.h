@@ -8,10 +8,14 @@
 
 namespace madoguchi::points {
 
-inline constexpr int kLedgerSchemaVersion = 1;
+// 2: verification guards by salted hash (ledger_meta.guard_salt, verify_guards), the first
+//    answer of each reissue key (reissue_keys.first_repeated), member numbers looked up
+//    case-insensitively (members_by_number_nocase).
+inline constexpr int kLedgerSchemaVersion = 2;
 
-// Creates the tables of an empty file; checks the version of an existing one. Idempotent; safe to
-// run from several processes at once (it runs in a write transaction).
+// Creates the tables of an empty file; migrates a file of an earlier version (v1's member lock
+// states move to verify_guards); refuses a newer one. Idempotent; safe to run from several
+// processes at once (it runs in a write transaction).
 Status EnsureLedgerSchema(SqliteDb& db);
 
 }  // namespace madoguchi::points

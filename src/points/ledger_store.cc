@@ -23,12 +23,13 @@ Lot LotFromRow(const Statement& s) {
 }
 
 ReissueRequest ReissueFromRow(const Statement& s) {
-  // Columns: request_id, delivery, requested_on, estimated_arrival.
+  // Columns: request_id, delivery, requested_on, estimated_arrival, repeated.
   ReissueRequest r;
   r.request_id = s.Text(0);
   r.delivery = s.Text(1);
   r.requested_on = s.DateAt(2);
   r.estimated_arrival = s.DateAt(3);
+  r.repeated = s.Int(4) != 0;
   return r;
 }
 
@@ -45,7 +46,8 @@ StatusOr<std::optional<ReissueRequest>> OneReissue(StatusOr<Statement>& stmt) {
 StatusOr<std::optional<MemberRecord>> LedgerStore::FindMember(std::string_view member_id) {
   StatusOr<Statement> s = db_.Prepare(
       "SELECT member_id, program, birth_date, status, status_effective_on, eligible_from, "
-      "auth_code_hash, failed_attempts, locked_until FROM members WHERE member_id = ?1");
+      "auth_code_hash FROM members WHERE member_id = ?1 COLLATE NOCASE "
+      "ORDER BY member_id = ?1 DESC LIMIT 1");
   if (!s.ok()) return s.status();
   s->Bind(1, member_id);
   StatusOr<bool> row = s->Step();
@@ -60,8 +62,6 @@ StatusOr<std::optional<MemberRecord>> LedgerStore::FindMember(std::string_view m
   r.member.eligible_from = s->DateOrNull(5);
   r.auth_code_hash = s->IsNull(6) ? "" : s->Text(6);
   r.member.has_auth_code = !r.auth_code_hash.empty();
-  r.lock.failed_attempts = s->Int(7);
-  r.lock.locked_until = s->Int(8);
   return std::optional<MemberRecord>(std::move(r));
 }
 
@@ -89,12 +89,47 @@ Status LedgerStore::UpdateStatus(std::string_view member_id, MemberStatus status
   return RunPrepared(s);
 }
 
-Status LedgerStore::UpdateLockState(std::string_view member_id, const LockState& lock) {
+StatusOr<LockState> LedgerStore::FindGuard(std::string_view guard_key) {
   StatusOr<Statement> s = db_.Prepare(
-      "UPDATE members SET failed_attempts = ?2, locked_until = ?3 WHERE member_id = ?1");
+      "SELECT failed_attempts, window_start, locked_until FROM verify_guards WHERE guard_key = ?1");
   if (!s.ok()) return s.status();
-  s->Bind(1, member_id).Bind(2, lock.failed_attempts).Bind(3, lock.locked_until);
+  s->Bind(1, guard_key);
+  StatusOr<bool> row = s->Step();
+  if (!row.ok()) return row.status();
+  LockState lock;
+  if (*row) {
+    lock.failed_attempts = s->Int(0);
+    lock.window_start = s->Int(1);
+    lock.locked_until = s->Int(2);
+  }
+  return lock;
+}
+
+Status LedgerStore::PutGuard(std::string_view guard_key, const LockState& lock, int64_t forget_at) {
+  StatusOr<Statement> s = db_.Prepare(
+      "INSERT OR REPLACE INTO verify_guards "
+      "(guard_key, failed_attempts, window_start, locked_until, forget_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!s.ok()) return s.status();
+  s->Bind(1, guard_key).Bind(2, lock.failed_attempts).Bind(3, lock.window_start);
+  s->Bind(4, lock.locked_until).Bind(5, forget_at);
   return RunPrepared(s);
+}
+
+Status LedgerStore::ForgetGuards(int64_t now_unix_seconds) {
+  StatusOr<Statement> s = db_.Prepare("DELETE FROM verify_guards WHERE forget_at <= ?1");
+  if (!s.ok()) return s.status();
+  s->Bind(1, now_unix_seconds);
+  return RunPrepared(s);
+}
+
+StatusOr<std::string> LedgerStore::Meta(std::string_view name) {
+  StatusOr<Statement> s = db_.Prepare("SELECT value FROM ledger_meta WHERE name = ?1");
+  if (!s.ok()) return s.status();
+  s->Bind(1, name);
+  StatusOr<bool> row = s->Step();
+  if (!row.ok()) return row.status();
+  return *row ? s->Text(0) : std::string();
 }
 
 StatusOr<std::vector<Lot>> LedgerStore::LotsWithPointsLeft(std::string_view member_id) {
@@ -196,7 +231,7 @@ Status LedgerStore::ApplyDebit(const Debit& debit, std::optional<int64_t> redemp
 StatusOr<std::optional<ReissueRequest>> LedgerStore::FindReissueByKey(
     std::string_view member_id, std::string_view idempotency_key) {
   StatusOr<Statement> s = db_.Prepare(
-      "SELECT r.request_id, r.delivery, r.requested_on, r.estimated_arrival "
+      "SELECT r.request_id, r.delivery, r.requested_on, r.estimated_arrival, k.first_repeated "
       "FROM reissue_keys k JOIN reissue_requests r ON r.request_id = k.request_id "
       "WHERE k.member_id = ?1 AND k.idempotency_key = ?2");
   if (s.ok()) s->Bind(1, member_id).Bind(2, idempotency_key);
@@ -205,7 +240,7 @@ StatusOr<std::optional<ReissueRequest>> LedgerStore::FindReissueByKey(
 
 StatusOr<std::optional<ReissueRequest>> LedgerStore::LatestReissue(std::string_view member_id) {
   StatusOr<Statement> s = db_.Prepare(
-      "SELECT request_id, delivery, requested_on, estimated_arrival FROM reissue_requests "
+      "SELECT request_id, delivery, requested_on, estimated_arrival, 0 FROM reissue_requests "
       "WHERE member_id = ?1 ORDER BY requested_on DESC, audit_id DESC LIMIT 1");
   if (s.ok()) s->Bind(1, member_id);
   return OneReissue(s);
@@ -223,11 +258,13 @@ Status LedgerStore::InsertReissue(std::string_view member_id, const ReissueReque
 }
 
 Status LedgerStore::InsertReissueKey(std::string_view member_id, std::string_view idempotency_key,
-                                     std::string_view request_id) {
+                                     const ReissueRequest& request) {
   StatusOr<Statement> s = db_.Prepare(
-      "INSERT INTO reissue_keys (member_id, idempotency_key, request_id) VALUES (?1, ?2, ?3)");
+      "INSERT INTO reissue_keys (member_id, idempotency_key, request_id, first_repeated) "
+      "VALUES (?1, ?2, ?3, ?4)");
   if (!s.ok()) return s.status();
-  s->Bind(1, member_id).Bind(2, idempotency_key).Bind(3, request_id);
+  s->Bind(1, member_id).Bind(2, idempotency_key).Bind(3, request.request_id);
+  s->Bind(4, int64_t{request.repeated ? 1 : 0});
   return RunPrepared(s);
 }
 

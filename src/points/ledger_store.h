@@ -25,17 +25,25 @@ namespace madoguchi::points {
 struct MemberRecord {
   Member member;
   std::string auth_code_hash;  // empty when no code was issued
-  LockState lock;
 };
 
 class LedgerStore {
  public:
   explicit LedgerStore(SqliteDb& db) : db_(db) {}
 
+  // By member number, ignoring letter case (the row spelt exactly as `member_id` first); the
+  // record holds the number as stored, which every later statement must use.
   StatusOr<std::optional<MemberRecord>> FindMember(std::string_view member_id);
   Status InsertMember(const NewMember& member, const std::string& auth_code_hash);
   Status UpdateStatus(std::string_view member_id, MemberStatus status, const Date& effective_on);
-  Status UpdateLockState(std::string_view member_id, const LockState& lock);
+
+  // Verification guards (verification.h). A guard without a row is clean.
+  StatusOr<LockState> FindGuard(std::string_view guard_key);
+  Status PutGuard(std::string_view guard_key, const LockState& lock, int64_t forget_at);
+  // Drops the guards whose forget_at has passed.
+  Status ForgetGuards(int64_t now_unix_seconds);
+  // A value of ledger_meta; empty when unset.
+  StatusOr<std::string> Meta(std::string_view name);
 
   // The member's lots with points left, in no particular order.
   StatusOr<std::vector<Lot>> LotsWithPointsLeft(std::string_view member_id);
@@ -58,12 +66,14 @@ class LedgerStore {
   Status ApplyDebit(const Debit& debit, std::optional<int64_t> redemption_id,
                     std::optional<int64_t> forfeit_id);
 
+  // The request the key was first answered with, `repeated` as in that answer.
   StatusOr<std::optional<ReissueRequest>> FindReissueByKey(std::string_view member_id,
                                                            std::string_view idempotency_key);
   StatusOr<std::optional<ReissueRequest>> LatestReissue(std::string_view member_id);
   Status InsertReissue(std::string_view member_id, const ReissueRequest& request, int64_t audit_id);
+  // Remembers the key's first answer: `request` (its id and `repeated`).
   Status InsertReissueKey(std::string_view member_id, std::string_view idempotency_key,
-                          std::string_view request_id);
+                          const ReissueRequest& request);
 
   // Grants, redemptions and forfeits, newest first (by date, then by when they were recorded).
   StatusOr<std::vector<HistoryEntry>> History(std::string_view member_id, int limit);

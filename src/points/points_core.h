@@ -165,6 +165,11 @@ struct VerifyRequest {
   std::string member_id;
   Date birth_date;
   std::optional<std::string> auth_code;  // absent: ask only for weak verification
+  // Who is asking, as opaque labels the caller derives (a conversation, a client); at most 4,
+  // each 1–128 printable ASCII characters. Their failures are counted across every member
+  // number (see Verify). Pass a hash, not a raw chat user id. Default: none (the strict
+  // per-number lock alone).
+  std::vector<std::string> requesters;
 };
 
 enum class VerificationLevel { kNone, kWeak, kStrong };
@@ -188,6 +193,16 @@ struct MemberRank {
   int64_t points_to_next = 0;
 };
 
+// Member numbers: every call accepts them as typed — full-width letters and digits fold to ASCII,
+// spaces are dropped, and letters compare case-insensitively (ｋ１００５, k1005 and K1005 are one
+// member); results carry the number as registered. CreateMember refuses a number that differs
+// from a registered one only in case (already_exists).
+//
+// Dates: ledger dates (granted_on, requested_on, as_of, on, effective_on, eligible_from,
+// status_effective_on, a reissue's today) must lie in 2000-01-01..2099-12-31 and birth dates in
+// 1900-01-01..today (by the core's clock); anything else is invalid_argument naming the field
+// (validation.h: kFirstLedgerDate, kLastLedgerDate, kFirstBirthDate).
+//
 // Thread safety: implementations are thread-safe; one instance serves every thread.
 // Ownership: callers own the instance; it holds no reference to arguments after a call returns.
 class PointsCore {
@@ -219,19 +234,27 @@ class PointsCore {
   virtual StatusOr<StatusChangeResult> ChangeStatus(const std::string& member_id,
                                                     const StatusChange& change) = 0;
 
-  // Asks for a new auth code by post. Idempotent per (member, idempotency_key); at most one new
-  // request per member per min_interval_days; a repeat returns the earlier request (repeated =
-  // true). not_eligible when the member's status forfeits points. idempotency_key: 1–128
-  // printable ASCII characters chosen by the caller (one per user action).
+  // Asks for a new auth code by post. Idempotent per (member, idempotency_key): a key seen
+  // before gets exactly its first answer again (the same request, the same `repeated`), and
+  // nothing is written. At most one new request per member per min_interval_days; a new key
+  // within that time gets the earlier request (repeated = true). not_eligible when the member's
+  // status forfeits points. idempotency_key: 1–128 printable ASCII characters chosen by the
+  // caller (one per user action).
   virtual StatusOr<ReissueRequest> RequestReissue(const std::string& member_id,
                                                   const std::string& idempotency_key,
                                                   const Date& today) = 0;
 
   // Checks member number + birth date (+ auth code). A mismatch returns verified = false and
-  // counts as a failure; an unknown member number also returns verified = false, so the answer
-  // does not tell which numbers exist. After the configured number of consecutive failures (5)
-  // the member is locked for a while (1 hour): every call then fails with `locked`, even with the
-  // right answers. A success resets the count.
+  // counts as a failure. An unknown member number is indistinguishable from a known one with a
+  // wrong birth date: the same reply, the same count and lock, the same work (one write
+  // transaction and one audit row each; PBKDF2 once whenever a code is given). After 5 failures
+  // within an hour (the configured policy) the number is locked for an hour: calls then fail
+  // with `locked`, even with the right answers, unless every requester named is clean (has not
+  // failed within the hour) — so strangers cannot lock a member out of the postal reissue or of
+  // linking from their own conversation. Each requester is locked the same way after 5 failures
+  // on any numbers. A success resets the number's count, never a requester's. A malformed
+  // number, birth date or requester is invalid_argument and counts nowhere. The full design is
+  // in verification.h.
   virtual StatusOr<Verification> Verify(const VerifyRequest& request) = 0;
 
   // Whether the program's exchange is open on `on`, why not, and when it reopens.

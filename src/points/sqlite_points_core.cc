@@ -66,6 +66,10 @@ StatusOr<std::unique_ptr<SqlitePointsCore>> SqlitePointsCore::Open(
   StatusOr<ConnectionPool::Lease> lease = core->pool_.Acquire();
   if (!lease.ok()) return lease.status();
   MADOGUCHI_RETURN_IF_ERROR(EnsureLedgerSchema(lease->db()));
+  StatusOr<std::string> salt = LedgerStore(lease->db()).Meta("guard_salt");
+  if (!salt.ok()) return salt.status();
+  if (salt->empty()) return Internal("the points database has no guard salt");
+  core->guard_salt_ = *std::move(salt);
   return core;
 }
 
@@ -95,11 +99,18 @@ const std::string& SqlitePointsCore::DummyHash() {
   return dummy_hash_;
 }
 
-StatusOr<Member> SqlitePointsCore::CreateMember(const NewMember& m) {
-  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(m.member_id));
-  if (!m.birth_date.ok() || (m.status_effective_on && !m.status_effective_on->ok()) ||
-      (m.eligible_from && !m.eligible_from->ok())) {
-    return BadArgument("日付が正しくありません。");
+StatusOr<Member> SqlitePointsCore::CreateMember(const NewMember& typed) {
+  StatusOr<std::string> normalized = NormalizeMemberId(typed.member_id);
+  if (!normalized.ok()) return normalized.status();
+  NewMember m = typed;
+  m.member_id = *std::move(normalized);
+  MADOGUCHI_RETURN_IF_ERROR(ValidateBirthDate(m.birth_date, TokyoDate(ToUnixSeconds(Now()))));
+  if (m.status_effective_on) {
+    MADOGUCHI_RETURN_IF_ERROR(
+        ValidateLedgerDate("資格の変更日（status_effective_on）", *m.status_effective_on));
+  }
+  if (m.eligible_from) {
+    MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("利用開始日（eligible_from）", *m.eligible_from));
   }
   if (FindProgram(m.program) == nullptr) return ProgramNotFound(m.program);
   std::string hash;
@@ -131,14 +142,16 @@ StatusOr<Member> SqlitePointsCore::CreateMember(const NewMember& m) {
                 m.status_effective_on, m.eligible_from, !hash.empty()};
 }
 
-StatusOr<Lot> SqlitePointsCore::Grant(const std::string& member_id, const GrantRequest& grant) {
-  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
+StatusOr<Lot> SqlitePointsCore::Grant(const std::string& typed_id, const GrantRequest& grant) {
+  StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
+  if (!normalized.ok()) return normalized.status();
   MADOGUCHI_RETURN_IF_ERROR(ValidateLabel("activity（付与の理由）", grant.activity));
   MADOGUCHI_RETURN_IF_ERROR(ValidatePoints(grant.points));
-  if (!grant.granted_on.ok()) return BadArgument("付与日が正しくありません。");
+  MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("付与日（granted_on）", grant.granted_on));
   return WithMember(
-      pool_, Kind::kWrite, member_id,
+      pool_, Kind::kWrite, *normalized,
       [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<Lot> {
+        const std::string& member_id = rec.member.member_id;
         StatusOr<const kb::Program*> program = ProgramOf(rec.member);
         if (!program.ok()) return program.status();
         if (rules::StatusForfeitsPoints(**program, MemberStatusName(rec.member.status))) {
@@ -161,12 +174,14 @@ StatusOr<Lot> SqlitePointsCore::Grant(const std::string& member_id, const GrantR
       });
 }
 
-StatusOr<PointBalance> SqlitePointsCore::Balance(const std::string& member_id, const Date& as_of) {
-  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
-  if (!as_of.ok()) return BadArgument("基準日が正しくありません。");
+StatusOr<PointBalance> SqlitePointsCore::Balance(const std::string& typed_id, const Date& as_of) {
+  StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
+  if (!normalized.ok()) return normalized.status();
+  MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("基準日（as_of）", as_of));
   // A read transaction: the member and the lots come from one snapshot.
-  return WithMember(pool_, Kind::kRead, member_id,
+  return WithMember(pool_, Kind::kRead, *normalized,
                     [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<PointBalance> {
+                      const std::string& member_id = rec.member.member_id;
                       StatusOr<std::vector<Lot>> lots = store.LotsWithPointsLeft(member_id);
                       if (!lots.ok()) return lots.status();
                       PointBalance b;
@@ -180,28 +195,32 @@ StatusOr<PointBalance> SqlitePointsCore::Balance(const std::string& member_id, c
                     });
 }
 
-StatusOr<std::vector<HistoryEntry>> SqlitePointsCore::History(const std::string& member_id,
+StatusOr<std::vector<HistoryEntry>> SqlitePointsCore::History(const std::string& typed_id,
                                                               int limit) {
-  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
+  StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
+  if (!normalized.ok()) return normalized.status();
   if (limit < 1 || limit > kMaxHistoryLimit) {
     return BadArgument("件数は1〜" + std::to_string(kMaxHistoryLimit) + "で指定してください。");
   }
-  return WithMember(pool_, Kind::kRead, member_id, [&](LedgerStore& store, const MemberRecord&) {
-    return store.History(member_id, limit);
-  });
+  return WithMember(pool_, Kind::kRead, *normalized,
+                    [&](LedgerStore& store, const MemberRecord& rec) {
+                      return store.History(rec.member.member_id, limit);
+                    });
 }
 
-StatusOr<Redemption> SqlitePointsCore::Redeem(const std::string& member_id,
+StatusOr<Redemption> SqlitePointsCore::Redeem(const std::string& typed_id,
                                               const RedeemRequest& request) {
-  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
+  StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
+  if (!normalized.ok()) return normalized.status();
   MADOGUCHI_RETURN_IF_ERROR(ValidateLabel("item（交換する商品）", request.item));
   MADOGUCHI_RETURN_IF_ERROR(ValidatePoints(request.points));
-  if (!request.requested_on.ok()) return BadArgument("申込日が正しくありません。");
+  MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("申込日（requested_on）", request.requested_on));
   // The write lock is held from the member's read to the commit, so the balance read below is
   // the balance the debits apply to: two redemptions can never both spend the same points.
   return WithMember(
-      pool_, Kind::kWrite, member_id,
+      pool_, Kind::kWrite, *normalized,
       [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<Redemption> {
+        const std::string& member_id = rec.member.member_id;
         StatusOr<const kb::Program*> program = ProgramOf(rec.member);
         if (!program.ok()) return program.status();
         if (Ineligible(**program, rec.member, request.requested_on)) return NotEligible();
@@ -240,13 +259,16 @@ StatusOr<Redemption> SqlitePointsCore::Redeem(const std::string& member_id,
       });
 }
 
-StatusOr<StatusChangeResult> SqlitePointsCore::ChangeStatus(const std::string& member_id,
+StatusOr<StatusChangeResult> SqlitePointsCore::ChangeStatus(const std::string& typed_id,
                                                             const StatusChange& change) {
-  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
-  if (!change.effective_on.ok()) return BadArgument("資格の変更日が正しくありません。");
+  StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
+  if (!normalized.ok()) return normalized.status();
+  MADOGUCHI_RETURN_IF_ERROR(
+      ValidateLedgerDate("資格の変更日（effective_on）", change.effective_on));
   return WithMember(
-      pool_, Kind::kWrite, member_id,
+      pool_, Kind::kWrite, *normalized,
       [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<StatusChangeResult> {
+        const std::string& member_id = rec.member.member_id;
         StatusOr<const kb::Program*> program = ProgramOf(rec.member);
         if (!program.ok()) return program.status();
         StatusOr<int64_t> audit =
@@ -283,25 +305,23 @@ StatusOr<StatusChangeResult> SqlitePointsCore::ChangeStatus(const std::string& m
       });
 }
 
-StatusOr<ReissueRequest> SqlitePointsCore::RequestReissue(const std::string& member_id,
+StatusOr<ReissueRequest> SqlitePointsCore::RequestReissue(const std::string& typed_id,
                                                           const std::string& idempotency_key,
                                                           const Date& today) {
-  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
+  StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
+  if (!normalized.ok()) return normalized.status();
   MADOGUCHI_RETURN_IF_ERROR(ValidateIdempotencyKey(idempotency_key));
-  if (!today.ok()) return BadArgument("申込日が正しくありません。");
+  MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("申込日（requested_on）", today));
   StatusOr<std::string> new_id = RandomHex(8);
   if (!new_id.ok()) return new_id.status();
   return WithMember(
-      pool_, Kind::kWrite, member_id,
+      pool_, Kind::kWrite, *normalized,
       [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<ReissueRequest> {
+        const std::string& member_id = rec.member.member_id;
         StatusOr<std::optional<ReissueRequest>> seen =
             store.FindReissueByKey(member_id, idempotency_key);
         if (!seen.ok()) return seen.status();
-        if (seen->has_value()) {  // a replay: the answer it had, nothing written
-          ReissueRequest r = **seen;
-          r.repeated = true;
-          return r;
-        }
+        if (seen->has_value()) return **seen;  // a replay: exactly the answer it had
         StatusOr<const kb::Program*> program = ProgramOf(rec.member);
         if (!program.ok()) return program.status();
         if (rules::StatusForfeitsPoints(**program, MemberStatusName(rec.member.status))) {
@@ -329,82 +349,134 @@ StatusOr<ReissueRequest> SqlitePointsCore::RequestReissue(const std::string& mem
           if (!audit.ok()) return audit.status();
           MADOGUCHI_RETURN_IF_ERROR(store.InsertReissue(member_id, result, *audit));
         }
-        MADOGUCHI_RETURN_IF_ERROR(
-            store.InsertReissueKey(member_id, idempotency_key, result.request_id));
+        MADOGUCHI_RETURN_IF_ERROR(store.InsertReissueKey(member_id, idempotency_key, result));
         return result;
       });
 }
 
 StatusOr<Verification> SqlitePointsCore::Verify(const VerifyRequest& request) {
-  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(request.member_id));
-  if (!request.birth_date.ok()) return BadArgument("生年月日が正しくありません。");
+  StatusOr<std::string> normalized = NormalizeMemberId(request.member_id);
+  if (!normalized.ok()) return normalized.status();
+  const TimePoint now = Now();
+  MADOGUCHI_RETURN_IF_ERROR(ValidateBirthDate(request.birth_date, TokyoDate(ToUnixSeconds(now))));
   if (request.auth_code && request.auth_code->size() > kMaxAuthCodeLength) {
     return BadArgument("認証コードが長すぎます。");
   }
+  MADOGUCHI_RETURN_IF_ERROR(ValidateRequesters(request.requesters));
+  // Guards by salted hash: the number's (known or not: one code path, so neither the reply nor
+  // the work tells them apart) and each requester's.
+  const std::string number_key = GuardKey(guard_salt_, kGuardNumber, MemberIdKey(*normalized));
+  std::vector<std::string> requester_keys;
+  for (const std::string& r : request.requesters) {
+    requester_keys.push_back(GuardKey(guard_salt_, kGuardRequester, r));
+  }
+  const LockoutPolicy& policy = options_.lockout;
+  const Status locked = PointsError(
+      kReasonLocked,
+      "認証に続けて失敗したため、しばらくの間ロックされています。時間をおいてお試しください。");
+  // Whether the guards as read let this attempt through: no requester locked, and the number
+  // not locked unless every requester is clean.
+  auto admitted = [&](const LockState& number, const std::vector<LockState>& requesters) {
+    bool all_clean = !requesters.empty();
+    for (const LockState& r : requesters) {
+      if (IsLocked(r, now)) return false;
+      all_clean = all_clean && IsClean(r, now, policy);
+    }
+    return !IsLocked(number, now) || all_clean;
+  };
+  auto read_guards = [&](LedgerStore& store, LockState* number,
+                         std::vector<LockState>* requesters) -> Status {
+    StatusOr<LockState> n = store.FindGuard(number_key);
+    if (!n.ok()) return n.status();
+    *number = *n;
+    requesters->clear();
+    for (const std::string& key : requester_keys) {
+      StatusOr<LockState> r = store.FindGuard(key);
+      if (!r.ok()) return r.status();
+      requesters->push_back(*r);
+    }
+    return Status::Ok();
+  };
   std::optional<MemberRecord> rec;
   {
     // Read, then check the answers with no connection held: PBKDF2 takes a noticeable time, and
     // other calls should not wait for it.
     StatusOr<ConnectionPool::Lease> lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
-    StatusOr<std::optional<MemberRecord>> found =
-        LedgerStore(lease->db()).FindMember(request.member_id);
+    LedgerStore store(lease->db());
+    StatusOr<std::optional<MemberRecord>> found = store.FindMember(*normalized);
     if (!found.ok()) return found.status();
     rec = std::move(found).value();
+    LockState number;
+    std::vector<LockState> requesters;
+    MADOGUCHI_RETURN_IF_ERROR(read_guards(store, &number, &requesters));
+    if (!admitted(number, requesters)) return locked;
   }
-  const TimePoint now = Now();
-  const Status locked = PointsError(
-      kReasonLocked,
-      "認証に続けて失敗したため、しばらくの間ロックされています。時間をおいてお試しください。");
-  if (rec && IsLocked(rec->lock, now)) return locked;
   VerificationLevel level =
       CheckAnswers(rec ? std::optional<Date>(rec->member.birth_date) : std::nullopt,
                    rec ? rec->auth_code_hash : "", DummyHash(), request);
-  if (!rec) return Verification{};  // unknown numbers leave no trace to count
-  // Record the attempt against the state as it is now: concurrent attempts each count, and an
-  // attempt that finds the member locked in the meantime reveals nothing.
+  const bool success = level != VerificationLevel::kNone;
+  // Record the attempt against the guards as they are now: concurrent attempts each count, and
+  // an attempt that finds a guard locked in the meantime reveals nothing.
+  StatusOr<ConnectionPool::Lease> lease = pool_.Acquire();
+  if (!lease.ok()) return lease.status();
+  LedgerStore store(lease->db());
+  Transaction txn(lease->db());
+  MADOGUCHI_RETURN_IF_ERROR(txn.Begin(Kind::kWrite));
+  LockState number;
+  std::vector<LockState> requesters;
+  MADOGUCHI_RETURN_IF_ERROR(read_guards(store, &number, &requesters));
+  if (!admitted(number, requesters)) return locked;
   bool locks_now = false;
-  StatusOr<Verification> result = WithMember(
-      pool_, Kind::kWrite, request.member_id,
-      [&](LedgerStore& store, const MemberRecord& current) -> StatusOr<Verification> {
-        if (IsLocked(current.lock, now)) return locked;
-        bool success = level != VerificationLevel::kNone;
-        LockState after = AfterAttempt(current.lock, success, now, options_.lockout);
-        locks_now = IsLocked(after, now);
-        std::string detail = success     ? std::string("level=") + VerificationLevelName(level)
-                             : locks_now ? "locked_until=" + std::to_string(after.locked_until)
-                                         : "failures=" + std::to_string(after.failed_attempts);
-        StatusOr<int64_t> audit =
-            store.Audit(now, request.member_id, success ? "verify_ok" : "verify_failed", detail);
-        if (!audit.ok()) return audit.status();
-        MADOGUCHI_RETURN_IF_ERROR(store.UpdateLockState(request.member_id, after));
-        return Verification{success, level};
-      });
+  // A number already locked stays locked until its time is up, whatever a clean requester's
+  // attempt shows; only the member's own success lifts it.
+  LockState number_after = success                 ? LockState{}
+                           : IsLocked(number, now) ? number
+                                                   : AfterAttempt(number, false, now, policy);
+  locks_now = !IsLocked(number, now) && IsLocked(number_after, now);
+  MADOGUCHI_RETURN_IF_ERROR(
+      store.PutGuard(number_key, number_after, ForgetAt(number_after, policy)));
+  for (size_t i = 0; i < requester_keys.size(); ++i) {
+    LockState after = AfterAttempt(requesters[i], success, now, policy, /*success_clears=*/false);
+    locks_now = locks_now || IsLocked(after, now);
+    MADOGUCHI_RETURN_IF_ERROR(store.PutGuard(requester_keys[i], after, ForgetAt(after, policy)));
+  }
+  MADOGUCHI_RETURN_IF_ERROR(store.ForgetGuards(ToUnixSeconds(now)));
+  // The audit names the member when there is one; an unknown number is not kept.
+  std::string detail = success     ? std::string("level=") + VerificationLevelName(level)
+                       : locks_now ? std::string("locked")
+                                   : "failures=" + std::to_string(number_after.failed_attempts);
+  StatusOr<int64_t> audit = store.Audit(now, rec ? rec->member.member_id : "",
+                                        success ? "verify_ok" : "verify_failed", detail);
+  if (!audit.ok()) return audit.status();
+  MADOGUCHI_RETURN_IF_ERROR(txn.Commit());
   // The failure that locks is committed with the lock, then reported as the lock.
-  if (result.ok() && locks_now) return locked;
-  return result;
+  if (locks_now) return locked;
+  return Verification{success, level};
 }
 
 StatusOr<rules::ExchangeWindow> SqlitePointsCore::ExchangeWindow(const std::string& program,
                                                                  const Date& on) {
-  if (!on.ok()) return BadArgument("日付が正しくありません。");
+  MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("日付（on）", on));
   const kb::Program* p = FindProgram(program);
   if (p == nullptr) return ProgramNotFound(program);
   return rules::ExchangeWindowOn(*p, on);
 }
 
-StatusOr<MemberRank> SqlitePointsCore::Rank(const std::string& program,
-                                            const std::string& member_id, const Date& as_of) {
-  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(member_id));
-  if (!as_of.ok()) return BadArgument("基準日が正しくありません。");
+StatusOr<MemberRank> SqlitePointsCore::Rank(const std::string& program, const std::string& typed_id,
+                                            const Date& as_of) {
+  StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
+  if (!normalized.ok()) return normalized.status();
+  MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("基準日（as_of）", as_of));
   const kb::Program* p = FindProgram(program);
   if (p == nullptr) return ProgramNotFound(program);
   if (p->rules.ranks.empty()) {
     return PointsError(kReasonNoRanks, "このプログラムにはランク制度がありません。");
   }
   return WithMember(
-      pool_, Kind::kRead, member_id,
+      pool_, Kind::kRead, *normalized,
       [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<MemberRank> {
+        const std::string& member_id = rec.member.member_id;
         if (rec.member.program != program) return MemberNotFound();
         MemberRank rank;
         rank.season = rules::SeasonOf(*p, as_of);

@@ -36,7 +36,8 @@ struct SqlitePointsCoreOptions {
   int max_connections = 4;
   // SQLite settings (busy timeout 5 s, synchronous=FULL). Default: SqliteOptions{}.
   SqliteOptions sqlite;
-  // Consecutive failures before a lock, and its length. Default: 5 failures, one hour.
+  // Failures (within the lock's length) before a lock, and its length; applies to member numbers
+  // and requesters alike (verification.h). Default: 5 failures, one hour.
   LockoutPolicy lockout;
   // PBKDF2 cost for new auth-code hashes; existing hashes keep theirs. Tests lower it to stay
   // fast. Default: kDefaultPbkdf2Iterations.
@@ -80,6 +81,8 @@ class SqlitePointsCore final : public PointsCore {
   std::map<std::string, kb::Program> programs_;
   const NowSource* now_;
   ConnectionPool pool_;
+  // The salt of verification guard keys (ledger_meta.guard_salt), read once at Open.
+  std::string guard_salt_;
   std::once_flag dummy_once_;
   std::string dummy_hash_;
 };

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "points/errors.h"
+#include "text/utf8.h"
 
 namespace madoguchi::points {
 
@@ -61,6 +62,50 @@ Status ValidateMemberId(std::string_view id) {
       "会員番号は半角英数字・ハイフン・アンダースコアの32文字以内で指定してください。");
 }
 
+StatusOr<std::string> NormalizeMemberId(std::string_view typed) {
+  std::u32string chars =
+      text::DecodeUtf8(text::RepairUtf8(typed.substr(0, kMaxMemberIdLength * 8)));
+  auto is_space = [](char32_t c) { return c == ' ' || c == '\t' || c == 0x3000; };
+  while (!chars.empty() && is_space(chars.back())) chars.pop_back();
+  size_t first = 0;
+  while (first < chars.size() && is_space(chars[first])) ++first;
+  std::string out;
+  for (size_t i = first; i < chars.size(); ++i) {
+    char32_t c = chars[i];
+    if (c >= 0xFF01 && c <= 0xFF5E) c = c - 0xFF01 + 0x21;  // full-width ASCII
+    text::AppendUtf8(c, &out);
+  }
+  MADOGUCHI_RETURN_IF_ERROR(ValidateMemberId(out));
+  return out;
+}
+
+std::string MemberIdKey(std::string_view normalized) {
+  std::string key(normalized);
+  for (char& c : key) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return key;
+}
+
+Status ValidateLedgerDate(std::string_view field, const Date& d) {
+  using std::chrono::sys_days;
+  if (d.ok() && sys_days(d) >= sys_days(kFirstLedgerDate) &&
+      sys_days(d) <= sys_days(kLastLedgerDate)) {
+    return Status::Ok();
+  }
+  return BadArgument(std::string(field) + "は" + FormatIsoDate(kFirstLedgerDate) + "〜" +
+                     FormatIsoDate(kLastLedgerDate) + "の日付で指定してください。");
+}
+
+Status ValidateBirthDate(const Date& d, const Date& today) {
+  using std::chrono::sys_days;
+  if (d.ok() && sys_days(d) >= sys_days(kFirstBirthDate) && sys_days(d) <= sys_days(today)) {
+    return Status::Ok();
+  }
+  return BadArgument("生年月日は" + FormatIsoDate(kFirstBirthDate) +
+                     "から今日までの日付で指定してください。");
+}
+
 Status ValidateLabel(std::string_view field, std::string_view text) {
   if (text.empty() || text.size() > kMaxLabelBytes || !IsValidUtf8(text)) {
     return BadArgument(std::string(field) + "は1〜" + std::to_string(kMaxLabelBytes) +
@@ -90,6 +135,15 @@ Status ValidateAuthCode(std::string_view code) {
     return BadArgument("認証コードは4〜64文字の半角英数記号で指定してください。");
   }
   return Status::Ok();
+}
+
+Status ValidateRequesters(const std::vector<std::string>& requesters) {
+  bool ok = requesters.size() <= kMaxRequesters;
+  for (const std::string& r : requesters) {
+    ok = ok && !r.empty() && r.size() <= kMaxIdempotencyKeyLength && IsPrintableAscii(r);
+  }
+  if (ok) return Status::Ok();
+  return BadArgument("requesters は4件以内、各1〜128文字の半角英数記号で指定してください。");
 }
 
 }  // namespace madoguchi::points

@@ -96,7 +96,7 @@ class ErrorCountingPointsCoreTest : public ::testing::Test {
     (void)core_->Redeem("K1001", {"図書カード", 100, d});
     (void)core_->ChangeStatus("K1001", {MemberStatus::kRetired, d});
     (void)core_->RequestReissue("K1001", "key-1", d);
-    (void)core_->Verify({"K1001", d, std::nullopt});
+    (void)core_->Verify({"K1001", d, std::nullopt, {}});
     (void)core_->ExchangeWindow("kagawa", d);
     (void)core_->Rank("ibaraki", "K1001", d);
   }
@@ -163,7 +163,7 @@ TEST(ErrorCountingPointsCore, WithoutAHookForwardsOnly) {
   auto inner = std::make_unique<ScriptedCore>();
   inner->next = Unavailable("down");
   ErrorCountingPointsCore core(std::move(inner), nullptr);
-  EXPECT_EQ(core.Verify({"K1001", *ParseIsoDate("1980-04-01"), std::nullopt}).status().code(),
+  EXPECT_EQ(core.Verify({"K1001", *ParseIsoDate("1980-04-01"), std::nullopt, {}}).status().code(),
             StatusCode::kUnavailable);
 }
 

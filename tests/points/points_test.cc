@@ -344,12 +344,15 @@ TEST_F(SqliteCoreTest, ReissueIsIdempotentAndRateLimited) {
   EXPECT_EQ(first->requested_on, D(2026, 5, 1));
   EXPECT_EQ(first->estimated_arrival, D(2026, 5, 15));
 
-  // The same key again, even days later: the same request.
+  // The same key again, even days later: exactly the first answer (a new request, not a
+  // repeat), and nothing written.
   StatusOr<ReissueRequest> replay = core_->RequestReissue("K1", "key-1", D(2026, 5, 3));
   ASSERT_TRUE(replay.ok());
-  EXPECT_TRUE(replay->repeated);
+  EXPECT_FALSE(replay->repeated);
   EXPECT_EQ(replay->request_id, first->request_id);
   EXPECT_EQ(replay->requested_on, D(2026, 5, 1));
+  EXPECT_EQ(replay->estimated_arrival, first->estimated_arrival);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit WHERE action LIKE 'reissue%'"), 1);
 
   // Another key within 30 days: the first request, with its date.
   StatusOr<ReissueRequest> again = core_->RequestReissue("K1", "key-2", D(2026, 5, 30));
@@ -365,8 +368,16 @@ TEST_F(SqliteCoreTest, ReissueIsIdempotentAndRateLimited) {
   EXPECT_FALSE(later->repeated);
   EXPECT_NE(later->request_id, first->request_id);
   EXPECT_EQ(later->estimated_arrival, D(2026, 6, 14));
-  // key-2 still names the request it was answered with.
-  EXPECT_EQ(core_->RequestReissue("K1", "key-2", D(2026, 7, 1))->request_id, first->request_id);
+  // key-2 still gets the answer it had: the earlier request, as a repeat.
+  StatusOr<ReissueRequest> key2 = core_->RequestReissue("K1", "key-2", D(2026, 7, 1));
+  ASSERT_TRUE(key2.ok());
+  EXPECT_EQ(key2->request_id, first->request_id);
+  EXPECT_TRUE(key2->repeated);
+  // And key-3 its new request; member numbers are read in any case and width.
+  StatusOr<ReissueRequest> key3 = core_->RequestReissue("ｋ１", "key-3", D(2026, 7, 1));
+  ASSERT_TRUE(key3.ok()) << key3.status().ToString();
+  EXPECT_EQ(key3->request_id, later->request_id);
+  EXPECT_FALSE(key3->repeated);
 
   EXPECT_EQ(core_->RequestReissue("K404", "key-1", D(2026, 5, 1)).status().reason(),
             kReasonNotFound);
@@ -392,16 +403,16 @@ TEST_F(SqliteCoreTest, ConcurrentReissuesMakeOneRequest) {
 
 TEST_F(SqliteCoreTest, VerificationLevelsAndLockout) {
   AddMember("K1");
-  VerifyRequest weak{"K1", D(1980, 6, 15), std::nullopt};
-  VerifyRequest strong{"K1", D(1980, 6, 15), std::string("CODE-K1")};
-  VerifyRequest wrong{"K1", D(1980, 6, 15), std::string("CODE-XX")};
+  VerifyRequest weak{"K1", D(1980, 6, 15), std::nullopt, {}};
+  VerifyRequest strong{"K1", D(1980, 6, 15), std::string("CODE-K1"), {}};
+  VerifyRequest wrong{"K1", D(1980, 6, 15), std::string("CODE-XX"), {}};
   EXPECT_EQ(core_->Verify(weak)->level, VerificationLevel::kWeak);
   EXPECT_EQ(core_->Verify(strong)->level, VerificationLevel::kStrong);
-  StatusOr<Verification> bad_birth = core_->Verify(VerifyRequest{"K1", D(1980, 6, 16), {}});
+  StatusOr<Verification> bad_birth = core_->Verify(VerifyRequest{"K1", D(1980, 6, 16), {}, {}});
   ASSERT_TRUE(bad_birth.ok());
   EXPECT_FALSE(bad_birth->verified);
   // Unknown numbers look like a mismatch, not like a missing member.
-  StatusOr<Verification> unknown = core_->Verify(VerifyRequest{"K404", D(1980, 6, 15), {}});
+  StatusOr<Verification> unknown = core_->Verify(VerifyRequest{"K404", D(1980, 6, 15), {}, {}});
   ASSERT_TRUE(unknown.ok());
   EXPECT_FALSE(unknown->verified);
 
@@ -428,15 +439,201 @@ TEST_F(SqliteCoreTest, VerificationLevelsAndLockout) {
   EXPECT_GE(Count("SELECT COUNT(*) FROM audit WHERE action = 'verify_failed'"), 6);
 }
 
+TEST_F(SqliteCoreTest, UnknownNumbersAnswerCountAndLockLikeRealOnes) {
+  AddMember("K1");
+  // The same five wrong tries on a real number and on one nobody has: the same replies, the
+  // same rows written (one audit row and one guard each), the same lock.
+  for (const char* number : {"K1", "K404"}) {
+    int64_t audits = Count("SELECT COUNT(*) FROM audit");
+    for (int i = 0; i < 4; ++i) {
+      StatusOr<Verification> v = core_->Verify(VerifyRequest{number, D(1980, 6, 16), {}, {}});
+      ASSERT_TRUE(v.ok()) << number << ": " << v.status().ToString();
+      EXPECT_FALSE(v->verified);
+      EXPECT_EQ(v->level, VerificationLevel::kNone);
+    }
+    StatusOr<Verification> fifth = core_->Verify(VerifyRequest{number, D(1980, 6, 16), {}, {}});
+    EXPECT_EQ(fifth.status().reason(), kReasonLocked) << number;
+    EXPECT_EQ(fifth.status().message(),
+              core_->Verify(VerifyRequest{number, D(1980, 6, 15), {}, {}}).status().message());
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM audit") - audits, 5) << number;
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM verify_guards"), 2);
+  // The guards hold no typed number in clear.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM verify_guards WHERE guard_key LIKE '%404%' "
+                  "AND length(guard_key) != 64"),
+            0);
+  // An hour on, both are open again and forgotten at the next attempt.
+  now_.Advance(std::chrono::hours(1));
+  EXPECT_TRUE(core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {}})->verified);
+  EXPECT_FALSE(core_->Verify(VerifyRequest{"K404", D(1980, 6, 15), {}, {}})->verified);
+}
+
+TEST_F(SqliteCoreTest, StrangersCannotLockAMemberOutOfACleanConversation) {
+  AddMember("K1");
+  AddMember("K2");
+  const VerifyRequest guess{"K1", D(1980, 6, 16), {}, {"conv-stranger"}};
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(core_->Verify(guess)->verified);
+  EXPECT_EQ(core_->Verify(guess).status().reason(), kReasonLocked);
+  // The number is locked for the stranger and for callers that name no requester ...
+  EXPECT_EQ(
+      core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {"conv-stranger"}}).status().reason(),
+      kReasonLocked);
+  EXPECT_EQ(core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {}}).status().reason(),
+            kReasonLocked);
+  // ... and the stranger's conversation is locked for every number, even with right answers.
+  EXPECT_EQ(
+      core_->Verify(VerifyRequest{"K2", D(1980, 6, 15), {}, {"conv-stranger"}}).status().reason(),
+      kReasonLocked);
+  // The member, from a conversation (and client) that has not failed, still gets through, weak
+  // (the postal reissue) and strong (linking); the success lifts the number's lock.
+  StatusOr<Verification> own =
+      core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {"conv-member", "client-member"}});
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  EXPECT_EQ(own->level, VerificationLevel::kWeak);
+  EXPECT_EQ(core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {}})->level,
+            VerificationLevel::kWeak);
+  // A clean conversation that guesses wrong on a locked number learns nothing new and is no
+  // longer clean: its next try meets the lock.
+  for (int i = 0; i < 5; ++i) (void)core_->Verify(VerifyRequest{"K1", D(1980, 6, 16), {}, {}});
+  ASSERT_EQ(core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {}}).status().reason(),
+            kReasonLocked);
+  const VerifyRequest fresh_guess{"K1", D(1980, 6, 17), {}, {"conv-fresh"}};
+  StatusOr<Verification> one = core_->Verify(fresh_guess);
+  ASSERT_TRUE(one.ok());
+  EXPECT_FALSE(one->verified);
+  EXPECT_EQ(
+      core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {"conv-fresh"}}).status().reason(),
+      kReasonLocked);
+}
+
+TEST_F(SqliteCoreTest, ConversationFailuresCountAcrossNumbersAndSuccessDoesNotClearThem) {
+  AddMember("K1");
+  // Walking through numbers from one conversation: the fifth failure locks the conversation.
+  for (int i = 0; i < 4; ++i) {
+    VerifyRequest v{"K40" + std::to_string(i), D(1980, 6, 15), {}, {"conv-walker"}};
+    EXPECT_FALSE(core_->Verify(v)->verified);
+    if (i == 2) {
+      // Its own member's details in between do not reset the count.
+      EXPECT_TRUE(
+          core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {"conv-walker"}})->verified);
+    }
+  }
+  EXPECT_EQ(
+      core_->Verify(VerifyRequest{"K499", D(1980, 6, 15), {}, {"conv-walker"}}).status().reason(),
+      kReasonLocked);
+  EXPECT_EQ(
+      core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {"conv-walker"}}).status().reason(),
+      kReasonLocked);
+  // Other conversations are not affected; malformed requesters are refused and count nowhere.
+  EXPECT_TRUE(core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {"conv-other"}})->verified);
+  EXPECT_EQ(core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {""}}).status().code(),
+            StatusCode::kInvalidArgument);
+  now_.Advance(std::chrono::hours(1));
+  EXPECT_TRUE(core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {"conv-walker"}})->verified);
+}
+
+TEST_F(SqliteCoreTest, MemberNumbersIgnoreCaseAndWidthAndMalformedOnesNeverCount) {
+  AddMember("K1005");
+  AddMember("K1001");
+  GrantOk("k1005", 100, D(2026, 5, 1));
+  for (const char* typed : {"K1005", "k1005", "ｋ１００５", "Ｋ１００５", " K1005　"}) {
+    StatusOr<PointBalance> b = core_->Balance(typed, D(2026, 5, 2));
+    ASSERT_TRUE(b.ok()) << typed << ": " << b.status().ToString();
+    EXPECT_EQ(b->member_id, "K1005") << typed;
+    EXPECT_EQ(b->balance, 100) << typed;
+  }
+  StatusOr<Verification> v =
+      core_->Verify(VerifyRequest{"ｋ１００１", D(1980, 6, 15), std::string("CODE-K1001"), {}});
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->level, VerificationLevel::kStrong);
+  EXPECT_TRUE(core_->History("k1001", 5).ok());
+  // A number that differs from a registered one only in case is the same number.
+  NewMember dup;
+  dup.member_id = "k1005";
+  dup.program = "kagawa";
+  dup.birth_date = D(1990, 1, 1);
+  EXPECT_EQ(core_->CreateMember(dup).status().reason(), kReasonAlreadyExists);
+  // Malformed numbers are refused before anything is counted.
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(
+        core_->Verify(VerifyRequest{"K1005!", D(1980, 6, 16), {}, {"conv-a"}}).status().code(),
+        StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM verify_guards"), 0);
+  EXPECT_TRUE(core_->Verify(VerifyRequest{"K1005", D(1980, 6, 15), {}, {"conv-a"}})->verified);
+}
+
+TEST_F(SqliteCoreTest, DatesOutsideTheLedgerRangeAreRefused) {
+  AddMember("K1");
+  auto refused = [](const Status& s) {
+    return s.code() == StatusCode::kInvalidArgument && s.reason() == kReasonInvalidArgument;
+  };
+  EXPECT_TRUE(refused(core_->Grant("K1", GrantRequest{"健診", 10, D(9999, 12, 31)}).status()));
+  EXPECT_TRUE(refused(core_->Grant("K1", GrantRequest{"健診", 10, D(1999, 12, 31)}).status()));
+  EXPECT_TRUE(refused(core_->Balance("K1", D(2100, 1, 1)).status()));
+  EXPECT_TRUE(refused(core_->Redeem("K1", RedeemRequest{"本", 1, D(10000, 1, 1)}).status()));
+  EXPECT_TRUE(refused(core_->RequestReissue("K1", "key", D(2100, 1, 1)).status()));
+  EXPECT_TRUE(refused(
+      core_->ChangeStatus("K1", StatusChange{MemberStatus::kRetired, D(1900, 1, 1)}).status()));
+  EXPECT_TRUE(refused(core_->ExchangeWindow("kagawa", D(2100, 1, 1)).status()));
+  // The last day of the range still expires on a real day, never "never".
+  EXPECT_EQ(GrantOk("K1", 10, D(2099, 12, 31)).expires_on, D(2101, 3, 31));
+  EXPECT_EQ(GrantOk("K1", 10, D(2000, 1, 1)).expires_on, D(2001, 3, 31));
+  // Birth dates: none in the future (the core's clock says 2025-10-09), none before 1900.
+  NewMember m;
+  m.member_id = "K2";
+  m.program = "kagawa";
+  m.birth_date = D(2099, 1, 1);
+  EXPECT_TRUE(refused(core_->CreateMember(m).status()));
+  m.birth_date = D(1899, 12, 31);
+  EXPECT_TRUE(refused(core_->CreateMember(m).status()));
+  m.birth_date = D(2025, 10, 9);
+  EXPECT_TRUE(core_->CreateMember(m).ok());
+  m.member_id = "K3";
+  m.birth_date = D(1980, 1, 1);
+  m.eligible_from = D(9999, 1, 1);
+  EXPECT_TRUE(refused(core_->CreateMember(m).status()));
+  // A birth date no one can have is refused before it counts as a failure.
+  EXPECT_TRUE(refused(core_->Verify(VerifyRequest{"K1", D(2099, 1, 1), {}, {}}).status()));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM verify_guards"), 0);
+}
+
+TEST_F(SqliteCoreTest, MigratesAVersion1FileWithItsLocks) {
+  AddMember("K1");
+  AddMember("K2");
+  ASSERT_TRUE(core_->RequestReissue("K2", "key-1", D(2026, 5, 1)).ok());
+  core_.reset();
+  // Back to version 1 as an earlier release wrote it: K1 locked on its own row.
+  const int64_t until = ToUnixSeconds(now_.Now() + std::chrono::minutes(30));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("points.db").c_str(), &db), SQLITE_OK);
+  std::string sql =
+      "DROP TABLE verify_guards; DROP TABLE ledger_meta; DROP INDEX members_by_number_nocase;"
+      "ALTER TABLE reissue_keys DROP COLUMN first_repeated;"
+      "UPDATE members SET locked_until = " +
+      std::to_string(until) + " WHERE member_id = 'K1'; PRAGMA user_version = 1;";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  core_ = OpenCore();
+  ASSERT_NE(core_, nullptr);
+  EXPECT_EQ(Count("PRAGMA user_version"), 2);
+  EXPECT_EQ(core_->Verify(VerifyRequest{"K1", D(1980, 6, 15), {}, {}}).status().reason(),
+            kReasonLocked);
+  EXPECT_TRUE(core_->Verify(VerifyRequest{"K2", D(1980, 6, 15), {}, {}})->verified);
+  EXPECT_EQ(core_->RequestReissue("k2", "key-1", D(2026, 5, 2))->requested_on, D(2026, 5, 1));
+}
+
 TEST_F(SqliteCoreTest, MemberWithoutCodeNeverVerifiesStrongly) {
   NewMember m;
   m.member_id = "K9";
   m.program = "kagawa";
   m.birth_date = D(1990, 1, 1);
   ASSERT_TRUE(core_->CreateMember(m).ok());
-  EXPECT_EQ(core_->Verify(VerifyRequest{"K9", D(1990, 1, 1), {}})->level, VerificationLevel::kWeak);
+  EXPECT_EQ(core_->Verify(VerifyRequest{"K9", D(1990, 1, 1), {}, {}})->level,
+            VerificationLevel::kWeak);
   EXPECT_FALSE(
-      core_->Verify(VerifyRequest{"K9", D(1990, 1, 1), std::string("anything")})->verified);
+      core_->Verify(VerifyRequest{"K9", D(1990, 1, 1), std::string("anything"), {}})->verified);
 }
 
 TEST_F(SqliteCoreTest, ConcurrentRedemptionsNeverOverspend) {
@@ -573,7 +770,8 @@ TEST_F(SqliteCoreTest, DemoSeedCoversEveryState) {
   for (const DemoMember& m : *rows) {
     EXPECT_FALSE(m.state.empty()) << m.member_id;
     // Each printed code really verifies (except the locked member's, which is locked).
-    StatusOr<Verification> v = core_->Verify(VerifyRequest{m.member_id, m.birth_date, m.auth_code});
+    StatusOr<Verification> v =
+        core_->Verify(VerifyRequest{m.member_id, m.birth_date, m.auth_code, {}});
     if (m.member_id == "K1003") {
       EXPECT_EQ(v.status().reason(), kReasonLocked);
     } else {

@@ -211,10 +211,12 @@ TYPED_TEST(PointsCoreContract, ReissueIsIdempotentAndRateLimited) {
   EXPECT_FALSE(a->repeated);
   EXPECT_EQ(a->delivery, "postcard");
   EXPECT_EQ(a->estimated_arrival, D(2026, 5, 15));
+  // The same key: the first answer again, as it was (not a repeat).
   StatusOr<ReissueRequest> b = this->core().RequestReissue("K1", "k-1", D(2026, 5, 2));
   ASSERT_TRUE(b.ok());
-  EXPECT_TRUE(b->repeated);
+  EXPECT_FALSE(b->repeated);
   EXPECT_EQ(b->request_id, a->request_id);
+  EXPECT_EQ(b->requested_on, a->requested_on);
   StatusOr<ReissueRequest> c = this->core().RequestReissue("K1", "k-2", D(2026, 5, 20));
   ASSERT_TRUE(c.ok());
   EXPECT_TRUE(c->repeated);
@@ -223,18 +225,57 @@ TYPED_TEST(PointsCoreContract, ReissueIsIdempotentAndRateLimited) {
   ASSERT_TRUE(d.ok());
   EXPECT_FALSE(d->repeated);
   EXPECT_NE(d->request_id, a->request_id);
+  // k-2's first answer was the earlier request: a replay says so again.
+  StatusOr<ReissueRequest> c2 = this->core().RequestReissue("K1", "k-2", D(2026, 6, 2));
+  ASSERT_TRUE(c2.ok());
+  EXPECT_TRUE(c2->repeated);
+  EXPECT_EQ(c2->request_id, a->request_id);
+}
+
+TYPED_TEST(PointsCoreContract, MemberNumbersInAnyCaseAndWidthAndSaneDates) {
+  this->AddMember("K1005");
+  this->Grant("ｋ１００５", 100, D(2026, 5, 1));
+  StatusOr<PointBalance> b = this->core().Balance("k1005", D(2026, 5, 2));
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->member_id, "K1005");
+  EXPECT_EQ(b->balance, 100);
+  EXPECT_EQ(this->core().Verify(VerifyRequest{"ｋ１００５", D(1972, 2, 29), {}, {"conv-1"}})->level,
+            VerificationLevel::kWeak);
+  EXPECT_EQ(this->core().Balance("K1005!", D(2026, 5, 2)).status().code(),
+            StatusCode::kInvalidArgument);
+  StatusOr<Lot> far = this->core().Grant("K1005", GrantRequest{"健診", 10, D(9999, 12, 31)});
+  EXPECT_EQ(far.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(far.status().reason(), kReasonInvalidArgument);
+  NewMember unborn;
+  unborn.member_id = "K2099";
+  unborn.program = "kagawa";
+  unborn.birth_date = D(2099, 1, 1);
+  EXPECT_EQ(this->core().CreateMember(unborn).status().code(), StatusCode::kInvalidArgument);
+}
+
+TYPED_TEST(PointsCoreContract, RequestersAreCountedAndAStrangerCannotLockTheMemberOut) {
+  this->AddMember("K1");
+  VerifyRequest guess{"K1", D(1972, 3, 1), {}, {"conv-stranger"}};
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(this->core().Verify(guess)->verified);
+  EXPECT_EQ(this->core().Verify(guess).status().reason(), kReasonLocked);
+  EXPECT_EQ(this->core().Verify(VerifyRequest{"K1", D(1972, 2, 29), {}, {}}).status().reason(),
+            kReasonLocked);
+  StatusOr<Verification> own =
+      this->core().Verify(VerifyRequest{"K1", D(1972, 2, 29), {}, {"conv-member"}});
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  EXPECT_EQ(own->level, VerificationLevel::kWeak);
 }
 
 TYPED_TEST(PointsCoreContract, VerificationAndLockout) {
   this->AddMember("K1");
-  VerifyRequest strong{"K1", D(1972, 2, 29), std::string("CODE-K1")};
-  VerifyRequest wrong{"K1", D(1972, 2, 29), std::string("CODE-K2")};
-  StatusOr<Verification> weak = this->core().Verify(VerifyRequest{"K1", D(1972, 2, 29), {}});
+  VerifyRequest strong{"K1", D(1972, 2, 29), std::string("CODE-K1"), {}};
+  VerifyRequest wrong{"K1", D(1972, 2, 29), std::string("CODE-K2"), {}};
+  StatusOr<Verification> weak = this->core().Verify(VerifyRequest{"K1", D(1972, 2, 29), {}, {}});
   ASSERT_TRUE(weak.ok()) << weak.status().ToString();
   EXPECT_TRUE(weak->verified);
   EXPECT_EQ(weak->level, VerificationLevel::kWeak);
   EXPECT_EQ(this->core().Verify(strong)->level, VerificationLevel::kStrong);
-  EXPECT_FALSE(this->core().Verify(VerifyRequest{"K404", D(1972, 2, 29), {}})->verified);
+  EXPECT_FALSE(this->core().Verify(VerifyRequest{"K404", D(1972, 2, 29), {}, {}})->verified);
   for (int i = 0; i < 4; ++i) EXPECT_FALSE(this->core().Verify(wrong)->verified);
   StatusOr<Verification> locked = this->core().Verify(wrong);
   EXPECT_EQ(locked.status().code(), StatusCode::kResourceExhausted);
@@ -543,10 +584,46 @@ TEST_F(PointsHttpWireTest, ReissueNeedsAKeyAndRepeats) {
   EXPECT_EQ(first.second["requested_on"], "2026-04-30");
   EXPECT_EQ(first.second["estimated_arrival"], "2026-05-14");
   EXPECT_FALSE(first.second.contains("auth_code"));
+  // The same key gets the same answer: status and body.
   auto again = Post("/v1/members/K1/auth-code/reissue", "", h);
-  ASSERT_EQ(again.first, 200);
-  EXPECT_EQ(again.second["request_id"], first.second["request_id"]);
-  EXPECT_EQ(again.second["repeated"], true);
+  ASSERT_EQ(again.first, 201);
+  EXPECT_EQ(again.second, first.second);
+  EXPECT_EQ(again.second["repeated"], false);
+  // Another key within the interval: the earlier request, 200 and repeated; and so again.
+  httplib::Headers h2 = Auth();
+  h2.emplace("Idempotency-Key", "abc-2");
+  auto other = Post("/v1/members/K1/auth-code/reissue", "", h2);
+  ASSERT_EQ(other.first, 200) << other.second.dump();
+  EXPECT_EQ(other.second["request_id"], first.second["request_id"]);
+  EXPECT_EQ(other.second["repeated"], true);
+  auto other_again = Post("/v1/members/K1/auth-code/reissue", "", h2);
+  EXPECT_EQ(other_again.first, 200);
+  EXPECT_EQ(other_again.second, other.second);
+}
+
+TEST_F(PointsHttpWireTest, DatesOutOfRangeAre400AndNumbersFoldWidthAndCase) {
+  CreateMember("K1");
+  ExpectError(
+      Post("/v1/members/K1/grants", R"({"activity":"健診","points":10,"granted_on":"9999-12-31"})"),
+      400, "invalid_argument");
+  ExpectError(
+      Post("/v1/members", R"({"member_id":"K2","program":"kagawa","birth_date":"2099-01-01"})"),
+      400, "invalid_argument");
+  ExpectError(Get("/v1/members/K1/balance?as_of=2100-01-01"), 400, "invalid_argument");
+  auto ok =
+      Post("/v1/members/k1/grants", R"({"activity":"健診","points":10,"granted_on":"2099-12-31"})");
+  ASSERT_EQ(ok.first, 201) << ok.second.dump();
+  EXPECT_EQ(ok.second["expires_on"], "2101-03-31");
+  // ｋ１ percent-encoded in the path.
+  auto wide = Get("/v1/members/%EF%BD%8B%EF%BC%91/balance?as_of=2026-04-30");
+  EXPECT_EQ(wide.first, 200) << wide.second.dump();
+  auto verify = Post("/v1/members/verify",
+                     R"({"member_id":"k1","birth_date":"1985-04-01","requesters":["conv-1"]})");
+  ASSERT_EQ(verify.first, 200) << verify.second.dump();
+  EXPECT_EQ(verify.second["level"], "weak");
+  ExpectError(Post("/v1/members/verify",
+                   R"({"member_id":"k1","birth_date":"1985-04-01","requesters":[1]})"),
+              400, "invalid_argument");
 }
 
 TEST_F(PointsHttpWireTest, VerifyLocksWith423) {
@@ -622,7 +699,7 @@ TEST(HttpPointsCoreTest, StoppedServerGivesUnavailableQuickly) {
   auto start = std::chrono::steady_clock::now();
   StatusOr<PointBalance> b = client.Balance("K1", D(2026, 5, 1));
   StatusOr<Redemption> r = client.Redeem("K1", RedeemRequest{"券", 1, D(2026, 5, 1)});
-  StatusOr<Verification> v = client.Verify(VerifyRequest{"K1", D(1990, 1, 1), {}});
+  StatusOr<Verification> v = client.Verify(VerifyRequest{"K1", D(1990, 1, 1), {}, {}});
   auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(b.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(b.status().reason(), kReasonUnavailable);
@@ -697,7 +774,7 @@ TEST(HttpPointsCoreTest, RetriesOnlyIdempotentCalls) {
   EXPECT_EQ(client.Redeem("K1", RedeemRequest{"券", 1, D(2026, 5, 1)}).status().code(),
             StatusCode::kUnavailable);
   EXPECT_EQ(hits.exchange(0), 1);
-  EXPECT_EQ(client.Verify(VerifyRequest{"K1", D(1990, 1, 1), {}}).status().code(),
+  EXPECT_EQ(client.Verify(VerifyRequest{"K1", D(1990, 1, 1), {}, {}}).status().code(),
             StatusCode::kUnavailable);
   EXPECT_EQ(hits.exchange(0), 1);
   client_ptr.reset();  // closes its keep-alive connections, so the fake stops at once
