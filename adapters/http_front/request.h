@@ -26,6 +26,9 @@ struct Request {
   std::multimap<std::string, std::string> params;
   std::string body;         // decoded (chunked bodies arrive whole)
   std::string remote_addr;  // the peer's address, without the port
+  // What a router's pattern captured from the path ("/v1/members/{}/grants"), in order; the
+  // front leaves it empty.
+  std::vector<std::string> path_params;
 
   // The first value of the header, or empty.
   std::string Header(std::string_view name) const;

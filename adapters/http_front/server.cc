@@ -95,7 +95,8 @@ FrontStats Front::stats() const {
 }
 
 Status Front::Bind() {
-  if (listen_fd_ >= 0) return Status(StatusCode::kFailedPrecondition, "Bind may be called once");
+  if (bound_) return Status(StatusCode::kFailedPrecondition, "Bind may be called once");
+  bound_ = true;
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -160,6 +161,10 @@ void Front::Stop() {
   const uint64_t one = 1;
   [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof(one));
   loop_.join();
+  // Closed now, not at destruction: a client connecting after Stop() is refused at once
+  // instead of waiting in a backlog nobody reads.
+  close(listen_fd_);
+  listen_fd_ = -1;
   {
     std::lock_guard<std::mutex> lock(work_mu_);
     workers_exit_ = true;

@@ -65,8 +65,9 @@ struct FrontOptions {
 };
 
 struct FrontCallbacks {
-  // Answers one request. Exceptions are caught and answered 500 (through `refuse`).
-  std::function<void(const Request&, Response&)> handle;
+  // Answers one request, which it may change (a router fills path_params, a handler may move
+  // the body out). Exceptions are caught and answered 500 (through `refuse`).
+  std::function<void(Request&, Response&)> handle;
   // Gives a body to a response the front makes itself: `response.status` is set, `request`
   // holds whatever of the request was parsed (possibly nothing). Must not block. Optional.
   std::function<void(const Request&, Response&)> refuse;
@@ -128,6 +129,7 @@ class Front {
   int epoll_fd_ = -1;
   int wake_fd_ = -1;  // eventfd: workers hand connections back, Stop() asks the loop to end
   int port_ = 0;
+  bool bound_ = false;
   bool started_ = false;
   std::thread loop_;
   std::vector<std::thread> workers_;

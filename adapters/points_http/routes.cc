@@ -1,11 +1,10 @@
 #include "points_http/routes.h"
 
-#include <httplib.h>
-
 #include <charconv>
 #include <optional>
 #include <string>
 
+#include "http_front/request.h"
 #include "points_http/http_errors.h"
 #include "points_http/wire.h"
 
@@ -37,7 +36,7 @@ Reply Respond(const StatusOr<T>& result, int ok_status = 200) {
 }
 
 // The body as a JSON value; nullopt when it is not JSON. An empty body reads as {} when allowed.
-std::optional<json> Body(const httplib::Request& req, bool empty_ok = false) {
+std::optional<json> Body(const http_front::Request& req, bool empty_ok = false) {
   if (empty_ok && req.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
   json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return std::nullopt;
@@ -51,30 +50,30 @@ Status BadQuery(const char* name, const char* expected) {
 }
 
 // ?name=YYYY-MM-DD, or `fallback` when absent.
-StatusOr<Date> QueryDate(const httplib::Request& req, const char* name, const Date& fallback) {
-  if (!req.has_param(name)) return fallback;
-  std::optional<Date> d = ParseIsoDate(req.get_param_value(name));
+StatusOr<Date> QueryDate(const http_front::Request& req, const char* name, const Date& fallback) {
+  if (!req.HasParam(name)) return fallback;
+  std::optional<Date> d = ParseIsoDate(req.Param(name));
   if (!d) return BadQuery(name, "YYYY-MM-DD 形式の日付");
   return *d;
 }
 
-StatusOr<int> QueryInt(const httplib::Request& req, const char* name, int fallback) {
-  if (!req.has_param(name)) return fallback;
-  std::string v = req.get_param_value(name);
+StatusOr<int> QueryInt(const http_front::Request& req, const char* name, int fallback) {
+  if (!req.HasParam(name)) return fallback;
+  std::string v = req.Param(name);
   int n = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || p != v.data() + v.size()) return BadQuery(name, "整数");
   return n;
 }
 
-// The n-th capture of the route's pattern (member id, program id).
-std::string Path(const httplib::Request& req, size_t n) {
-  return n < req.matches.size() ? std::string(req.matches[n]) : std::string();
+// The n-th capture of the route's pattern (member id, program id), from 1.
+std::string Path(const http_front::Request& req, size_t n) {
+  return n >= 1 && n <= req.path_params.size() ? req.path_params[n - 1] : std::string();
 }
 
 // --- handlers, one per route -----------------------------------------------------------------
 
-Reply CreateMember(const RouteContext& c, const httplib::Request& req) {
+Reply CreateMember(const RouteContext& c, const http_front::Request& req) {
   std::optional<json> body = Body(req);
   if (!body) return Error(TransportError(kErrorMalformedJson));
   StatusOr<points::NewMember> m = NewMemberFromJson(*body);
@@ -82,7 +81,7 @@ Reply CreateMember(const RouteContext& c, const httplib::Request& req) {
   return Respond(c.core.CreateMember(*m), 201);
 }
 
-Reply Grant(const RouteContext& c, const httplib::Request& req) {
+Reply Grant(const RouteContext& c, const http_front::Request& req) {
   std::optional<json> body = Body(req);
   if (!body) return Error(TransportError(kErrorMalformedJson));
   StatusOr<points::GrantRequest> g = GrantRequestFromJson(*body);
@@ -90,13 +89,13 @@ Reply Grant(const RouteContext& c, const httplib::Request& req) {
   return Respond(c.core.Grant(Path(req, 1), *g), 201);
 }
 
-Reply Balance(const RouteContext& c, const httplib::Request& req) {
+Reply Balance(const RouteContext& c, const http_front::Request& req) {
   StatusOr<Date> as_of = QueryDate(req, "as_of", c.clock.Today());
   if (!as_of.ok()) return Error(as_of.status());
   return Respond(c.core.Balance(Path(req, 1), *as_of));
 }
 
-Reply History(const RouteContext& c, const httplib::Request& req) {
+Reply History(const RouteContext& c, const http_front::Request& req) {
   StatusOr<int> limit = QueryInt(req, "limit", 50);
   if (!limit.ok()) return Error(limit.status());
   std::string member_id = Path(req, 1);
@@ -104,7 +103,7 @@ Reply History(const RouteContext& c, const httplib::Request& req) {
                  [&](const std::vector<points::HistoryEntry>& h) { return ToJson(member_id, h); });
 }
 
-Reply Redeem(const RouteContext& c, const httplib::Request& req) {
+Reply Redeem(const RouteContext& c, const http_front::Request& req) {
   std::optional<json> body = Body(req);
   if (!body) return Error(TransportError(kErrorMalformedJson));
   StatusOr<points::RedeemRequest> r = RedeemRequestFromJson(*body, c.clock.Today());
@@ -112,7 +111,7 @@ Reply Redeem(const RouteContext& c, const httplib::Request& req) {
   return Respond(c.core.Redeem(Path(req, 1), *r), 201);
 }
 
-Reply ChangeStatus(const RouteContext& c, const httplib::Request& req) {
+Reply ChangeStatus(const RouteContext& c, const http_front::Request& req) {
   std::optional<json> body = Body(req);
   if (!body) return Error(TransportError(kErrorMalformedJson));
   StatusOr<points::StatusChange> s = StatusChangeFromJson(*body);
@@ -120,7 +119,7 @@ Reply ChangeStatus(const RouteContext& c, const httplib::Request& req) {
   return Respond(c.core.ChangeStatus(Path(req, 1), *s));
 }
 
-Reply Reissue(const RouteContext& c, const httplib::Request& req) {
+Reply Reissue(const RouteContext& c, const http_front::Request& req) {
   // The body is optional: {"requested_on": D} overrides the server's today.
   std::optional<json> body = Body(req, /*empty_ok=*/true);
   if (!body) return Error(TransportError(kErrorMalformedJson));
@@ -129,13 +128,13 @@ Reply Reissue(const RouteContext& c, const httplib::Request& req) {
   Date today = r.OptionalDate("requested_on").value_or(c.clock.Today());
   if (!r.ok()) return Error(r.status());
   StatusOr<points::ReissueRequest> result =
-      c.core.RequestReissue(Path(req, 1), req.get_header_value("Idempotency-Key"), today);
+      c.core.RequestReissue(Path(req, 1), req.Header("Idempotency-Key"), today);
   // 201 for a new request, 200 when an earlier one answers.
   int ok_status = result.ok() && result->repeated ? 200 : 201;
   return Respond(result, ok_status);
 }
 
-Reply Verify(const RouteContext& c, const httplib::Request& req) {
+Reply Verify(const RouteContext& c, const http_front::Request& req) {
   std::optional<json> body = Body(req);
   if (!body) return Error(TransportError(kErrorMalformedJson));
   StatusOr<points::VerifyRequest> v = VerifyRequestFromJson(*body);
@@ -143,25 +142,26 @@ Reply Verify(const RouteContext& c, const httplib::Request& req) {
   return Respond(c.core.Verify(*v));
 }
 
-Reply ExchangeWindow(const RouteContext& c, const httplib::Request& req) {
+Reply ExchangeWindow(const RouteContext& c, const http_front::Request& req) {
   StatusOr<Date> on = QueryDate(req, "on", c.clock.Today());
   if (!on.ok()) return Error(on.status());
   return Respond(c.core.ExchangeWindow(Path(req, 1), *on));
 }
 
-Reply Rank(const RouteContext& c, const httplib::Request& req) {
+Reply Rank(const RouteContext& c, const http_front::Request& req) {
   StatusOr<Date> as_of = QueryDate(req, "as_of", c.clock.Today());
   if (!as_of.ok()) return Error(as_of.status());
   return Respond(c.core.Rank(Path(req, 1), Path(req, 2), *as_of));
 }
 
-Reply Health(const RouteContext&, const httplib::Request&) { return {200, {{"status", "ok"}}}; }
+Reply Health(const RouteContext&, const http_front::Request&) { return {200, {{"status", "ok"}}}; }
 
-using Handler = Reply (*)(const RouteContext&, const httplib::Request&);
+using Handler = Reply (*)(const RouteContext&, const http_front::Request&);
 
 struct Route {
   const char* method;
-  const char* pattern;  // matched against the whole path; captures are Path(req, 1…)
+  // The whole path; each "{}" matches one non-empty segment, read with Path(req, 1…).
+  const char* pattern;
   Handler handler;
 };
 
@@ -170,32 +170,48 @@ constexpr Route kRoutes[] = {
     {"GET", "/healthz", Health},
     {"POST", "/v1/members", CreateMember},
     {"POST", "/v1/members/verify", Verify},
-    {"POST", "/v1/members/([^/]+)/grants", Grant},
-    {"GET", "/v1/members/([^/]+)/balance", Balance},
-    {"GET", "/v1/members/([^/]+)/history", History},
-    {"POST", "/v1/members/([^/]+)/redemptions", Redeem},
-    {"POST", "/v1/members/([^/]+)/status", ChangeStatus},
-    {"POST", "/v1/members/([^/]+)/auth-code/reissue", Reissue},
-    {"GET", "/v1/programs/([^/]+)/exchange-window", ExchangeWindow},
-    {"GET", "/v1/programs/([^/]+)/members/([^/]+)/rank", Rank},
+    {"POST", "/v1/members/{}/grants", Grant},
+    {"GET", "/v1/members/{}/balance", Balance},
+    {"GET", "/v1/members/{}/history", History},
+    {"POST", "/v1/members/{}/redemptions", Redeem},
+    {"POST", "/v1/members/{}/status", ChangeStatus},
+    {"POST", "/v1/members/{}/auth-code/reissue", Reissue},
+    {"GET", "/v1/programs/{}/exchange-window", ExchangeWindow},
+    {"GET", "/v1/programs/{}/members/{}/rank", Rank},
 };
 
 }  // namespace
 
-void RegisterRoutes(httplib::Server& server, const RouteContext& context) {
-  for (const Route& route : kRoutes) {
-    httplib::Server::Handler fn = [&context, handler = route.handler](const httplib::Request& req,
-                                                                      httplib::Response& res) {
-      Reply reply = handler(context, req);
-      res.status = reply.status;
-      res.set_content(Dump(reply.body), kJsonContentType);
-    };
-    if (std::string_view(route.method) == "GET") {
-      server.Get(route.pattern, std::move(fn));
-    } else {
-      server.Post(route.pattern, std::move(fn));
-    }
+bool MatchPattern(std::string_view pattern, std::string_view path,
+                  std::vector<std::string>& captures) {
+  captures.clear();
+  while (!pattern.empty()) {
+    const size_t hole = pattern.find("{}");
+    if (hole == std::string_view::npos) return pattern == path;
+    if (path.substr(0, hole) != pattern.substr(0, hole)) return false;
+    path.remove_prefix(hole);
+    pattern.remove_prefix(hole + 2);
+    const size_t segment = std::min(path.find('/'), path.size());
+    if (segment == 0) return false;
+    captures.emplace_back(path.substr(0, segment));
+    path.remove_prefix(segment);
   }
+  return path.empty();
+}
+
+void ServeRoute(const RouteContext& context, http_front::Request& req, http_front::Response& res) {
+  for (const Route& route : kRoutes) {
+    if (req.method != route.method || !MatchPattern(route.pattern, req.path, req.path_params)) {
+      continue;
+    }
+    const Reply reply = route.handler(context, req);
+    res.status = reply.status;
+    res.SetContent(Dump(reply.body), kJsonContentType);
+    return;
+  }
+  const HttpError e = TransportError(kErrorNoRoute);
+  res.status = e.http_status;
+  res.SetContent(Dump(json{{"error", e.code}, {"message", e.message}}), kJsonContentType);
 }
 
 }  // namespace madoguchi::points_http

@@ -7,9 +7,10 @@
 #include "base/date.h"
 #include "points/points_core.h"
 
-namespace httplib {
-class Server;
-}
+namespace madoguchi::http_front {
+struct Request;
+struct Response;
+}  // namespace madoguchi::http_front
 
 namespace madoguchi::points_http {
 
@@ -19,7 +20,9 @@ struct RouteContext {
   const Clock& clock;  // "today" for requests that leave a date out
 };
 
-void RegisterRoutes(httplib::Server& server, const RouteContext& context);
+// Answers a request that passed the bearer check (server.cc): its route's handler, with the
+// path's captures in req.path_params, or 404 {"error": "no_route"}.
+void ServeRoute(const RouteContext& context, http_front::Request& req, http_front::Response& res);
 
 }  // namespace madoguchi::points_http
 

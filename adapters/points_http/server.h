@@ -9,21 +9,21 @@
 #ifndef MADOGUCHI_ADAPTERS_POINTS_HTTP_SERVER_H_
 #define MADOGUCHI_ADAPTERS_POINTS_HTTP_SERVER_H_
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "base/date.h"
 #include "base/status.h"
 #include "points/points_core.h"
 #include "points_http/routes.h"
 
-namespace httplib {
-class Server;
-}
+namespace madoguchi::http_front {
+class Front;
+struct Request;
+struct Response;
+}  // namespace madoguchi::http_front
 
 namespace madoguchi::points_http {
 
@@ -41,7 +41,8 @@ struct PointsHttpServerOptions {
   std::string token;
   // Largest request body accepted; the API's bodies are a few hundred bytes. Default: 64 KiB.
   size_t max_body_bytes = 64 * 1024;
-  // How long a client may take to send a request or read a response. Default: 5 s each.
+  // How long a client may take to send a whole request, first byte to last, or to read a
+  // response. Default: 5 s each.
   std::chrono::seconds read_timeout{5};
   std::chrono::seconds write_timeout{5};
   // How long an idle keep-alive connection stays open. Stop() waits up to this long for clients
@@ -68,14 +69,13 @@ class PointsHttpServer {
   int port() const { return port_; }
 
  private:
-  void Configure();
+  void Handle(http_front::Request& req, http_front::Response& res) const;
+  static void Refuse(http_front::Response& res);
 
   PointsHttpServerOptions options_;
   SystemClock system_clock_;
   RouteContext context_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  std::atomic<bool> loop_ended_{false};
+  std::unique_ptr<http_front::Front> front_;
   bool started_ = false;
   int port_ = 0;
 };
