@@ -1,5 +1,6 @@
 #include "http/link_form.h"
 
+#include "points/validation.h"
 #include "text/date_parser.h"
 #include "text/utf8.h"
 
@@ -35,6 +36,12 @@ StatusOr<LinkFormFields> ReadLinkForm(const LinkFormInput& input,
   if (f.member_id.empty()) return FormError("会員番号を入力してください。");
   if (f.member_id.size() > kMaxFieldBytes) {
     return FormError("会員番号が長すぎます。組合員証に記載の番号を入力してください。");
+  }
+  // A number no member can have (K1001!) is a typo: said here, so it never reaches the core and
+  // never counts towards a lockout. The form of a number tells nothing about who has it.
+  if (!points::NormalizeMemberId(f.member_id).ok()) {
+    return FormError(
+        "会員番号は英数字で入力してください。組合員証に記載の番号をお確かめください。");
   }
   std::optional<Date> birth = text::ParseFullDate(normalizer.Normalize(input.birth_date));
   if (!birth) {

@@ -28,9 +28,10 @@ struct LinkFormFields {
 // Accepts what a member would type on a phone: full-width letters and digits, spaces around or
 // inside the number and code, and the birth date in any form the chat accepts (1980-04-01,
 // 1980/4/1, 昭和55年4月1日, S55.4.1, 19800401). Letter case is kept: the points core compares
-// member numbers and codes exactly. InvalidArgument (reason "invalid_form") with a Japanese
-// message naming the field when one is missing or unreadable; such a mistake is not sent to the
-// core, so it does not count towards a lockout.
+// member numbers case-insensitively (k1005 is K1005) and codes exactly. InvalidArgument (reason
+// "invalid_form") with a Japanese message naming the field when one is missing, unreadable or,
+// for the member number, not of a member number's form; such a mistake is not sent to the core,
+// so it does not count towards a lockout.
 StatusOr<LinkFormFields> ReadLinkForm(const LinkFormInput& input,
                                       const text::Normalizer& normalizer);
 

@@ -4,6 +4,10 @@
 
 namespace madoguchi::dialogue {
 
+std::string ConversationRequester(const store::ConversationKey& key) {
+  return "conv-" + store::Sha256Hex(key.channel + '\n' + key.user);
+}
+
 AccountLinker::AccountLinker(store::ConversationStore* store, points::PointsCore* core,
                              const store::Sealer* sealer, const LinkOptions& options,
                              std::function<int64_t()> now)
@@ -32,7 +36,7 @@ StatusOr<VerifiedLink> AccountLinker::Verify(const std::string& token, const std
   verified.token_hash_ = store::Sha256Hex(token);
   auto peeked = store_->PeekLinkToken(verified.token_hash_, now_());
   if (!peeked.ok()) return peeked.status();
-  auto v = core_->Verify({member_id, birth_date, auth_code, {}});
+  auto v = core_->Verify({member_id, birth_date, auth_code, {ConversationRequester(peeked->key)}});
   if (!v.ok()) return v.status();
   if (!v->verified || v->level != points::VerificationLevel::kStrong) {
     return Status(StatusCode::kPermissionDenied, "details do not match", "not_verified");
@@ -44,7 +48,8 @@ StatusOr<VerifiedLink> AccountLinker::Verify(const std::string& token, const std
     return Status(StatusCode::kPermissionDenied, "member of another program", "wrong_program");
   }
   verified.token_ = std::move(peeked).value();
-  verified.member_id_ = member_id;
+  // As registered (K1005), whatever case or width was typed.
+  verified.member_id_ = balance->member_id;
   return verified;
 }
 
@@ -54,7 +59,7 @@ Status AccountLinker::Complete(const std::string& token, const std::string& memb
   if (!verified.ok()) return verified.status();
   auto consumed = store_->ConsumeLinkToken(verified->token_hash_, now_());
   if (!consumed.ok()) return consumed.status();  // used by a concurrent request meanwhile
-  store::Link link{consumed->program, sealer_->Seal(member_id), now_()};
+  store::Link link{consumed->program, sealer_->Seal(verified->member_id_), now_()};
   return store_->PutLink(consumed->key, link);
 }
 

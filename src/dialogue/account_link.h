@@ -56,6 +56,13 @@ class VerifiedLink {
   std::string member_id_;
 };
 
+// The requester the points core counts this conversation's failed verifications under
+// (points::VerifyRequest::requesters): "conv-" and a SHA-256 of channel and user, so no chat user
+// id reaches the core. The chat's reissue flow and the link page opened from the conversation
+// share it: failures in one count for the other, and a conversation that has never failed stays
+// clean, so a stranger's failures on a member number do not lock the member out here.
+std::string ConversationRequester(const store::ConversationKey& key);
+
 class AccountLinker {
  public:
   // `now` returns unix seconds; default: the system clock.
@@ -71,7 +78,12 @@ class AccountLinker {
   // expired.
   StatusOr<store::LinkToken> Peek(const std::string& token);
   // Verifies strongly and binds the conversation to the member. The token is used up only on
-  // success, so a typo can be corrected; repeated failures lock the member (the core's rule).
+  // success, so a typo can be corrected. Failures count for the member number and for the
+  // token's conversation (ConversationRequester), which is the page's client: the core locks
+  // either after repeated failures, but a member number locked by others' failures still admits
+  // the member from a conversation that has not failed (points::PointsCore::Verify). The
+  // client's network address is not counted: behind a proxy or TLS terminator every member
+  // would share one. `member_id` is read as typed (case and width do not matter).
   // Errors: NotFound (token), PermissionDenied (details do not match, or the member belongs to
   // another program), ResourceExhausted (locked), Unavailable (core down).
   Status Complete(const std::string& token, const std::string& member_id, const Date& birth_date,

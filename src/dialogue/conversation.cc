@@ -54,21 +54,6 @@ std::optional<std::string> ExtractMemberNumber(const std::string& normalized) {
   return m.str();
 }
 
-// The member number with its letters as the member typed them: normalizing lower-cases, but the
-// points core compares member numbers exactly ("K1001" is not "k1001"). Falls back to `number`
-// when the typed text does not hold it in one piece.
-std::string WithTypedCase(const std::string& number, const std::string& typed) {
-  std::string folded;
-  for (char32_t c : text::DecodeUtf8(text::RepairUtf8(typed))) {
-    if (c >= 0xFF01 && c <= 0xFF5E) c = c - 0xFF01 + 0x21;  // full-width ASCII
-    if (c == ' ' || c == '-' || c == 0x3000) continue;
-    text::AppendUtf8(c, &folded);
-  }
-  auto same = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; };
-  auto it = std::search(folded.begin(), folded.end(), number.begin(), number.end(), same);
-  return it == folded.end() ? number : std::string(it, it + number.size());
-}
-
 std::optional<Date> ExtractBirthDate(const std::string& normalized) {
   if (auto d = text::ParseFullDate(normalized)) return d;
   static const Date kFar{std::chrono::year(2000), std::chrono::month(1), std::chrono::day(1)};
@@ -409,7 +394,8 @@ Reply Conversation::ContinueReissue(Context& c, const std::string& text,
     case 1: {
       auto number = ExtractMemberNumber(text);
       if (!number) return fail("会員番号を数字で入力してください（例：12345678）。");
-      slots["member"] = WithTypedCase(*number, c.message.text);
+      // Lower-cased by the normalizer; the core compares member numbers case-insensitively.
+      slots["member"] = *number;
       c.state.flow_step = 2;
       return ask(
           "次に、生年月日を入力してください（例：1980年4月1日、昭和55年4月1日、S55.4."
@@ -423,7 +409,19 @@ Reply Conversation::ContinueReissue(Context& c, const std::string& text,
             "生年月日を読み取れませんでした。例のように入力してください（例：1980年4月1日、S55.4."
             "1）。");
       }
-      auto v = core_->Verify({slots["member"].get<std::string>(), *birth, std::nullopt, {}});
+      // Counted for the number and for this conversation: a stranger's failures on the number
+      // do not lock the member out of a conversation of their own (PointsCore::Verify).
+      auto v = core_->Verify({slots["member"].get<std::string>(),
+                              *birth,
+                              std::nullopt,
+                              {ConversationRequester(c.message.key)}});
+      if (!v.ok() && v.status().code() == StatusCode::kInvalidArgument) {
+        // A date no member can have (2099年…) or a malformed number: a typo, not a failed
+        // verification, and nothing was counted.
+        return fail(
+            "生年月日を読み取れませんでした。例のように入力してください（例：1980年4月1日、S55.4."
+            "1）。");
+      }
       if (!v.ok()) {
         if (v.status().code() == StatusCode::kResourceExhausted) {
           return end_flow(
@@ -460,18 +458,15 @@ Reply Conversation::ContinueReissue(Context& c, const std::string& text,
       }
       auto request =
           core_->RequestReissue(slots.value("member", ""), slots.value("key", ""), c.today);
-      if (!request.ok()) {
-        if (request.status().reason() == "not_eligible") {
-          return end_flow(
-              "現在の資格では認証コードを再発行できません。詳しくは担当窓口へお問い合わせください。"
-              "\n" +
-              rules::FormatContacts(c.program.program));
-        }
+      // Whoever knows a number and a birth date gets this far, so the answer tells nothing
+      // about the member: a new request, an earlier one still on its way and a status that
+      // allows no reissue all read the same (no dates, no request id, no eligibility).
+      if (!request.ok() && request.status().reason() != points::kReasonNotEligible) {
         return end_flow(
             "申し訳ありません。ただいま再発行を受け付けできません。時間をおいてもう一度お試しくださ"
             "い。");
       }
-      return end_flow(ReissueText(*request));
+      return end_flow(ReissueText(c.program.program));
     }
     default:
       return end_flow("手続きの途中で情報が失われたため、最初からやり直してください。");

@@ -1,5 +1,6 @@
 #include "dialogue/live_answers.h"
 
+#include "rules/placeholders.h"
 #include "text/era.h"
 
 namespace madoguchi::dialogue {
@@ -82,13 +83,14 @@ std::string ExchangeText(const rules::ExchangeWindow& w, const Date& today,
   return s;
 }
 
-std::string ReissueText(const points::ReissueRequest& r) {
-  std::string s = r.repeated ? "認証コードの再発行は、" + FormatJapaneseDate(r.requested_on) +
-                                   "にすでに受け付けています。"
-                             : "認証コードの再発行を受け付けました。";
-  s += "新しい認証コードははがきでお届けします（チャットではお知らせしません）。";
-  s += "到着の目安は" + FormatJapaneseDate(r.estimated_arrival) + "ごろです。";
-  s += "\n受付番号：" + r.request_id;
+std::string ReissueText(const kb::Program& program) {
+  std::string s =
+      "認証コードの再発行のお申し込みを受け付けました。再発行の対象となる場合は、新しい認証コードを"
+      "ご登録の住所へはがきでお送りします（チャットではお知らせしません）。";
+  if (program.rules.reissue.arrival_days > 0) {
+    s += "通常" + std::to_string(program.rules.reissue.arrival_days) + "日ほどで届きます。";
+  }
+  s += "届かない場合は担当窓口へお問い合わせください。\n" + rules::FormatContacts(program);
   return s;
 }
 

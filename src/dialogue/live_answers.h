@@ -17,7 +17,11 @@ std::string HistoryText(const std::vector<points::HistoryEntry>& history);
 std::string RankText(const points::MemberRank& rank);
 std::string ExchangeText(const rules::ExchangeWindow& window, const Date& today,
                          const points::PointBalance* balance);
-std::string ReissueText(const points::ReissueRequest& request);
+// What the chat's reissue flow answers once asked: only that a postcard is on its way (and the
+// program's usual delivery time and contacts). The same text whether the request is new, an
+// earlier one still stands or the member's status allows none, since anyone who knows a member
+// number and a birth date reaches it: no dates, no request id, no eligibility.
+std::string ReissueText(const kb::Program& program);
 // "ポイント" amounts: 1,250ポイント
 std::string Points(int64_t points);
 

@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "points/sqlite_points_core.h"
+#include "points/test_programs.h"
 #include "store/sqlite_conversation_store.h"
 
 namespace madoguchi::dialogue {
@@ -241,6 +243,91 @@ TEST_F(AccountLinkNonceTest, CompleteStillBindsDirectlyForOtherChannels) {
   ASSERT_TRUE(linker_->Complete(token, kMember, FakeCore::Birth(), kCode).ok());
   EXPECT_TRUE(Linked(api));
   EXPECT_EQ(linker_->Peek(token).status().code(), StatusCode::kNotFound);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The link page's lockout against the real points core: failures count for the member number and
+// for the page's conversation, so a stranger locks their own conversation, not the member.
+
+class AccountLinkLockoutTest : public ::testing::Test {
+ protected:
+  AccountLinkLockoutTest() : now_(points::FromUnixSeconds(now_seconds_)) {}
+
+  void SetUp() override {
+    auto s = store::SqliteConversationStore::Open(dir_.File("c.db"), {});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+    points::SqlitePointsCoreOptions o;
+    o.db_path = dir_.File("points.db");
+    o.programs = points::testing::TestPrograms();
+    o.now = &now_;
+    o.pbkdf2_iterations = 1000;
+    auto core = points::SqlitePointsCore::Open(std::move(o));
+    ASSERT_TRUE(core.ok()) << core.status().ToString();
+    core_ = std::move(core).value();
+    points::NewMember m;
+    m.member_id = "K1005";
+    m.program = "kagawa";
+    m.birth_date = Birth();
+    m.auth_code = "DEMO-K1005";
+    ASSERT_TRUE(core_->CreateMember(m).ok());
+    auto sealer = store::Sealer::FromHexKey(std::string(64, 'b'));
+    ASSERT_TRUE(sealer.ok());
+    sealer_ = std::make_unique<store::Sealer>(*sealer);
+    linker_ = std::make_unique<AccountLinker>(store_.get(), core_.get(), sealer_.get(),
+                                              LinkOptions{}, [this] { return now_seconds_; });
+  }
+
+  static Date Birth() { return *ParseIsoDate("2001-04-01"); }
+  std::string Token(const store::ConversationKey& key) {
+    auto url = linker_->IssueLinkUrl(key, "kagawa");
+    EXPECT_TRUE(url.ok());
+    return url.ok() ? url->substr(url->find("token=") + 6) : "";
+  }
+
+  points::testing::TempDir dir_;
+  int64_t now_seconds_ = 1'760'000'000;
+  points::ManualNow now_;
+  std::unique_ptr<store::SqliteConversationStore> store_;
+  std::unique_ptr<points::SqlitePointsCore> core_;
+  std::unique_ptr<store::Sealer> sealer_;
+  std::unique_ptr<AccountLinker> linker_;
+};
+
+TEST_F(AccountLinkLockoutTest, AStrangerLocksTheirOwnConversationNotTheMember) {
+  const store::ConversationKey mallory{"api", "mallory"};
+  const std::string token = Token(mallory);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(linker_->Complete(token, "K1005", Birth(), "WRONG-" + std::to_string(i)).code(),
+              StatusCode::kPermissionDenied);
+  }
+  EXPECT_EQ(linker_->Complete(token, "K1005", Birth(), "WRONG-5").code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_EQ(linker_->Complete(token, "K1005", Birth(), "DEMO-K1005").code(),
+            StatusCode::kResourceExhausted);
+  // The member, from their own conversation, typing the number in lower case and full width.
+  const store::ConversationKey kazuko{"line", "Ukazuko"};
+  Status linked = linker_->Complete(Token(kazuko), "ｋ１００５", Birth(), "DEMO-K1005");
+  ASSERT_TRUE(linked.ok()) << linked.ToString();
+  auto member = linker_->LinkedMember(kazuko, "kagawa");
+  ASSERT_TRUE(member.ok() && member->has_value());
+  EXPECT_EQ(**member, "K1005");  // as registered
+}
+
+TEST_F(AccountLinkLockoutTest, AnUnknownNumberReadsAndLocksLikeAWrongBirthDate) {
+  std::vector<Status> unknown, wrong_birth;
+  const std::string t1 = Token({"api", "eve"}), t2 = Token({"api", "trudy"});
+  for (int i = 0; i < 5; ++i) {
+    unknown.push_back(linker_->Complete(t1, "K9999", Birth(), "DEMO-K1005"));
+    wrong_birth.push_back(
+        linker_->Complete(t2, "K1005", *ParseIsoDate("2001-04-02"), "DEMO-K1005"));
+  }
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(unknown[i].code(), wrong_birth[i].code()) << i;
+    EXPECT_EQ(unknown[i].reason(), wrong_birth[i].reason()) << i;
+    EXPECT_EQ(unknown[i].message(), wrong_birth[i].message()) << i;
+  }
+  EXPECT_EQ(unknown[4].code(), StatusCode::kResourceExhausted);
 }
 
 }  // namespace

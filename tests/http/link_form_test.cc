@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "http/api_error.h"
 
@@ -63,6 +65,22 @@ TEST_F(LinkFormTest, NamesTheFieldThatIsMissingOrUnreadable) {
   f = Read(std::string(65, '1'), "1980-04-01", "c0de");
   ASSERT_FALSE(f.ok());
   EXPECT_EQ(HttpStatusFor(f.status()), 400);
+}
+
+// A number no member can have is a form error, so it never reaches the points core and never
+// counts towards a lockout; a number of the right form is left to the core, in any case.
+TEST_F(LinkFormTest, MalformedMemberNumbersAreFormErrors) {
+  const std::vector<std::string> bad_numbers = {"K1001!", "ｋ１００１？", "会員K1001",
+                                                std::string(33, '1')};
+  for (const std::string& bad : bad_numbers) {
+    auto f = Read(bad, "1980-04-01", "DEMO-K1001");
+    ASSERT_FALSE(f.ok()) << bad;
+    EXPECT_EQ(f.status().reason(), "invalid_form") << bad;
+    EXPECT_NE(f.status().message().find("会員番号"), std::string::npos) << bad;
+  }
+  auto f = Read("ｋ１００１", "1980-04-01", "DEMO-K1001");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->member_id, "k1001");
 }
 
 TEST(LinkFailure, ClassifiesCompletesErrors) {
