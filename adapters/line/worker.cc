@@ -12,23 +12,50 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 
-std::string EncodeCheckpoint(const std::vector<json>& messages) {
-  return json(messages).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// The messages an earlier attempt rendered; empty if the checkpoint is unreadable.
-std::vector<json> DecodeCheckpoint(const std::string& checkpoint) {
-  json j = json::parse(checkpoint, nullptr, /*allow_exceptions=*/false);
-  std::vector<json> out;
-  if (!j.is_array()) return out;
-  for (json& m : j) {
-    if (!m.is_object()) return {};
-    out.push_back(std::move(m));
-  }
-  return out;
-}
+constexpr char kViaReply[] = "reply";
+constexpr char kViaPush[] = "push";
 
 }  // namespace
+
+// What is saved with the claim before anything is sent (the inbox's checkpoint): the messages,
+// so a retry re-sends the same answer without running the conversation again, and how they are
+// being sent, so an attempt after a crash knows the reply token may already be used.
+struct LineWorker::SendRecord {
+  std::vector<json> messages;
+  std::string via;        // kViaReply or kViaPush
+  std::string retry_key;  // the push's X-Line-Retry-Key, the same on every attempt
+};
+
+std::string LineWorker::EncodeRecord(const SendRecord& record) {
+  json j = {{"messages", record.messages}, {"via", record.via}, {"retry_key", record.retry_key}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The record an earlier attempt saved; no messages if the checkpoint is unreadable. Checkpoints
+// of earlier versions are the bare array of messages, saved before a reply was tried.
+LineWorker::SendRecord LineWorker::DecodeRecord(const std::string& checkpoint,
+                                                const std::string& default_key) {
+  json j = json::parse(checkpoint, nullptr, /*allow_exceptions=*/false);
+  SendRecord record{{}, kViaReply, default_key};
+  json messages = j;
+  if (j.is_object()) {
+    messages = j.contains("messages") ? j["messages"] : json();
+    if (j.contains("via") && j["via"] == kViaPush) record.via = kViaPush;
+    if (j.contains("retry_key") && j["retry_key"].is_string() &&
+        !j["retry_key"].get<std::string>().empty()) {
+      record.retry_key = j["retry_key"].get<std::string>();
+    }
+  }
+  if (!messages.is_array()) return record;
+  for (json& m : messages) {
+    if (!m.is_object()) {
+      record.messages.clear();
+      return record;
+    }
+    record.messages.push_back(std::move(m));
+  }
+  return record;
+}
 
 LineWorker::LineWorker(store::Inbox* inbox, const std::vector<LineChannel>& channels,
                        LineWorkerHooks hooks, LineWorkerOptions options)
@@ -96,11 +123,13 @@ void LineWorker::Process(const store::InboxEvent& item) {
   const Event event = ParseEvent(queued->event);
   report.kind = event.kind;
 
-  // An earlier attempt already decided what to say: say exactly that.
+  const std::string retry_key = LineClient::RetryKeyFor(item.channel + "/" + item.event_id);
+  // An earlier attempt already decided what to say, and may have sent it: say exactly that,
+  // the way it was being sent.
   if (!item.checkpoint.empty()) {
-    std::vector<json> messages = DecodeCheckpoint(item.checkpoint);
-    if (messages.empty()) return complete("dropped", Internal("unreadable checkpoint"));
-    return Deliver(item, event, client, messages, report);
+    SendRecord record = DecodeRecord(item.checkpoint, retry_key);
+    if (record.messages.empty()) return complete("dropped", Internal("unreadable checkpoint"));
+    return Deliver(item, event, client, std::move(record), /*resumed=*/true, report);
   }
 
   if (!hooks_.handle) return complete("dropped", Internal("LineWorkerHooks::handle is not set"));
@@ -157,29 +186,54 @@ void LineWorker::Process(const store::InboxEvent& item) {
   }
   if (messages.empty()) return complete("silent");
 
-  Status saved = inbox_->Checkpoint(item, EncodeCheckpoint(messages));
+  SendRecord record{std::move(messages), ReplyTokenYoung(item, event) ? kViaReply : kViaPush,
+                    retry_key};
+  // Recorded before anything is sent. Unrecorded, a send cut short by a crash would be sent
+  // again, answered anew, on the next attempt: a second answer when the first got through.
+  Status saved = inbox_->Checkpoint(item, EncodeRecord(record));
   if (saved.code() == StatusCode::kFailedPrecondition) return Finish(report, "stale", saved);
-  // Another failure to checkpoint only costs a re-run of the conversation on a retry.
+  if (!saved.ok()) return Retry(item, saved, report);
   report.status = handling;
-  Deliver(item, event, client, messages, report);
+  Deliver(item, event, client, std::move(record), /*resumed=*/false, report);
+}
+
+bool LineWorker::ReplyTokenYoung(const store::InboxEvent& item, const Event& event) const {
+  return !event.reply_token.empty() &&
+         options_.now_ms() - item.received_at_ms < options_.reply_token_life.count();
 }
 
 void LineWorker::Deliver(const store::InboxEvent& item, const Event& event, LineClient& client,
-                         const std::vector<json>& messages, LineWorkerReport& report) {
-  const int64_t age = options_.now_ms() - item.received_at_ms;
+                         SendRecord record, bool resumed, LineWorkerReport& report) {
   const char* outcome = "replied";
   Status sent(StatusCode::kFailedPrecondition, "reply token too old or missing",
               "reply_token_invalid");
-  if (!event.reply_token.empty() && age < options_.reply_token_life.count()) {
-    sent = client.Reply(event.reply_token, messages);
+  if (record.via == kViaReply && ReplyTokenYoung(item, event)) {
+    sent = client.Reply(event.reply_token, record.messages);
+    if (resumed && sent.reason() == "reply_token_invalid") {
+      // A young token is refused only once used, and only this service holds it: an earlier
+      // attempt's reply got through before its answer could be recorded (a crash, a lost
+      // answer). The member has the reply; a push now would be a second one.
+      Status done = inbox_->Complete(item);
+      return Finish(report, outcome, done);
+    }
   }
-  if (sent.reason() == "reply_token_invalid") {
+  if (record.via == kViaPush || sent.reason() == "reply_token_invalid") {
     outcome = "pushed";
     if (event.user_id.empty()) {
       sent = Status(StatusCode::kFailedPrecondition, "no user to push to", "no_recipient");
     } else {
-      sent = client.Push(event.user_id, messages,
-                         LineClient::RetryKeyFor(item.channel + "/" + item.event_id));
+      if (record.via != kViaPush) {
+        // Recorded before the push: after a crash the next attempt repeats the push with the
+        // same key, which LINE recognises, instead of trying the token, which it refuses.
+        record.via = kViaPush;
+        Status saved = inbox_->Checkpoint(item, EncodeRecord(record));
+        if (saved.code() == StatusCode::kFailedPrecondition) {
+          return Finish(report, "stale", saved);
+        }
+        if (!saved.ok()) return Retry(item, saved, report);
+      }
+      // A retry key LINE already accepted is answered 409, which Push counts as sent.
+      sent = client.Push(event.user_id, record.messages, record.retry_key);
     }
   }
   if (sent.ok()) {

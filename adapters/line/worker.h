@@ -15,10 +15,21 @@
 //
 // Sending: the reply API while the token is young (`reply_token_life` since the webhook
 // received the event), else — or when LINE calls the token invalid — the push API, with a
-// retry key derived from the event, so a push repeated after a crash goes out once. Reply is
-// preferred while it may work because replies are free and pushes count against the quota.
-// The rendered messages are checkpointed in the inbox before sending, so a retry re-sends the
-// same answer without running the conversation again.
+// retry key derived from the event. Reply is preferred while it may work because replies are
+// free and pushes count against the quota.
+//
+// Exactly once across crashes: before anything is sent, the rendered messages, the way they are
+// being sent (reply or push) and the push's retry key are checkpointed in the inbox (and again
+// before a reply falls back to a push). A retry (a crash, a kill -9, a lost answer) re-sends the
+// same answer without running the conversation again, the recorded way:
+//   - a recorded push is pushed again with the recorded X-Line-Retry-Key; LINE takes a key
+//     once and answers a repeat 409, which counts as sent;
+//   - a recorded reply is tried again with the token while it is young: LINE's tokens work
+//     once, so the earlier reply either did not get through (this one does) or did (LINE
+//     refuses the used token, and the event is done: no push). The reply API takes no retry
+//     key. Only once the token is old is the answer pushed, which doubles it in the one case
+//     that cannot be told apart: an earlier reply that got through and a restart that took
+//     longer than `reply_token_life`.
 //
 // Failures: a conversation that is unavailable, or LINE still failing after the client's own
 // retries (5xx, 429, unreachable, token refused), return the event to the inbox with an
@@ -144,8 +155,14 @@ class LineWorker {
     std::unique_ptr<LineClient> client;
   };
   void Process(const store::InboxEvent& item);
+  struct SendRecord;
+  static std::string EncodeRecord(const SendRecord& record);
+  static SendRecord DecodeRecord(const std::string& checkpoint, const std::string& default_key);
+  bool ReplyTokenYoung(const store::InboxEvent& item, const Event& event) const;
+  // Sends the recorded messages the recorded way; `resumed`: an earlier attempt recorded them
+  // and may have sent them.
   void Deliver(const store::InboxEvent& item, const Event& event, LineClient& client,
-               const std::vector<nlohmann::json>& messages, LineWorkerReport& report);
+               SendRecord record, bool resumed, LineWorkerReport& report);
   void Retry(const store::InboxEvent& item, const Status& why, LineWorkerReport& report);
   void Finish(LineWorkerReport& report, const char* outcome, Status status = {});
 

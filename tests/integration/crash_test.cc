@@ -2,6 +2,9 @@
 // acknowledges a signed event (200) and the fake LINE API holds the worker's first reply. Then:
 //   - SIGKILL, and a start on the same data directory: the event is answered exactly once (the
 //     inbox had it on disk before the 200; the reply that never completed did not count);
+//   - SIGKILL while LINE has taken the reply (or the push) and not yet answered, and a start on
+//     the same data directory: the member has the answer once, neither lost nor doubled (the
+//     fake dedupes reply tokens and retry keys as LINE does and counts what it delivered);
 //   - SIGTERM: the service waits for the reply in hand, answers it, exits 0, and a later start
 //     sends nothing more (the event was finished, not left for the next run).
 #include <fcntl.h>
@@ -25,6 +28,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "line/fake_line_api.h"
 #include "line/signature.h"
 
 extern char** environ;
@@ -139,7 +143,7 @@ bool WaitHealthy(int port) {
 // A data directory and config for `serve` with one LINE channel on `line`; removed afterwards.
 class ServeFixture {
  public:
-  explicit ServeFixture(const HangingLineApi& line, const std::string& name)
+  ServeFixture(const std::string& line_base_url, const std::string& name)
       : dir_(std::filesystem::temp_directory_path() /
              ("madoguchi-" + name + "-" + std::to_string(getpid()))),
         port_(FreePort()) {
@@ -153,7 +157,7 @@ class ServeFixture {
                                 {"program", "kagawa"},
                                 {"secret_env", "MADOGUCHI_CRASH_LINE_SECRET"},
                                 {"token_env", "MADOGUCHI_CRASH_LINE_TOKEN"},
-                                {"api_base_url", line.base_url()}}}}};
+                                {"api_base_url", line_base_url}}}}};
     config_path_ = (dir_ / "config.json").string();
     std::ofstream(config_path_) << config.dump();
   }
@@ -192,7 +196,7 @@ class ServeFixture {
 
 TEST(CrashSafety, EventAcknowledgedBeforeKillIsAnsweredOnceAfterRestart) {
   HangingLineApi line;
-  ServeFixture serve(line, "crash");
+  ServeFixture serve(line.base_url(), "crash");
   const std::string& config_path = serve.config_path();
   const int port = serve.port();
 
@@ -222,9 +226,70 @@ TEST(CrashSafety, EventAcknowledgedBeforeKillIsAnsweredOnceAfterRestart) {
   EXPECT_NE(delivered[0].find("crash-reply-token"), std::string::npos) << delivered[0];
 }
 
+using line::testing::FakeLineApi;
+
+// Kills the service while LINE holds the answer to a request it took (held: its path starts
+// with `held`), restarts it on the same data directory and stops it once the event is done.
+void KillWhileLineHoldsTheAnswer(FakeLineApi& line, const ServeFixture& serve,
+                                 const std::string& held, size_t requests_before_kill) {
+  line.EmulateDedupe(true);
+  line.Hold(held);
+  pid_t child = StartServe(serve.config_path());
+  ASSERT_GT(child, 0);
+  ASSERT_TRUE(WaitHealthy(serve.port()));
+  ASSERT_EQ(serve.PostEvent(), 200);
+  ASSERT_TRUE(line.WaitForRequests(requests_before_kill));
+  ASSERT_EQ(line.requests().back().path, held) << "the request in flight";
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  line.Release();  // the answer goes nowhere: the process that asked is gone
+  ASSERT_EQ(line.delivered().size(), 1u) << "LINE took it before the kill";
+
+  child = StartServe(serve.config_path());
+  ASSERT_GT(child, 0);
+  ASSERT_TRUE(WaitHealthy(serve.port()));
+  // The restarted worker takes the event up again and sends once more, which LINE refuses.
+  EXPECT_TRUE(line.WaitForRequests(requests_before_kill + 1, std::chrono::seconds(15)));
+  // A further send would come within the worker's poll; give it the time to show.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  kill(child, SIGTERM);
+  waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST(CrashSafety, AReplyInFlightAtKillIsNeitherLostNorSentTwice) {
+  FakeLineApi line;
+  ServeFixture serve(line.base_url(), "reply-in-flight");
+  KillWhileLineHoldsTheAnswer(line, serve, "/v2/bot/message/reply", 1);
+  std::vector<FakeLineApi::Request> delivered = line.delivered();
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0].Json()["replyToken"], "crash-reply-token");
+  // The used token is LINE's own "already sent": no push follows it.
+  EXPECT_TRUE(line.requests_to("/v2/bot/message/push").empty());
+  ASSERT_EQ(line.requests_to("/v2/bot/message/reply").size(), 2u);
+}
+
+TEST(CrashSafety, APushInFlightAtKillIsNeitherLostNorSentTwice) {
+  FakeLineApi line;
+  // The token is refused at once (as when it expired), so the answer goes by push.
+  line.Script("/v2/bot/message/reply", {FakeLineApi::InvalidReplyToken()});
+  ServeFixture serve(line.base_url(), "push-in-flight");
+  KillWhileLineHoldsTheAnswer(line, serve, "/v2/bot/message/push", 2);
+  std::vector<FakeLineApi::Request> delivered = line.delivered();
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0].path, "/v2/bot/message/push");
+  // After the restart the push is repeated with the same key (LINE answers 409), never replied.
+  std::vector<FakeLineApi::Request> pushes = line.requests_to("/v2/bot/message/push");
+  ASSERT_EQ(pushes.size(), 2u);
+  EXPECT_FALSE(pushes[0].Header("X-Line-Retry-Key").empty());
+  EXPECT_EQ(pushes[1].Header("X-Line-Retry-Key"), pushes[0].Header("X-Line-Retry-Key"));
+  EXPECT_EQ(line.requests_to("/v2/bot/message/reply").size(), 1u);
+}
+
 TEST(Shutdown, SigtermFinishesTheReplyInHandThenExits) {
   HangingLineApi line(/*answer_first=*/true);
-  ServeFixture serve(line, "drain");
+  ServeFixture serve(line.base_url(), "drain");
   pid_t child = StartServe(serve.config_path());
   ASSERT_GT(child, 0);
   ASSERT_TRUE(WaitHealthy(serve.port()));

@@ -7,7 +7,7 @@
 // repeating an X-Line-Retry-Key that LINE accepted is answered 409 without being sent again.
 // delivered() is what members would have seen. Hold() makes answers late: a request is taken
 // (and delivered) on arrival, and answered only after Release(), as when LINE is slow to answer
-// or the caller dies before the answer comes.
+// or the caller dies before the answer comes; Answer::taken loses an answer.
 //
 // Thread safety: every method may be called while the server's threads record requests.
 #ifndef MADOGUCHI_TESTS_LINE_FAKE_LINE_API_H_
@@ -46,10 +46,14 @@ class FakeLineApi {
     int status = 200;
     std::string body = "{}";
     std::string retry_after;  // sent as Retry-After when not empty
+    // LINE took the request although the answer says otherwise: the answer was lost on its way
+    // back (a gateway's 502). Counts as delivered, and uses up a reply token or retry key.
+    bool taken = false;
   };
 
   static Answer InvalidReplyToken() { return {400, R"({"message":"Invalid reply token"})", ""}; }
   static Answer ServerError() { return {500, R"({"message":"Internal server error"})", ""}; }
+  static Answer LostAnswer() { return {502, R"({"message":"Bad gateway"})", "", true}; }
   static Answer TooManyRequests(const std::string& retry_after = "") {
     return {429, R"({"message":"The API rate limit has been exceeded. Try again later."})",
             retry_after};
@@ -60,7 +64,7 @@ class FakeLineApi {
       Answer answer = Record(req);
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [this] { return !held_; });
+        cv_.wait(lock, [&] { return !held_ || req.path.rfind(held_prefix_, 0) != 0; });
       }
       res.status = answer.status;
       if (!answer.retry_after.empty()) res.set_header("Retry-After", answer.retry_after);
@@ -100,10 +104,12 @@ class FakeLineApi {
     std::lock_guard<std::mutex> lock(mu_);
     dedupe_ = on;
   }
-  // Holds every answer from now until Release(); requests are still taken as they arrive.
-  void Hold() {
+  // Holds the answers to requests whose path starts with `path_prefix` (all of them by default)
+  // from now until Release(); requests are still taken as they arrive.
+  void Hold(const std::string& path_prefix = "") {
     std::lock_guard<std::mutex> lock(mu_);
     held_ = true;
+    held_prefix_ = path_prefix;
   }
   void Release() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -137,33 +143,42 @@ class FakeLineApi {
       if (req.path.rfind(prefix, 0) == 0 && !queue.empty()) {
         Answer a = queue.front();
         queue.pop_front();
-        if (a.status / 100 == 2) Deliver(request);
+        if (a.status / 100 == 2 || a.taken) Take(request);
         return a;
       }
     }
     if (req.path.find("/linkToken") != std::string::npos) {
       return {200, R"({"linkToken":"NMZTNuVrPTqlr2IF8Bnymkb7rXfYv5EY"})", ""};
     }
-    if (dedupe_ && req.path == "/v2/bot/message/reply") {
-      const nlohmann::json body = request.Json();
-      const std::string token =
-          body.is_object() ? body.value("replyToken", std::string()) : std::string();
-      if (!used_reply_tokens_.insert(token).second) return InvalidReplyToken();
+    if (dedupe_ && req.path == "/v2/bot/message/reply" &&
+        used_reply_tokens_.count(ReplyToken(request)) > 0) {
+      return InvalidReplyToken();
     }
-    if (dedupe_ && req.path == "/v2/bot/message/push") {
-      const std::string key = request.Header("X-Line-Retry-Key");
-      if (!key.empty() && !accepted_retry_keys_.insert(key).second) {
-        return {409, R"({"message":"The retry key is already accepted"})", ""};
-      }
+    if (dedupe_ && req.path == "/v2/bot/message/push" &&
+        accepted_retry_keys_.count(request.Header("X-Line-Retry-Key")) > 0) {
+      return {409, R"({"message":"The retry key is already accepted"})", ""};
     }
-    Deliver(request);
+    Take(request);
     return {200, R"({"sentMessages":[{"id":"461230966842064897","quoteToken":"q"}]})", ""};
   }
-  void Deliver(const Request& request) {  // mu_ held
-    if (request.path == "/v2/bot/message/reply" || request.path == "/v2/bot/message/push") {
-      delivered_.push_back(request);
-      cv_.notify_all();
+  static std::string ReplyToken(const Request& request) {
+    const nlohmann::json body = request.Json();
+    return body.is_object() && body.contains("replyToken") && body["replyToken"].is_string()
+               ? body["replyToken"].get<std::string>()
+               : std::string();
+  }
+  // LINE accepted a message: it reaches the member, and its token or retry key is used up.
+  void Take(const Request& request) {  // mu_ held
+    if (request.path == "/v2/bot/message/reply") {
+      used_reply_tokens_.insert(ReplyToken(request));
+    } else if (request.path == "/v2/bot/message/push") {
+      const std::string key = request.Header("X-Line-Retry-Key");
+      if (!key.empty()) accepted_retry_keys_.insert(key);
+    } else {
+      return;
     }
+    delivered_.push_back(request);
+    cv_.notify_all();
   }
 
   httplib::Server server_;
@@ -175,6 +190,7 @@ class FakeLineApi {
   std::map<std::string, std::deque<Answer>> script_;  // guarded by mu_
   bool dedupe_ = false;                               // guarded by mu_
   bool held_ = false;                                 // guarded by mu_
+  std::string held_prefix_;                           // guarded by mu_
   std::set<std::string> used_reply_tokens_;           // guarded by mu_
   std::set<std::string> accepted_retry_keys_;         // guarded by mu_
   std::vector<Request> delivered_;                    // guarded by mu_

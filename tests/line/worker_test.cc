@@ -296,6 +296,46 @@ TEST_F(WorkerTest, TransientSendFailureRetriesWithoutAskingAgain) {
   EXPECT_EQ(*inbox_->Depth(), 0);
 }
 
+TEST_F(WorkerTest, AReplyThatGotThroughUnseenIsNotPushedAgain) {
+  api_.EmulateDedupe(true);
+  Post(TextEvent("E1", "Uaaa", "残高"));
+  // LINE took the reply, but its answer was lost; the client's second try hits a 500.
+  api_.Script("/v2/bot/message/reply", {FakeLineApi::LostAnswer(), FakeLineApi::ServerError()});
+  LineWorker& w = Worker();
+  EXPECT_EQ(w.RunOnce(), 1u);
+  EXPECT_EQ(Outcomes(), std::vector<std::string>{"retry"});
+
+  now_ += 1000;  // the token is still young: it was used, by that lost reply
+  EXPECT_EQ(w.RunOnce(), 1u);
+  EXPECT_EQ(Outcomes().back(), "replied");
+  EXPECT_TRUE(api_.requests_to("/v2/bot/message/push").empty()) << "a push would be a second";
+  EXPECT_EQ(api_.delivered().size(), 1u);
+  EXPECT_EQ(*inbox_->Depth(), 0);
+}
+
+TEST_F(WorkerTest, APushRetriedWithItsKeyCountsA409AsSent) {
+  api_.EmulateDedupe(true);
+  Post(TextEvent("E1", "Uaaa", "残高"));
+  api_.Script("/v2/bot/message/reply", {FakeLineApi::InvalidReplyToken()});
+  api_.Script("/v2/bot/message/push", {FakeLineApi::LostAnswer(), FakeLineApi::ServerError()});
+  LineWorker& w = Worker();
+  EXPECT_EQ(w.RunOnce(), 1u);
+  EXPECT_EQ(Outcomes(), std::vector<std::string>{"retry"});
+
+  now_ += 1000;
+  EXPECT_EQ(w.RunOnce(), 1u);
+  EXPECT_EQ(Outcomes().back(), "pushed");
+  // Pushed again, not replied: the recorded way. LINE answered 409 to the repeated key.
+  EXPECT_EQ(api_.requests_to("/v2/bot/message/reply").size(), 1u);
+  auto pushes = api_.requests_to("/v2/bot/message/push");
+  ASSERT_EQ(pushes.size(), 3u);
+  for (const auto& p : pushes) {
+    EXPECT_EQ(p.Header("X-Line-Retry-Key"), LineClient::RetryKeyFor("line/main/E1"));
+  }
+  EXPECT_EQ(api_.delivered().size(), 1u);
+  EXPECT_EQ(*inbox_->Depth(), 0);
+}
+
 TEST_F(WorkerTest, RateLimitThenSuccess) {
   Post(TextEvent("E1", "Uaaa", "残高"));
   api_.Script("/v2/bot/message/reply", {FakeLineApi::TooManyRequests("0")});
