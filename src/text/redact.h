@@ -1,6 +1,8 @@
 // Redacts personal data from text before it is logged or kept for staff: member numbers,
 // birth dates and other dates, phone numbers, auth codes and e-mail addresses, whether typed
-// with ASCII or full-width digits or in 令和/S55.4.1 form. Pure; thread-safe.
+// with ASCII, full-width or kanji digits (〇九〇-一二三四-五六七八) or in 令和/S55.4.1 form. Auth
+// codes are caught in the postcard's format (7Q2M-9XDA) too, and a day without a year (6月15日)
+// when the text speaks of a birth (生まれ, 誕生日, 生年月日). Pure; thread-safe.
 #ifndef MADOGUCHI_TEXT_REDACT_H_
 #define MADOGUCHI_TEXT_REDACT_H_
 

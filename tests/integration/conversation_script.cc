@@ -30,7 +30,8 @@ const std::set<std::string>& ExpectationKinds() {
                                                "capture",
                                                "never_seen",
                                                "feedback_stored",
-                                               "unanswered_stored"};
+                                               "unanswered_stored",
+                                               "unanswered_never"};
   return kKinds;
 }
 

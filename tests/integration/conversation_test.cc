@@ -290,6 +290,12 @@ class ScriptRunner {
       for (const auto& u : *unanswered)
         found |= u.channel == "api" && Contains(u.redacted_text, arg);
       EXPECT_TRUE(found) << "no unanswered question containing \"" << arg << "\"";
+    } else if (k == "unanswered_never") {
+      auto unanswered = env_.helpdesk().store().RecentUnanswered(program_, 100);
+      ASSERT_TRUE(unanswered.ok()) << unanswered.status().ToString();
+      for (const auto& u : *unanswered) {
+        EXPECT_FALSE(Contains(u.redacted_text, arg)) << "stored: " << u.redacted_text;
+      }
     }
   }
 

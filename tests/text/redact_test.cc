@@ -33,6 +33,29 @@ TEST_F(RedactTest, PhoneNumbersEmailsAndCodes) {
   EXPECT_EQ(R("認証コードはab12cd34です"), "認証コードは[コード]です");
 }
 
+TEST_F(RedactTest, AuthCodesInTheDocumentedFormat) {
+  // Postcard codes are printed like 7Q2M-9XDA: groups joined by a hyphen, in any case or width.
+  EXPECT_EQ(R("認証コード7q2m-9xdaが使えません"), "認証コード[コード]が使えません");
+  EXPECT_EQ(R("コードは 7Q2M-9XDA です"), "コードは [コード] です");
+  EXPECT_EQ(R("７Ｑ２Ｍ－９ＸＤＡ"), "[コード]");
+  EXPECT_EQ(R("demo-k1001を入れた"), "[コード]を入れた");
+}
+
+TEST_F(RedactTest, PhoneNumbersInKanjiDigits) {
+  EXPECT_EQ(R("電話は〇九〇-一二三四-五六七八です"), "電話は[電話番号]です");
+  EXPECT_EQ(R("〇九〇一二三四五六七八に電話して"), "[電話番号]に電話して");
+  EXPECT_EQ(R("〇三ー一二三四ー五六七八"), "[電話番号]");
+}
+
+TEST_F(RedactTest, BirthDaysWithoutAYear) {
+  EXPECT_EQ(R("6月15日生まれです"), "[日付]生まれです");
+  EXPECT_EQ(R("誕生日は６月１５日"), "誕生日は[日付]");
+  EXPECT_EQ(R("六月十五日生まれの者です"), "[日付]生まれの者です");
+  EXPECT_EQ(R("生年月日は6/15です"), "生年月日は[日付]です");
+  // Without a birth, a day of the year is what the question is about, and stays.
+  EXPECT_EQ(R("4月1日から交換できますか"), "4月1日から交換できますか");
+}
+
 TEST_F(RedactTest, OrdinaryNumbersStay) {
   EXPECT_EQ(R("対象者200人、受診者180人"), "対象者200人、受診者180人");
   EXPECT_EQ(R("10月に交換したい"), "10月に交換したい");
