@@ -448,12 +448,17 @@ void Front::WorkerLoop() {
     // Most answers fit the socket's buffer: written here, with no trip through the loop.
     const ssize_t n = send(c->fd, c->out.data(), c->out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) c->out_pos = static_cast<size_t>(n);
+    bool wake;
     {
       std::lock_guard<std::mutex> lock(done_mu_);
+      // Under load the loop takes many back per wake-up; one write is enough for them all.
+      wake = done_.empty();
       done_.push_back(c);
     }
-    const uint64_t one = 1;
-    [[maybe_unused]] ssize_t w = write(wake_fd_, &one, sizeof(one));
+    if (wake) {
+      const uint64_t one = 1;
+      [[maybe_unused]] ssize_t w = write(wake_fd_, &one, sizeof(one));
+    }
   }
 }
 
