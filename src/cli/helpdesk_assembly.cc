@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/private_files.h"
 #include "cli/table.h"
 #include "kb/knowledge_base.h"
 #include "points/demo_seed.h"
@@ -67,10 +68,9 @@ StatusOr<std::string> SeedDemoMembers(points::PointsCore& core,
 StatusOr<AssembledHelpdesk> AssembleHelpdesk(const AssemblyOptions& options) {
   const ServeConfig& config = options.config;
   if (options.link_page_url.empty()) return InvalidArgument("a link page URL is required");
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec)
-    return Unavailable("cannot create the data directory " + config.data_dir + ": " + ec.message());
+  // Members' data lives here: the service's user only.
+  Status dir = MakePrivateDirectory(config.data_dir);
+  if (!dir.ok()) return Unavailable("cannot create the data directory: " + dir.message());
 
   service::HelpdeskOptions ho;
   ho.data_dir = config.data_dir;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "base/private_files.h"
+
 namespace madoguchi::points {
 
 namespace {
@@ -84,6 +86,8 @@ Date Statement::DateAt(int column) const { return DateOrNull(column).value_or(Da
 
 StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
                                                    const SqliteOptions& options) {
+  // Members' birth dates and ledgers: the file and its -wal and -shm are the service's only.
+  MADOGUCHI_RETURN_IF_ERROR(MakePrivateDatabaseFile(path));
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &raw,

@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "base/private_files.h"
+
 namespace madoguchi::service {
 
 class Helpdesk::EngineKnowledge : public dialogue::KnowledgeSource {
@@ -26,9 +28,8 @@ StatusOr<std::unique_ptr<Helpdesk>> Helpdesk::Create(const HelpdeskOptions& opti
                                                      std::unique_ptr<points::PointsCore> core) {
   if (options.data_dir.empty()) return InvalidArgument("a data directory is required");
   if (core == nullptr) return InvalidArgument("a points core is required");
-  std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
-  if (ec) return Unavailable(options.data_dir + ": " + ec.message());
+  // Members' data lives here: the service's user only.
+  MADOGUCHI_RETURN_IF_ERROR(MakePrivateDirectory(options.data_dir));
 
   std::unique_ptr<Helpdesk> h(new Helpdesk());
   h->engine_options_ = options.engine;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "base/date.h"
+#include "base/private_files.h"
 
 namespace madoguchi::store {
 
@@ -126,8 +127,24 @@ class Query {
   sqlite3_stmt* stmt_;
 };
 
+// The WAL still holds every page image since the last checkpoint, payloads included, after
+// Complete has cleared them from the table. Once no event waits or runs, the WAL is copied into
+// the file (where secure_delete left the cleared payloads zeroed) and truncated to nothing.
+// While events wait it is left alone: a checkpoint costs an fsync, and the queue draining
+// brings one soon; SQLite's own checkpoints meanwhile recycle the WAL from its start. Best
+// effort: a failed checkpoint only leaves the WAL for the next.
+void ScrubWalWhenDrained(Db& db) {
+  {  // reset before the checkpoint: an open statement's read lock would stop the truncation
+    Query open(db, "SELECT EXISTS (SELECT 1 FROM inbox WHERE state < 2)");
+    if (!open.ok() || open.Step() != SQLITE_ROW || open.Int(0) != 0) return;
+  }
+  sqlite3_wal_checkpoint_v2(db.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+}
+
 StatusOr<sqlite3*> OpenConnection(const std::string& path, const InboxOptions& options,
                                   const char* synchronous) {
+  // The payloads are what members wrote: the file and its -wal and -shm are the service's only.
+  MADOGUCHI_RETURN_IF_ERROR(MakePrivateDatabaseFile(path));
   sqlite3* db = nullptr;
   // Our own mutex serializes every use of both connections.
   int rc = sqlite3_open_v2(
@@ -138,8 +155,9 @@ StatusOr<sqlite3*> OpenConnection(const std::string& path, const InboxOptions& o
     return Unavailable(path + ": " + msg);
   }
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
-  std::string setup =
-      std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") + synchronous + ";" + kSchema;
+  // secure_delete: a cleared payload is overwritten in its page, not left in its free space.
+  std::string setup = std::string("PRAGMA journal_mode=WAL; PRAGMA secure_delete=ON; ") +
+                      "PRAGMA synchronous=" + synchronous + ";" + kSchema;
   char* err = nullptr;
   if (sqlite3_exec(db, setup.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "schema";
@@ -364,6 +382,7 @@ Status Inbox::Complete(const InboxEvent& event) {
   if (!q.ok()) return db.Error("complete");
   q.Bind(1, now_ms_()).Bind(2, event.id);
   if (q.Step() != SQLITE_DONE) return db.Error("complete");
+  ScrubWalWhenDrained(db);
   return Status::Ok();
 }
 

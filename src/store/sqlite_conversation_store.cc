@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "base/date.h"
+#include "base/private_files.h"
 
 namespace madoguchi::store {
 
@@ -131,6 +132,8 @@ class Stmt {
 
 StatusOr<std::unique_ptr<SqliteConversationStore>> SqliteConversationStore::Open(
     const std::string& path, const SqliteStoreOptions& options) {
+  // Conversation state and links: the file and its -wal and -shm are the service's only.
+  MADOGUCHI_RETURN_IF_ERROR(MakePrivateDatabaseFile(path));
   sqlite3* db = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &db,

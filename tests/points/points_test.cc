@@ -3,6 +3,7 @@
 // shares is also run against the HTTP client in tests/points_http.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <string>
@@ -760,6 +761,15 @@ TEST_F(SqliteCoreTest, UsesWalMode) {
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
   sqlite3_finalize(stmt);
   sqlite3_close(db);
+}
+
+TEST_F(SqliteCoreTest, LedgerFilesAreReadableByTheServiceOnly) {
+  AddMember("K1");
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    struct stat st {};
+    ASSERT_EQ(::stat((dir_.File("points.db") + suffix).c_str(), &st), 0) << suffix;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << suffix;
+  }
 }
 
 TEST_F(SqliteCoreTest, DemoSeedCoversEveryState) {

@@ -5,6 +5,7 @@
 #include "service/helpdesk.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <filesystem>
@@ -116,6 +117,19 @@ class HelpdeskReloadTest : public ::testing::Test {
   std::string original_;
   std::unique_ptr<Helpdesk> helpdesk_;
 };
+
+// The data directory and the conversation store hold members' data: the service's user only.
+TEST_F(HelpdeskReloadTest, DataDirectoryAndFilesAreTheServicesOnly) {
+  EXPECT_FALSE(Converse("alice").empty());
+  struct stat st {};
+  ASSERT_EQ(::stat(dir_.File("data").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = dir_.File("data") + "/conversations.db" + suffix;
+    ASSERT_EQ(::stat(file.c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
+  }
+}
 
 TEST_F(HelpdeskReloadTest, AnEditedAnswerIsServedAfterReload) {
   const std::string before = Ask();

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -419,6 +422,45 @@ TEST_F(InboxTest, CheckWritableFailsOnADamagedFile) {
   Status s = inbox->CheckWritable();
   EXPECT_EQ(s.code(), StatusCode::kUnavailable);
   EXPECT_NE(s.message().find("malformed"), std::string::npos) << s.ToString();
+}
+
+// What a member wrote must not outlive its event: after Complete the payload is readable
+// neither in the database file nor in its WAL (read here as raw bytes, as a thief would).
+TEST_F(InboxTest, CompletedPayloadsLeaveNoTraceInTheFiles) {
+  auto inbox = OpenInbox();
+  ASSERT_NE(inbox, nullptr);
+  const std::string secret = "member-wrote-K1001-1980-06-15";
+  NewInboxEvent e = Event("e1");
+  e.payload = "{\"text\":\"" + secret + "\"}";
+  ASSERT_TRUE(inbox->Enqueue(e).ok());
+  auto raw = [&](const char* suffix) {
+    std::ifstream in(path_ + suffix, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  ASSERT_NE((raw("") + raw("-wal")).find(secret), std::string::npos) << "the test reads the files";
+  auto claimed = inbox->Claim(10);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+  ASSERT_TRUE(inbox->Complete((*claimed)[0]).ok());
+  EXPECT_EQ(raw("").find(secret), std::string::npos) << "in the database file";
+  EXPECT_EQ(raw("-wal").find(secret), std::string::npos) << "in the WAL";
+  // The id still deduplicates.
+  auto again = inbox->Enqueue(Event("e1"));
+  ASSERT_TRUE(again.ok());
+}
+
+// The inbox file and its companions are the service's own, whatever the umask.
+TEST_F(InboxTest, FilesAreReadableByTheServiceOnly) {
+  const mode_t old_umask = ::umask(022);
+  auto inbox = OpenInbox();
+  ::umask(old_umask);
+  ASSERT_NE(inbox, nullptr);
+  ASSERT_TRUE(inbox->Enqueue(Event("e1")).ok());
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    struct stat st {};
+    ASSERT_EQ(::stat((path_ + suffix).c_str(), &st), 0) << suffix;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << suffix;
+  }
 }
 
 }  // namespace
