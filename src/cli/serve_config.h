@@ -79,9 +79,8 @@ struct ServeConfig {
   // Largest request body, in bytes, and longest message, in characters.
   size_t max_body_bytes = 64 * 1024;
   size_t max_text_chars = 2000;
-  // HTTP requests served at once; each open keep-alive connection holds one (see
-  // http::HttpServerOptions::worker_threads). At least the connection pool of the proxy or
-  // client in front.
+  // HTTP requests handled at once (http::HttpServerOptions::worker_threads). Connections do
+  // not hold them: only requests that have fully arrived do.
   int http_threads = 64;
   // LINE and Slack events not yet answered at which their webhooks answer 503 and enqueue
   // nothing (store::InboxAdmission); 0: no limit.
