@@ -1,5 +1,7 @@
 #include "line/events.h"
 
+#include <algorithm>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -24,6 +26,34 @@ const json& Object(const json& j, const char* key) {
   static const json kEmpty = json::object();
   const json* f = Field(j, key);
   return f != nullptr && f->is_object() ? *f : kEmpty;
+}
+
+// The deepest nesting of arrays and objects in JSON text, strings skipped; counting stops once
+// past `limit`. Malformed text is the parser's to refuse.
+size_t NestingDepth(std::string_view text, size_t limit) {
+  size_t depth = 0;
+  size_t deepest = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) break;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 int64_t Millis(const json& j, const char* key) {
@@ -137,6 +167,10 @@ Event ParseEvent(const json& j) {
 }
 
 StatusOr<WebhookBody> ParseWebhookBody(std::string_view body) {
+  if (NestingDepth(body, kMaxWebhookJsonDepth) > kMaxWebhookJsonDepth) {
+    return InvalidArgument("the body nests deeper than " + std::to_string(kMaxWebhookJsonDepth) +
+                           " levels");
+  }
   json j = json::parse(body.begin(), body.end(), /*cb=*/nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidArgument("the body is not JSON");
   if (!j.is_object()) return InvalidArgument("the body is not a JSON object");

@@ -64,8 +64,14 @@ struct WebhookBody {
   size_t skipped = 0;                  // entries of "events" that were not objects
 };
 
-// Parses a (verified) request body. InvalidArgument when it is not JSON or has no "events"
-// array; `{"events":[]}` (LINE's URL check) is valid and empty.
+// How deep arrays and objects may nest in a webhook body. LINE's own bodies nest about six
+// levels; copying or writing out JSON recurses once per level, so a body nested a hundred
+// thousand levels deep would exhaust a thread's stack when its events are queued.
+inline constexpr size_t kMaxWebhookJsonDepth = 64;
+
+// Parses a (verified) request body. InvalidArgument when it is not JSON, nests deeper than
+// kMaxWebhookJsonDepth, or has no "events" array; `{"events":[]}` (LINE's URL check) is valid
+// and empty.
 StatusOr<WebhookBody> ParseWebhookBody(std::string_view body);
 
 }  // namespace madoguchi::line

@@ -171,6 +171,22 @@ TEST(EventsTest, LenientAboutOddFields) {
   EXPECT_EQ(ParseEvent(json::parse(R"({"type":"membership"})")).kind, EventKind::kUnknown);
 }
 
+TEST(EventsTest, DeeplyNestedBodiesAreRefused) {
+  // Queuing an event copies and writes it out, recursing once per level.
+  auto nested = [](size_t levels) {
+    return R"({"events":[{"type":"message","x":)" + std::string(levels, '[') +
+           std::string(levels, ']') + "}]}";
+  };
+  // The body and the event object are two levels, the array around the event a third.
+  EXPECT_TRUE(ParseWebhookBody(nested(kMaxWebhookJsonDepth - 3)).ok());
+  EXPECT_EQ(ParseWebhookBody(nested(kMaxWebhookJsonDepth - 2)).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_FALSE(ParseWebhookBody(nested(200'000)).ok());
+  // Brackets inside strings are text, not nesting.
+  EXPECT_TRUE(
+      ParseWebhookBody(R"({"events":[{"text":")" + std::string(1000, '[') + R"(\"["}]})").ok());
+}
+
 TEST(EventsTest, WebhookBodies) {
   EXPECT_EQ(ParseWebhookBody("i am not jason").status().code(), StatusCode::kInvalidArgument);
   EXPECT_FALSE(ParseWebhookBody("").ok());
