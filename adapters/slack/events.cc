@@ -26,6 +26,14 @@ std::string Str(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// Whether the boolean at `key` of an object is true; false when absent or not a boolean (json's
+// value() would throw on another type, and Slack's bodies are outside input).
+bool Flag(const json& j, const char* key) {
+  if (!j.is_object()) return false;
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
 const json& Obj(const json& j, const char* key) {
   static const json kNull;
   if (!j.is_object()) return kNull;
@@ -136,7 +144,7 @@ std::set<std::string> BotUsers(const json& body) {
   auto it = body.find("authorizations");
   if (it == body.end() || !it->is_array()) return out;
   for (const json& a : *it) {
-    if (a.is_object() && a.value("is_bot", false)) {
+    if (Flag(a, "is_bot")) {
       std::string id = Str(a, "user_id");
       if (!id.empty()) out.insert(std::move(id));
     }
@@ -152,7 +160,7 @@ std::string NotFromMember(const json& event, const std::set<std::string>& bot_us
     return "bot";
   }
   if (!IsUserSubtype(subtype)) return "subtype:" + subtype;
-  if (event.value("hidden", false)) return "hidden";
+  if (Flag(event, "hidden")) return "hidden";
   if (Str(event, "user").empty()) return "no_user";
   return {};
 }

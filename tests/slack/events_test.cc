@@ -191,6 +191,16 @@ TEST(SlackEventsTest, MalformedBodiesAreErrors) {
   }
 }
 
+TEST(SlackEventsTest, FlagsOfAnotherTypeAreNotSet) {
+  // json's value() throws on a type it did not expect; found by the fuzz tests.
+  json body = Callback(testing::DirectMessage("U1", "質問"));
+  body["authorizations"] = {{{"user_id", "U1"}, {"is_bot", json::object()}}};
+  body["event"]["hidden"] = "yes";
+  auto p = ParseEventsBody(body.dump());
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->inbound.size(), 1u) << p->ignored;
+}
+
 TEST(SlackEventsTest, MissingEventIdIsDerivedFromTheBody) {
   json body = Callback({{"type", "message"},
                         {"user", "U1"},
