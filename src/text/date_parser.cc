@@ -1,5 +1,7 @@
 #include "text/date_parser.h"
 
+#include <iterator>
+#include <map>
 #include <regex>
 
 #include "text/era.h"
@@ -149,16 +151,18 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
   const std::string text = KanjiNumeralsToDigits(raw);
   const int ty = static_cast<int>(today.year());
   const unsigned tm = static_cast<unsigned>(today.month());
-  std::vector<std::pair<size_t, size_t>> taken;
+  // The spans already found, begin → end. They never overlap, so a new span can only overlap
+  // the one starting next after its begin or the one before: a lookup, not a scan of all of
+  // them (a long text full of dates made this quadratic).
+  std::map<size_t, size_t> taken;
   auto overlaps = [&](size_t b, size_t e) {
-    for (auto [tb, te] : taken) {
-      if (b < te && tb < e) return true;
-    }
-    return false;
+    auto next = taken.lower_bound(b);
+    if (next != taken.end() && next->first < e) return true;
+    return next != taken.begin() && std::prev(next)->second > b;
   };
   auto add = [&](DateMention m) {
     if (overlaps(m.begin, m.end)) return;
-    taken.emplace_back(m.begin, m.end);
+    taken.emplace(m.begin, m.end);
     found.push_back(m);
   };
   auto span_of = [&](const std::smatch& m, size_t group = 0) {
