@@ -56,7 +56,7 @@ TEST(EventsTest, EveryOneEventFixtureParsesToItsKind) {
       {"sticker-with-text.json", {EventKind::kOtherMessage, "sticker", SourceType::kUser, true}},
       {"sticker.json", {EventKind::kOtherMessage, "sticker", SourceType::kUser, true}},
       {"text-emojis.json", {EventKind::kTextMessage, "text", SourceType::kUser, true}},
-      {"text-group.json", {EventKind::kTextMessage, "text", SourceType::kGroup, true}},
+      {"text-group.json", {EventKind::kTextMessage, "text", SourceType::kGroup, false}},
       {"text-mention.json", {EventKind::kTextMessage, "text", SourceType::kUser, true}},
       {"text-user.json", {EventKind::kTextMessage, "text", SourceType::kUser, true}},
       {"unfollow.json", {EventKind::kUnfollow, "", SourceType::kUser, false}},
@@ -87,39 +87,39 @@ TEST(EventsTest, EveryOneEventFixtureParsesToItsKind) {
 TEST(EventsTest, FieldsTheWorkerNeeds) {
   if (!HaveFixtures()) GTEST_SKIP() << "no fixtures";
   Event text = ParseFixture("text-user.json").at(0);
-  EXPECT_EQ(text.text, "Hello, world");
-  EXPECT_EQ(text.user_id, "u206d25c2ea6bd87c17655609a1c37cb8");
-  EXPECT_EQ(text.reply_token, "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA");
-  EXPECT_EQ(text.timestamp_ms, 1462629479859);
+  EXPECT_EQ(text.text, "ポイントの有効期限はいつですか");
+  EXPECT_EQ(text.user_id, "U7c1e0a9b3d5f4e2a6b8c0d1e2f3a4b5c");
+  EXPECT_EQ(text.reply_token, "42d4088b955e5ce0c632302ebf2d012e");
+  EXPECT_EQ(text.timestamp_ms, 1775190000000);
   EXPECT_FALSE(text.standby);
   EXPECT_FALSE(text.redelivery);
   EXPECT_TRUE(text.webhook_event_id.empty()) << "older senders omit it";
 
   Event postback = ParseFixture("postback.json").at(0);
-  EXPECT_EQ(postback.postback_data, "action=buyItem&itemId=123123&color=red");
+  EXPECT_EQ(postback.postback_data, "action=feedback&entry=kagawa-04&value=resolved");
 
   Event link = ParseFixture("account_link.json").at(0);
   EXPECT_EQ(link.link_result, "ok");
-  EXPECT_EQ(link.link_nonce, "xxxxxxxxxxxxxxx");
-  EXPECT_EQ(link.user_id, "U012345678901234567890123456789ab");
+  EXPECT_EQ(link.link_nonce, "n7Kq2xVb9LmP4sRt6WyZ");
+  EXPECT_EQ(link.user_id, "U7c1e0a9b3d5f4e2a6b8c0d1e2f3a4b5c");
 
   Event standby = ParseFixture("text-group.json").at(0);
   EXPECT_TRUE(standby.standby);
-  EXPECT_EQ(standby.chat_id, "u206d25c2ea6bd87c17655609a1c37cb8");
+  EXPECT_EQ(standby.chat_id, "C3a9f1e7d5b2c4a6e8f0b1c2d3e4f5a6b");
   EXPECT_TRUE(standby.user_id.empty());
 
   Event redelivered = ParseFixture("webhook-redelivery.json").at(0);
   EXPECT_TRUE(redelivered.redelivery);
-  EXPECT_EQ(redelivered.webhook_event_id, "01G2KZKG2DS765NMRH3GZFD8AP");
+  EXPECT_EQ(redelivered.webhook_event_id, "01JQ7K3M5N8P9R2S4T6V000013");
 
-  Event node = ParseFixture("nodejs-middleware-body.json").at(0);
-  EXPECT_EQ(node.text, "this is test message.😄😅😢😞😄😅😢😞");
-  EXPECT_EQ(node.webhook_event_id, "test_webhook_event_id");
-  EXPECT_EQ(node.timestamp_ms, 0);
+  Event compact = ParseFixture("nodejs-middleware-body.json").at(0);
+  EXPECT_EQ(compact.text, "絵文字つきの質問です😄😅😢");
+  EXPECT_EQ(compact.webhook_event_id, "madoguchi_fixture_event");
+  EXPECT_EQ(compact.timestamp_ms, 0);
 
   Event edited = ParseFixture("message-edited.json").at(0);
-  EXPECT_EQ(edited.user_id, "u206d25c2ea6bd87c17655609a1c37cb8");
-  EXPECT_EQ(edited.text, "Hello, edited world");
+  EXPECT_EQ(edited.user_id, "U7c1e0a9b3d5f4e2a6b8c0d1e2f3a4b5c");
+  EXPECT_EQ(edited.text, "健診の予約は何日まで？（編集済み）");
 }
 
 TEST(EventsTest, ManyEventBodies) {
@@ -132,23 +132,23 @@ TEST(EventsTest, ManyEventBodies) {
   EXPECT_EQ(unknown[1].source_type, SourceType::kUnknown);
   EXPECT_TRUE(unknown[1].user_id.empty());
 
-  std::vector<Event> all = ParseFixture("python-sdk-webhook.json");
+  std::vector<Event> all = ParseFixture("all-event-types.json");
   std::vector<EventKind> kinds;
   for (const Event& e : all) kinds.push_back(e.kind);
   using K = EventKind;
-  EXPECT_EQ(kinds, (std::vector<EventKind>{
-                       K::kTextMessage,  K::kOtherMessage, K::kOtherMessage,  K::kOtherMessage,
-                       K::kOtherMessage, K::kOtherMessage, K::kFollow,        K::kUnfollow,
-                       K::kJoin,         K::kLeave,        K::kPostback,      K::kBeacon,
-                       K::kBeacon,       K::kAccountLink,  K::kTextMessage,   K::kTextMessage,
-                       K::kPostback,     K::kPostback,     K::kPostback,      K::kMemberJoined,
-                       K::kMemberLeft,   K::kOtherMessage, K::kUnsend,        K::kVideoPlayComplete,
-                       K::kOtherMessage, K::kTextMessage,  K::kMessageEdited, K::kUnknown}));
+  EXPECT_EQ(kinds,
+            (std::vector<EventKind>{K::kTextMessage, K::kOtherMessage, K::kOtherMessage,
+                                    K::kOtherMessage, K::kFollow, K::kUnfollow, K::kJoin, K::kLeave,
+                                    K::kPostback, K::kBeacon, K::kAccountLink, K::kMemberJoined,
+                                    K::kMemberLeft, K::kUnsend, K::kVideoPlayComplete,
+                                    K::kTextMessage, K::kMessageEdited, K::kUnknown, K::kUnknown}));
   EXPECT_EQ(all[1].source_type, SourceType::kRoom);
-  EXPECT_EQ(all[1].chat_id, "Ra8dbf4673c4c812cd491258042226c99");
-  EXPECT_EQ(all[13].link_nonce, "Vb771wDYtXuammLszK6h9A");
-  EXPECT_TRUE(all[25].redelivery);
-  EXPECT_EQ(all[24].reply_token, "fbf94e269485410da6b7e3a5e33283e8");
+  EXPECT_EQ(all[1].chat_id, "R5e2d8c1b7a3f9e4d6c0b1a2f3e4d5c6b");
+  EXPECT_EQ(all[10].link_result, "failed");
+  EXPECT_EQ(all[10].link_nonce, "f3Gh8JkL2mN5pQ7rS9tV");
+  EXPECT_TRUE(all[15].redelivery);
+  EXPECT_EQ(all[15].reply_token, "3e7595374261b26285a4746462fb8207");
+  EXPECT_TRUE(all[18].reply_token.empty());
 }
 
 TEST(EventsTest, LenientAboutOddFields) {

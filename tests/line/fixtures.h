@@ -1,4 +1,5 @@
-// LINE's webhook fixtures (../shared/line/fixtures, from LINE's SDK test suites) for tests.
+// LINE webhook bodies for tests: tests/line/fixtures, written from LINE's published webhook
+// specification (see the README there).
 #ifndef MADOGUCHI_TESTS_LINE_FIXTURES_H_
 #define MADOGUCHI_TESTS_LINE_FIXTURES_H_
 
@@ -11,7 +12,7 @@
 
 namespace madoguchi::line::testing {
 
-inline std::string FixtureDir() { return std::string(MADOGUCHI_LINE_REFERENCE_DIR) + "/fixtures"; }
+inline std::string FixtureDir() { return MADOGUCHI_LINE_FIXTURE_DIR; }
 
 inline bool HaveFixtures() { return std::filesystem::is_directory(FixtureDir()); }
 

@@ -93,14 +93,15 @@ TEST(SignatureTest, EveryVectorOfTheReferenceFile) {
   }
 }
 
-TEST(SignatureTest, NodeMiddlewareBodyExactBytes) {
-  std::string path = ReferenceDir() + "/fixtures/nodejs-middleware-body.json";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not there";
-  std::string body = ReadFile(path);
-  EXPECT_TRUE(
-      VerifySignature("test_channel_secret", body, "eRdWYcVCzZV3MVZ3M9/rHJCl/a3oSbsRb04cLovpVwM="));
-  EXPECT_FALSE(VerifySignature("test_channel_secret", body + "\n",
-                               "eRdWYcVCzZV3MVZ3M9/rHJCl/a3oSbsRb04cLovpVwM="))
+// A body's exact bytes, signed by an independent implementation (fixtures/README.md).
+TEST(SignatureTest, ACompactFixtureBodyExactBytes) {
+  const std::string path = std::string(MADOGUCHI_LINE_FIXTURE_DIR) + "/nodejs-middleware-body.json";
+  const std::string body = ReadFile(path);
+  ASSERT_FALSE(body.empty()) << path;
+  constexpr char kSignature[] = "IE+0K2G2NneB1fYQi2Q/RFrVCLmcEyYjA5wxJDzbUsY=";
+  EXPECT_EQ(ComputeSignature("madoguchi_fixture_secret", body), kSignature);
+  EXPECT_TRUE(VerifySignature("madoguchi_fixture_secret", body, kSignature));
+  EXPECT_FALSE(VerifySignature("madoguchi_fixture_secret", body + "\n", kSignature))
       << "one byte more is another body";
 }
 

@@ -28,7 +28,7 @@ using testing::HaveFixtures;
 using testing::ReadFixture;
 
 constexpr char kSecret[] = "worker_test_secret";
-constexpr char kUser[] = "u206d25c2ea6bd87c17655609a1c37cb8";  // the fixtures' user
+constexpr char kUser[] = "U7c1e0a9b3d5f4e2a6b8c0d1e2f3a4b5c";  // the fixtures' user
 
 std::string TextEvent(const std::string& id, const std::string& user, const std::string& text,
                       const std::string& mode = "active") {
@@ -156,7 +156,7 @@ TEST_F(WorkerTest, TextMessageIsAnsweredByReply) {
   EXPECT_EQ(seen[0].key.channel, "line");
   EXPECT_EQ(seen[0].key.user, kUser);
   EXPECT_EQ(seen[0].program, "kagawa");
-  EXPECT_EQ(seen[0].text, "Hello, world");
+  EXPECT_EQ(seen[0].text, "ポイントの有効期限はいつですか");
   EXPECT_FALSE(seen[0].follow);
   // The LINE channel it came through, so an account link asked for here finishes on it.
   EXPECT_EQ(seen[0].account, "main");
@@ -166,9 +166,9 @@ TEST_F(WorkerTest, TextMessageIsAnsweredByReply) {
   EXPECT_EQ(reqs[0].path, "/v2/bot/message/reply");
   EXPECT_EQ(reqs[0].Header("Authorization"), "Bearer access-token");
   json body = reqs[0].Json();
-  EXPECT_EQ(body["replyToken"], "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA");
+  EXPECT_EQ(body["replyToken"], "42d4088b955e5ce0c632302ebf2d012e");
   ASSERT_EQ(body["messages"].size(), 1u);
-  EXPECT_EQ(body["messages"][0]["text"], "答え:Hello, world");
+  EXPECT_EQ(body["messages"][0]["text"], "答え:ポイントの有効期限はいつですか");
   EXPECT_EQ(body["messages"][0]["quickReply"]["items"][0]["action"]["data"], "feedback:yes:e1");
   EXPECT_EQ(Outcomes(), std::vector<std::string>{"replied"});
   EXPECT_EQ(*inbox_->Depth(), 0);
@@ -184,7 +184,7 @@ TEST_F(WorkerTest, PostbackFollowAndUnfollow) {
   }
   auto seen = Seen();
   ASSERT_EQ(seen.size(), 2u);
-  EXPECT_EQ(seen[0].postback, "action=buyItem&itemId=123123&color=red");
+  EXPECT_EQ(seen[0].postback, "action=feedback&entry=kagawa-04&value=resolved");
   EXPECT_TRUE(seen[0].text.empty());
   EXPECT_TRUE(seen[1].follow);
   EXPECT_EQ(forgotten_, std::vector<std::string>{std::string("line:") + kUser});
@@ -402,11 +402,13 @@ TEST_F(WorkerTest, AccountLinkGoesToItsHook) {
     return dialogue::Turn{{r}};
   };
   std::string body = ReadFixture("account_link.json");
-  body.replace(body.find("xxxxxxxxxxxxxxx"), 15, "nonce-0123456789");  // a new event
+  // Another event: its own id and nonce.
+  body.replace(body.find("n7Kq2xVb9LmP4sRt6WyZ"), 20, "nonce-0123456789");
+  body.replace(body.find("01JQ7K3M5N8P9R2S4T6V000041"), 26, "01JQ7K3M5N8P9R2S4T6V999999");
   Post(body);
   Worker().RunOnce();
   ASSERT_EQ(calls.size(), 1u);
-  EXPECT_EQ(calls[0], "kagawa|U012345678901234567890123456789ab|ok|nonce-0123456789");
+  EXPECT_EQ(calls[0], "kagawa|U7c1e0a9b3d5f4e2a6b8c0d1e2f3a4b5c|ok|nonce-0123456789");
   ASSERT_EQ(api_.requests().size(), 1u);
   EXPECT_EQ(api_.requests()[0].Json()["messages"][0]["text"], "アカウント連携が完了しました。");
 }
