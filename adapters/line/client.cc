@@ -64,11 +64,16 @@ LineClient::LineClient(LineClientOptions options) : options_(std::move(options))
 LineClient::~LineClient() = default;
 
 StatusOr<LineClient::Response> LineClient::Send(const std::string& path, const std::string& body,
-                                                const std::string& retry_key) {
+                                                const std::string& retry_key,
+                                                bool* earlier_try_unanswered) {
   httplib::Headers headers = {{"Authorization", "Bearer " + options_.access_token}};
   if (!retry_key.empty()) headers.emplace("X-Line-Retry-Key", retry_key);
   Response response;
+  bool last_unanswered = false;     // the try before this one: no answer, or a 5xx
+  bool earlier_unanswered = false;  // any try before this one
   auto attempt = [&]() -> outbound::Attempt {
+    earlier_unanswered = earlier_unanswered || last_unanswered;
+    last_unanswered = true;  // until an answer below says otherwise
     auto client = connections_->Take();
     httplib::Result res = body.empty() ? client->Post(path, headers)
                                        : client->Post(path, headers, body, "application/json");
@@ -80,6 +85,7 @@ StatusOr<LineClient::Response> LineClient::Send(const std::string& path, const s
                  "LINE API unreachable: " + httplib::to_string(res.error()), "line_unavailable")};
     }
     connections_->Return(std::move(client));
+    last_unanswered = res->status >= 500;
     response = Response{res->status, res->body};
     outbound::Attempt answered{res->status, res->get_header_value("Retry-After"), Status()};
     if (res->status == 429) {
@@ -95,6 +101,7 @@ StatusOr<LineClient::Response> LineClient::Send(const std::string& path, const s
   const outbound::RetryOptions retry{options_.max_attempts, options_.initial_backoff,
                                      options_.max_backoff, options_.max_retry_after};
   Status sent = outbound::SendWithRetries(attempt, retry, options_.sleep);
+  if (earlier_try_unanswered != nullptr) *earlier_try_unanswered = earlier_unanswered;
   if (!sent.ok()) return sent;
   return response;
 }
@@ -124,10 +131,17 @@ Status LineClient::Reply(const std::string& reply_token, const std::vector<json>
   if (reply_token.empty()) {
     return Status(StatusCode::kFailedPrecondition, "no reply token", "reply_token_invalid");
   }
-  auto res = Send("/v2/bot/message/reply", MessagesBody("replyToken", reply_token, messages), "");
+  bool earlier_try_unanswered = false;
+  auto res = Send("/v2/bot/message/reply", MessagesBody("replyToken", reply_token, messages), "",
+                  &earlier_try_unanswered);
   if (!res.ok()) return res.status();
   if (res->status / 100 == 2) return Status::Ok();
   if (res->status == 400 && MentionsReplyToken(ErrorMessage(res->body))) {
+    if (earlier_try_unanswered) {
+      return Status(StatusCode::kFailedPrecondition,
+                    "LINE API: reply token used, by an earlier try that went unanswered",
+                    "reply_token_used");
+    }
     return Status(StatusCode::kFailedPrecondition, "LINE API: invalid reply token",
                   "reply_token_invalid");
   }

@@ -5,13 +5,16 @@
 // after an exponential backoff, or after the server's Retry-After when it sends one (up to
 // `max_retry_after`: a longer wait is left to the caller, whose inbox can reschedule the event
 // without holding a worker). Push carries an X-Line-Retry-Key, so a retried push that LINE had
-// in fact accepted is answered 409 and counts as sent. A reply cannot carry one: if a reply
-// timed out after LINE took it, the retry reports the token as used, and the caller's push
-// fallback may send the answer twice (rare; better than not at all).
+// in fact accepted is answered 409 and counts as sent. A reply cannot carry one: if a try of a
+// reply got no answer (or a 5xx) and a later try finds the token used, that earlier try is
+// what used it, and Reply says so (reply_token_used) rather than inviting a push.
 //
 // Errors (Status code / reason):
 //   FailedPrecondition / reply_token_invalid  the reply token is expired, used or unknown:
 //                                             push instead
+//   FailedPrecondition / reply_token_used     refused as invalid after an earlier try of this
+//                                             very call went unanswered: that try most likely
+//                                             got through; a push would answer twice
 //   InvalidArgument / bad_request             LINE refused the request (a bug; do not retry)
 //   PermissionDenied / unauthorized|forbidden the access token is wrong or lacks the right
 //   NotFound / not_found                      e.g. an unknown user id
@@ -81,8 +84,10 @@ class LineClient {
 
  private:
   struct Response;
+  // `earlier_try_unanswered` (optional): set when a try before the last one got no answer or
+  // a 5xx, so LINE may have acted on it.
   StatusOr<Response> Send(const std::string& path, const std::string& body,
-                          const std::string& retry_key);
+                          const std::string& retry_key, bool* earlier_try_unanswered = nullptr);
 
   LineClientOptions options_;
   std::unique_ptr<outbound::ConnectionPool> connections_;

@@ -209,10 +209,11 @@ void LineWorker::Deliver(const store::InboxEvent& item, const Event& event, Line
               "reply_token_invalid");
   if (record.via == kViaReply && ReplyTokenYoung(item, event)) {
     sent = client.Reply(event.reply_token, record.messages);
-    if (resumed && sent.reason() == "reply_token_invalid") {
+    if (sent.reason() == "reply_token_used" ||
+        (resumed && sent.reason() == "reply_token_invalid")) {
       // A young token is refused only once used, and only this service holds it: an earlier
-      // attempt's reply got through before its answer could be recorded (a crash, a lost
-      // answer). The member has the reply; a push now would be a second one.
+      // try of this call, or an earlier attempt, got through before its answer could be seen
+      // (a lost answer, a crash). The member has the reply; a push now would be a second one.
       Status done = inbox_->Complete(item);
       return Finish(report, outcome, done);
     }

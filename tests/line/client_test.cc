@@ -139,6 +139,21 @@ TEST_F(ClientTest, InvalidReplyTokenIsTypedAndNotRetried) {
   EXPECT_EQ(api_.requests().size(), 1u);
 }
 
+TEST_F(ClientTest, ATokenUsedByAnUnansweredEarlierTryIsTypedAsUsed) {
+  api_.EmulateDedupe(true);
+  // LINE takes the first try but its answer is lost; the retry finds the token used.
+  api_.Script("/v2/bot/message/reply", {FakeLineApi::LostAnswer()});
+  Status s = Client().Reply("token-1", kHello);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.reason(), "reply_token_used");
+  EXPECT_EQ(api_.requests().size(), 2u);
+  EXPECT_EQ(api_.delivered().size(), 1u);
+  // Refused after a 429, which LINE did not act on, the token is merely invalid.
+  api_.Script("/v2/bot/message/reply",
+              {FakeLineApi::TooManyRequests(), FakeLineApi::InvalidReplyToken()});
+  EXPECT_EQ(Client().Reply("token-2", kHello).reason(), "reply_token_invalid");
+}
+
 TEST_F(ClientTest, OtherRefusalsAreFinal) {
   api_.Script("/v2/bot/message/push",
               {{400, R"j({"message":"The request body has 1 error(s)","details":[]})j", ""},

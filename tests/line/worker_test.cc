@@ -313,6 +313,18 @@ TEST_F(WorkerTest, AReplyThatGotThroughUnseenIsNotPushedAgain) {
   EXPECT_EQ(*inbox_->Depth(), 0);
 }
 
+TEST_F(WorkerTest, AReplyWhoseFirstTryWentUnansweredIsNotPushed) {
+  api_.EmulateDedupe(true);
+  Post(TextEvent("E1", "Uaaa", "残高"));
+  // The client's first try got through, its answer was lost; its second finds the token used.
+  api_.Script("/v2/bot/message/reply", {FakeLineApi::LostAnswer()});
+  Worker().RunOnce();
+  EXPECT_EQ(Outcomes(), std::vector<std::string>{"replied"});
+  EXPECT_TRUE(api_.requests_to("/v2/bot/message/push").empty());
+  EXPECT_EQ(api_.delivered().size(), 1u);
+  EXPECT_EQ(*inbox_->Depth(), 0);
+}
+
 TEST_F(WorkerTest, APushRetriedWithItsKeyCountsA409AsSent) {
   api_.EmulateDedupe(true);
   Post(TextEvent("E1", "Uaaa", "残高"));
