@@ -74,11 +74,11 @@ Reply NotReady(const RouteContext& c, const http_front::Request& req, const char
   return {503, kJson, Dump(j)};
 }
 
-// Ready when the conversation store and the inbox take a real write, the knowledge base is
-// loaded and the points core answers: a load balancer then sends members only to instances
-// that can answer them fully. Each write is one heartbeat row: taking the write lock alone
-// succeeds on a full disk or a damaged file, where every member's message would fail. The
-// points check is a cheap read (an exchange window), not a member's data.
+// Ready when the conversation store and the inbox take a real write and the knowledge base is
+// loaded: a load balancer then sends members only to instances that can answer them. Each write
+// is one heartbeat row: taking the write lock alone succeeds on a full disk or a damaged file,
+// where every member's message would fail. The points check is a cheap read (an exchange
+// window), not a member's data.
 Reply Ready(const RouteContext& c, const http_front::Request& req) {
   Status writable = c.helpdesk.store().CheckWritable();
   if (!writable.ok()) return NotReady(c, req, "database", Unavailable(writable.ToString()));
@@ -89,13 +89,17 @@ Reply Ready(const RouteContext& c, const http_front::Request& req) {
   const std::shared_ptr<const service::Engine> engine = c.helpdesk.engine();
   const auto& programs = engine->knowledge_base().programs;
   if (programs.empty()) return NotReady(c, req, "knowledge_base", Unavailable("no programs"));
+  // The points core is reported, not required: without it members still get every FAQ answer
+  // and are told their points cannot be read just now, while taking every replica out of
+  // service at once (they share one core) would answer nobody at all.
   StatusOr<rules::ExchangeWindow> window =
       c.helpdesk.points().ExchangeWindow(programs.begin()->first, SystemClock().Today());
-  if (!window.ok() && (window.status().code() == StatusCode::kUnavailable ||
-                       window.status().code() == StatusCode::kInternal)) {
-    return NotReady(c, req, "points_core", window.status());
-  }
-  return {200, kJson, R"({"status":"ready"})"};
+  const bool core_down = !window.ok() && (window.status().code() == StatusCode::kUnavailable ||
+                                          window.status().code() == StatusCode::kInternal);
+  if (core_down) LogFailure(c, req, window.status());
+  return {200, kJson,
+          core_down ? R"({"status":"ready","points_core":"unavailable"})"
+                    : R"({"status":"ready","points_core":"ok"})"};
 }
 
 Reply Metrics(const RouteContext& c, const http_front::Request&) {

@@ -3,10 +3,12 @@
 // HttpStatusFor (api_error.h).
 //
 //   GET  /healthz           {"status": "ok"} while the process serves; no token
-//   GET  /readyz            {"status": "ready"} when the conversation store and the inbox
-//                           take a real write (a heartbeat row each), the knowledge base is
-//                           loaded and the points core answers; else 503 naming the failed
-//                           check ("database", "inbox", "knowledge_base", "points_core")
+//   GET  /readyz            {"status": "ready", "points_core": "ok"|"unavailable"} when the
+//                           conversation store and the inbox take a real write (a heartbeat
+//                           row each) and the knowledge base is loaded; else 503 naming the
+//                           failed check ("database", "inbox", "knowledge_base"). A points core
+//                           that does not answer is reported but keeps the service ready: FAQ
+//                           answers need no ledger
 //   GET  /metrics           Prometheus text (ops::Registry); no token
 //   POST /api/v1/messages   the generic channel (adapters/generic); bearer token; per-user limit
 //   POST /api/v1/ask        a one-shot question, the `madoguchi ask --json` object; bearer token

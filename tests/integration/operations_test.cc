@@ -202,9 +202,12 @@ TEST(PointsCoreErrorsTest, AnOutageIsCountedByCallAndCode) {
             std::string::npos);
 
   (*s)->StopPointsServer();
-  auto ready = client.Get("/readyz");  // asks the core for an exchange window
+  // Readiness asks the core for an exchange window and reports the outage, but stays ready:
+  // members still get every FAQ answer.
+  auto ready = client.Get("/readyz");
   ASSERT_TRUE(ready);
-  EXPECT_EQ(ready->status, 503);
+  EXPECT_EQ(ready->status, 200);
+  EXPECT_EQ(ready->body, R"({"status":"ready","points_core":"unavailable"})");
   const std::string metrics = client.Get("/metrics")->body;
   EXPECT_NE(metrics.find("madoguchi_points_core_errors_total{op=\"exchange_window\",code="
                          "\"unavailable\"} 1"),
