@@ -21,6 +21,8 @@ namespace {
 
 constexpr char kJson[] = "application/json; charset=utf-8";
 constexpr char kHtml[] = "text/html; charset=utf-8";
+constexpr char kJavaScript[] = "text/javascript; charset=utf-8";
+constexpr char kCss[] = "text/css; charset=utf-8";
 constexpr char kPrometheus[] = "text/plain; version=0.0.4; charset=utf-8";
 // Link tokens are 32 characters; anything much longer is not one.
 constexpr size_t kMaxTokenBytes = 128;
@@ -31,6 +33,9 @@ struct Reply {
   std::string body;
   std::string location{};     // sent as Location when not empty (a redirect)
   std::string form_action{};  // an origin the page's forms may submit to besides 'self'
+  // The staff console: its script, style sheet and API calls come from the service itself,
+  // which its Content-Security-Policy allows (and nothing inline).
+  bool staff_console = false;
 };
 
 // What the page says when LINE cannot give a link token: the page token still works.
@@ -176,7 +181,47 @@ Reply JsonOf(const RouteContext& c, const http_front::Request& req,
 }
 
 Reply StaffPage(const RouteContext&, const http_front::Request&) {
-  return {200, kHtml, staff::StaffPageHtml()};
+  Reply reply{200, kHtml, staff::StaffPageHtml()};
+  reply.staff_console = true;
+  return reply;
+}
+
+Reply StaffAppJs(const RouteContext&, const http_front::Request&) {
+  return {200, kJavaScript, staff::StaffAppJs()};
+}
+
+Reply StaffAppCss(const RouteContext&, const http_front::Request&) {
+  return {200, kCss, staff::StaffAppCss()};
+}
+
+Reply StaffPrograms(const RouteContext& c, const http_front::Request&) {
+  return {200, kJson, Dump(staff::Programs(c.helpdesk))};
+}
+
+// {"program", "entry_id", "text"}: the text becomes an alternate of the entry in the
+// knowledge-base folder, which is then reloaded (staff::AddAlternate).
+Reply StaffAddAlternate(const RouteContext& c, const http_front::Request& req) {
+  StatusOr<nlohmann::json> body = ParseJsonObject(req.body);
+  if (!body.ok()) return JsonError(c, req, body.status());
+  auto field = [&](const char* key) {
+    auto it = body->find(key);
+    return it != body->end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  StatusOr<nlohmann::json> added =
+      staff::AddAlternate(c.helpdesk, field("program"), field("entry_id"), field("text"));
+  if (c.metrics != nullptr &&
+      (added.ok() || added.status().reason() == service::kReasonKbInvalid)) {
+    CountKbReload(*c.metrics, added.status());
+  }
+  if (!added.ok() && added.status().reason() == service::kReasonKbInvalid) {
+    nlohmann::ordered_json j = ErrorJson(Status(
+        added.status().code(),
+        "追加するとナレッジベースに誤りが出るため、追加しませんでした。ファイルは元のままです。",
+        added.status().reason()));
+    j["detail"] = added.status().message();
+    return {HttpStatusFor(added.status()), kJson, Dump(j)};
+  }
+  return JsonOf(c, req, added);
 }
 
 Reply StaffSearch(const RouteContext& c, const http_front::Request& req) {
@@ -406,8 +451,12 @@ constexpr Route kRoutes[] = {
     {"GET", "/api/v1/search", StaffSearch},
     {"GET", "/api/v1/staff/unanswered", StaffUnanswered},
     {"GET", "/api/v1/staff/feedback", StaffFeedback},
+    {"GET", "/api/v1/staff/programs", StaffPrograms},
+    {"POST", "/api/v1/staff/alternates", StaffAddAlternate},
     {"POST", "/api/v1/kb/reload", KbReload},
     {"GET", "/staff", StaffPage},
+    {"GET", "/staff/app.js", StaffAppJs},
+    {"GET", "/staff/app.css", StaffAppCss},
     {"GET", "/link", LinkPage},
     {"POST", "/link", LinkSubmit},
     {"POST", "/webhook/line/{channel}", LineWebhook},
@@ -421,9 +470,14 @@ void SetSecurityHeaders(const Reply& reply, http_front::Response& res) {
   if (reply.content_type == kHtml) {
     const std::string form_action =
         reply.form_action.empty() ? "'self'" : "'self' " + reply.form_action;
-    res.SetHeader("Content-Security-Policy",
-                  "default-src 'none'; style-src 'unsafe-inline'; form-action " + form_action +
-                      "; frame-ancestors 'none'; base-uri 'none'");
+    // The staff console runs only the script and style sheet the service serves, and talks
+    // only to the service; other pages run no script at all.
+    const std::string sources = reply.staff_console
+                                    ? "script-src 'self'; style-src 'self'; connect-src 'self'"
+                                    : "style-src 'unsafe-inline'";
+    res.SetHeader("Content-Security-Policy", "default-src 'none'; " + sources + "; form-action " +
+                                                 form_action +
+                                                 "; frame-ancestors 'none'; base-uri 'none'");
     res.SetHeader("X-Frame-Options", "DENY");
     res.SetHeader("Referrer-Policy", "no-referrer");
   }

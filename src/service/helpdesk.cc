@@ -64,6 +64,10 @@ std::shared_ptr<const Engine> Helpdesk::engine() const {
   return engine_;
 }
 
+std::string Helpdesk::kb_dir() const {
+  return engine_options_.kb_dir.empty() ? DefaultDataPath("faq") : engine_options_.kb_dir;
+}
+
 StatusOr<std::shared_ptr<const Engine>> Helpdesk::ReloadKnowledge() {
   std::lock_guard<std::mutex> reload(reload_mu_);
   // Built outside engine_mu_: loading takes a while (MeCab, every index) and requests keep

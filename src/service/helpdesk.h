@@ -64,6 +64,10 @@ class Helpdesk {
   // run one after the other.
   StatusOr<std::shared_ptr<const Engine>> ReloadKnowledge();
 
+  // The knowledge-base folder ReloadKnowledge() reads (the bundled faq/ when none was given):
+  // where staff edits are written.
+  std::string kb_dir() const;
+
   dialogue::Conversation& conversation() { return *conversation_; }
   dialogue::AccountLinker& linker() { return *linker_; }
   points::PointsCore& points() { return *core_; }

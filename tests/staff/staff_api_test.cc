@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "points/sqlite_points_core.h"
 #include "store/sealer.h"
@@ -14,8 +16,14 @@ class StaffApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() / ("staff-" + store::RandomToken(6));
+    std::filesystem::create_directories(dir_);
+    // A copy: AddAlternate writes the knowledge-base folder.
+    kb_dir_ = dir_ / "faq";
+    std::filesystem::copy(service::DefaultDataPath("faq"), kb_dir_,
+                          std::filesystem::copy_options::recursive);
     service::HelpdeskOptions o;
     o.data_dir = dir_.string();
+    o.engine.kb_dir = kb_dir_.string();
     o.engine.clock = std::make_shared<FixedClock>(*ParseIsoDate("2026-04-15"));
     points::SqlitePointsCoreOptions po;
     po.db_path = (dir_ / "points.db").string();
@@ -30,7 +38,23 @@ class StaffApiTest : public ::testing::Test {
     helpdesk_.reset();
     std::filesystem::remove_all(dir_);
   }
+  // Records what a member asked that nobody could answer.
+  void AskUnanswerable(const std::string& user, const std::string& text) {
+    dialogue::Message m;
+    m.key = {"api", user};
+    m.program = "kagawa";
+    m.text = text;
+    ASSERT_TRUE(helpdesk_->conversation().Handle(m).ok());
+  }
+  std::string ReadFaq() {
+    std::ifstream in(kb_dir_ / "kagawa" / "faq.json", std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
   std::filesystem::path dir_;
+  std::filesystem::path kb_dir_;
   std::unique_ptr<service::Helpdesk> helpdesk_;
 };
 
@@ -74,6 +98,125 @@ TEST_F(StaffApiTest, UnansweredAndFeedbackComeFromTheConversation) {
   auto fb = FeedbackSummary(*helpdesk_, "kagawa", 10);
   ASSERT_TRUE(fb.ok());
   EXPECT_EQ((*fb)["by_entry"]["kagawa-02"]["no"], 1) << fb->dump();
+}
+
+TEST_F(StaffApiTest, MissingProgramIsAnInvalidRequest) {
+  for (const Status& s :
+       {Search(*helpdesk_, "", "質問", 5).status(), Unanswered(*helpdesk_, "", 5).status(),
+        FeedbackSummary(*helpdesk_, "", 5).status(),
+        AddAlternate(*helpdesk_, "", "kagawa-23", "質問").status()}) {
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+    EXPECT_EQ(s.reason(), "invalid_request");
+  }
+  EXPECT_EQ(Search(*helpdesk_, "nowhere", "質問", 5).status().reason(), "unknown_program");
+  EXPECT_EQ(Search(*helpdesk_, "kagawa", "  ", 5).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(StaffApiTest, ProgramsListsTheLoadedKnowledgeBaseWithNames) {
+  nlohmann::json j = Programs(*helpdesk_);
+  ASSERT_EQ(j["programs"].size(), 3u) << j.dump();
+  for (const auto& p : j["programs"]) {
+    EXPECT_FALSE(p["name"].get<std::string>().empty()) << p.dump();
+    EXPECT_GT(p["entries"].get<int>(), p["own_entries"].get<int>() - 1);
+  }
+  EXPECT_EQ(j["programs"][2]["id"], "kagawa");
+}
+
+TEST_F(StaffApiTest, ExplanationNamesWordsNotIndexKeys) {
+  auto j = Search(*helpdesk_, "kagawa", "ぱすわーど忘れた", 3);
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  const auto& top = (*j)["results"][0];
+  EXPECT_EQ(top["id"], "kagawa-04");
+  const auto& e = top["explanation"];
+  ASSERT_FALSE(e["words"].empty()) << e.dump();
+  bool password = false;
+  for (const auto& w : e["words"]) {
+    const std::string entry = w["entry"];
+    EXPECT_EQ(entry.find(':'), std::string::npos) << "an index key: " << entry;
+    EXPECT_NE(w["how"], "gram");
+    if (w["query"] == "ぱすわーど") {
+      password = true;
+      EXPECT_EQ(entry, "パスワード");
+      EXPECT_EQ(w["how"], "form");
+    }
+  }
+  EXPECT_TRUE(password) << e.dump();
+  // The reading fragments are there, summed, not listed.
+  EXPECT_GT(e["partial_share"].get<double>(), 0);
+  EXPECT_FALSE(top["why"].empty()) << "the index's own account is kept";
+}
+
+TEST_F(StaffApiTest, UnansweredAreGroupedCountedAndGivenNearestEntries) {
+  AskUnanswerable("u1", "駐車場はありますか");
+  AskUnanswerable("u2", "駐車場ある？");
+  AskUnanswerable("u3", "社員旅行の補助はありますか");
+  auto j = Unanswered(*helpdesk_, "kagawa", 50);
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  EXPECT_EQ((*j)["unanswered"].size(), 3u);
+  const auto& groups = (*j)["groups"];
+  ASSERT_EQ(groups.size(), 2u) << j->dump();
+  EXPECT_EQ(groups[0]["count"], 2) << "most asked first";
+  EXPECT_EQ(groups[0]["texts"].size(), 2u);
+  EXPECT_NE(groups[0]["text"].get<std::string>().find("駐車場"), std::string::npos);
+  EXPECT_LE(groups[0]["first_at"].get<int64_t>(), groups[0]["last_at"].get<int64_t>());
+  EXPECT_FALSE(groups[0]["nearest"].empty());
+  EXPECT_EQ(groups[0]["answered_by"], "");
+  EXPECT_EQ(groups[1]["count"], 1);
+}
+
+TEST_F(StaffApiTest, FeedbackIsCountedPerDayAndPerEntry) {
+  dialogue::Message m;
+  m.key = {"api", "fb"};
+  m.program = "kagawa";
+  for (const char* postback : {"feedback:yes:kagawa-18", "feedback:no:kagawa-18"}) {
+    m.postback = postback;
+    ASSERT_TRUE(helpdesk_->conversation().Handle(m).ok());
+  }
+  AskUnanswerable("fb2", "駐車場はありますか");
+  auto j = FeedbackSummary(*helpdesk_, "kagawa", 100);
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  EXPECT_EQ((*j)["by_entry"]["kagawa-18"]["yes"], 1);
+  EXPECT_EQ((*j)["by_entry"]["kagawa-18"]["no"], 1);
+  EXPECT_FALSE((*j)["by_entry"]["kagawa-18"]["question"].get<std::string>().empty());
+  ASSERT_EQ((*j)["by_day"].size(), 1u) << j->dump();
+  EXPECT_EQ((*j)["by_day"][0]["yes"], 1);
+  EXPECT_EQ((*j)["by_day"][0]["day"].get<std::string>().size(), 10u);
+  ASSERT_EQ((*j)["unanswered_by_day"].size(), 1u);
+  EXPECT_EQ((*j)["unanswered_by_day"][0]["count"], 1);
+}
+
+TEST_F(StaffApiTest, AddAlternateWritesReloadsAndThenAnswers) {
+  const std::string question = "ポイントを家族に譲れますか";
+  AskUnanswerable("fam", question);
+  auto added = AddAlternate(*helpdesk_, "kagawa", "kagawa-23", question);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ((*added)["status"], "added");
+  EXPECT_NE(ReadFaq().find(question), std::string::npos);
+  auto reply = helpdesk_->engine()->answerer().Ask("kagawa", question);
+  ASSERT_TRUE(reply.ok());
+  EXPECT_EQ(reply->outcome, dialogue::Outcome::kAnswer);
+  EXPECT_EQ(reply->entry_id, "kagawa-23");
+  // The open question now says what answers it.
+  auto un = Unanswered(*helpdesk_, "kagawa", 10);
+  ASSERT_TRUE(un.ok());
+  EXPECT_EQ((*un)["groups"][0]["answered_by"], "kagawa-23");
+
+  EXPECT_EQ(AddAlternate(*helpdesk_, "kagawa", "kagawa-23", question).status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(AddAlternate(*helpdesk_, "kagawa", "common-greeting", "やあ").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(AddAlternate(*helpdesk_, "kagawa", "kagawa-23", "").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(StaffApiTest, AddAlternateUndoesAnEditTheFolderCannotLoad) {
+  const std::string before = ReadFaq();
+  std::ofstream(kb_dir_ / "itkenpo" / "faq.json") << "{broken";
+  auto added = AddAlternate(*helpdesk_, "kagawa", "kagawa-23", "ポイントを家族に譲れますか");
+  EXPECT_EQ(added.status().reason(), service::kReasonKbInvalid) << added.status().ToString();
+  EXPECT_EQ(ReadFaq(), before);
+  EXPECT_NE(helpdesk_->engine()->knowledge_base().Find("itkenpo"), nullptr)
+      << "the knowledge base serving keeps serving";
 }
 
 TEST(StaffTokensTest, AcceptsOnlyConfiguredTokens) {
