@@ -14,6 +14,8 @@ packages=(
   libcpp-httplib-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl
+  # promtool, which checks /metrics in the tests (tests/ops/check_metrics.sh).
+  prometheus
   # The staff console's test drives Chromium with node (tests/browser); the CJK fonts make its
   # screenshots readable.
   nodejs chromium fonts-noto-cjk

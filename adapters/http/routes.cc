@@ -527,9 +527,22 @@ void CountOutcome(ops::Registry& metrics, std::string_view outcome) {
       .Inc();
 }
 
+void DeclareCounters(ops::Registry& metrics) {
+  for (const char* outcome : {"answer", "clarify", "fallback"}) {
+    metrics.GetCounter("madoguchi_outcomes_total",
+                       "Replies by outcome (answer, clarify, fallback).", {{"outcome", outcome}});
+  }
+  for (const char* result : {"ok", "error"}) {
+    metrics.GetCounter(
+        "madoguchi_knowledge_base_reloads_total",
+        "Knowledge-base reloads by result (ok; error: the previous one kept serving).",
+        {{"result", result}});
+  }
+}
+
 void CountKbReload(ops::Registry& metrics, const Status& result) {
   metrics
-      .GetCounter("madoguchi_kb_reloads_total",
+      .GetCounter("madoguchi_knowledge_base_reloads_total",
                   "Knowledge-base reloads by result (ok; error: the previous one kept serving).",
                   {{"result", result.ok() ? "ok" : "error"}})
       .Inc();

@@ -116,8 +116,12 @@ bool IsStaffApiPath(std::string_view path);
 // Counts a reply's outcome ("answer", "clarify", "fallback") under madoguchi_outcomes_total.
 void CountOutcome(ops::Registry& metrics, std::string_view outcome);
 
-// Counts a knowledge-base reload under madoguchi_kb_reloads_total{result="ok"|"error"}: the
-// route's and `madoguchi serve`'s SIGHUP.
+// Creates the series of CountOutcome and CountKbReload at 0, so a scrape sees them from the
+// start: a rate over a series that appears only with its first increment misses that increment.
+void DeclareCounters(ops::Registry& metrics);
+
+// Counts a knowledge-base reload under madoguchi_knowledge_base_reloads_total{result="ok"|
+// "error"}: the route's and `madoguchi serve`'s SIGHUP.
 void CountKbReload(ops::Registry& metrics, const Status& result);
 
 }  // namespace madoguchi::http

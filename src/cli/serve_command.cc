@@ -122,11 +122,8 @@ int RunServe(const std::vector<std::string>& args) {
   PrintWelcome(**service, chat_flags);
   int sig = 0;
   while (sigwait(&handled_signals, &sig) == 0 && sig == SIGHUP) {
-    Status reloaded = (*service)->ReloadKnowledge();
-    std::cerr << (reloaded.ok() ? "madoguchi serve: knowledge base reloaded\n"
-                                : "madoguchi serve: knowledge base not reloaded, the previous one "
-                                  "keeps serving: " +
-                                      reloaded.message() + "\n");
+    // Logged as a JSON line ("kb_reload") with the request log.
+    (*service)->ReloadKnowledge();
   }
   std::cerr << "madoguchi serve: stopping\n";
   // Stops the HTTP server, then the channel workers; the rest is destroyed in reverse order.

@@ -1,5 +1,6 @@
 #include "cli/service.h"
 
+#include <chrono>
 #include <cstdlib>
 
 #include "cli/rate_limited_handle.h"
@@ -182,6 +183,8 @@ StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options)
   if (!assembled.ok()) return assembled.status();
   s->assembled_ = std::move(assembled).value();
   s->logger_ = std::make_unique<ops::Logger>(&s->assembled_.helpdesk->normalizer());
+  s->log_events_ = options.log_requests;
+  http::DeclareCounters(s->metrics_);
 
   MADOGUCHI_RETURN_IF_ERROR(s->StartChannels(options, *line_channels, slack_app));
 
@@ -306,8 +309,26 @@ Status Service::StartChannels(const ServiceOptions& options,
 }
 
 Status Service::ReloadKnowledge() {
+  const auto start = std::chrono::steady_clock::now();
   StatusOr<std::shared_ptr<const service::Engine>> reloaded = helpdesk().ReloadKnowledge();
   http::CountKbReload(metrics_, reloaded.status());
+  if (log_events_) {
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (reloaded.ok()) {
+      nlohmann::json programs = nlohmann::json::object();
+      for (const auto& [id, program] : (*reloaded)->knowledge_base().programs) {
+        programs[id] = program.entries.size();
+      }
+      logger_->Info("kb_reload",
+                    {{"outcome", "reloaded"}, {"duration_ms", ms}, {"programs", programs}});
+    } else {
+      // The loader's message names files and lines, never a member's data.
+      logger_->Warn("kb_reload", {{"outcome", "kept_previous"},
+                                  {"duration_ms", ms},
+                                  {"error", reloaded.status().message()}});
+    }
+  }
   return reloaded.status();
 }
 

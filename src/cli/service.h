@@ -84,7 +84,8 @@ class Service {
   service::Helpdesk& helpdesk() { return *assembled_.helpdesk; }
   ops::Registry& metrics() { return metrics_; }
   // Re-reads the knowledge base (Helpdesk::ReloadKnowledge), counted in /metrics like
-  // POST /api/v1/kb/reload: what `madoguchi serve` does on SIGHUP. Any thread.
+  // POST /api/v1/kb/reload and, with ServiceOptions::log_requests, logged as one JSON line
+  // ("kb_reload"): what `madoguchi serve` does on SIGHUP. Any thread.
   Status ReloadKnowledge();
   // Null without channels configured.
   store::Inbox* inbox() { return inbox_.get(); }
@@ -103,6 +104,7 @@ class Service {
   std::unique_ptr<ops::RateLimiter> channel_limiter_;  // LINE and Slack (StartChannels)
   AssembledHelpdesk assembled_;
   std::unique_ptr<ops::Logger> logger_;
+  bool log_events_ = false;  // ServiceOptions::log_requests
   std::unique_ptr<store::Inbox> inbox_;
   std::unique_ptr<store::InboxAdmission> admission_;
   std::unique_ptr<line::LineWebhookHandler> line_webhook_;

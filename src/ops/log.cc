@@ -1,6 +1,9 @@
 #include "ops/log.h"
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <set>
 
 #include "base/date.h"
@@ -15,6 +18,29 @@ const std::set<std::string>& SafeKeys() {
       "outcome", "entry_id",    "channel", "duration_ms", "bytes",  "action", "error",
       "attempt", "inbox_depth", "events",  "listen",      "mode",   "version"};
   return kKeys;
+}
+
+// RFC 3339 in UTC with milliseconds, "2026-12-03T09:12:34.567Z": what log collectors parse
+// without configuration, and what a person reads.
+std::string Rfc3339Utc(int64_t unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  // Sized for any int fields, so the compiler can prove nothing is cut.
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(unix_ms % 1000));
+  return buf;
+}
+
+// Durations ("duration_ms", "age_ms") to the microsecond: further digits are noise.
+void RoundDurations(nlohmann::json& line) {
+  for (auto& [key, value] : line.items()) {
+    if (value.is_number_float() && key.size() > 3 && key.compare(key.size() - 3, 3, "_ms") == 0) {
+      value = std::round(value.get<double>() * 1000.0) / 1000.0;
+    }
+  }
 }
 }  // namespace
 
@@ -36,7 +62,8 @@ nlohmann::json Logger::Redacted(const nlohmann::json& fields) const {
 
 void Logger::Log(const char* level, const std::string& event, nlohmann::json fields) const {
   nlohmann::json line = fields.is_object() ? Redacted(fields) : nlohmann::json::object();
-  line["ts"] = UnixMillis();
+  RoundDurations(line);
+  line["ts"] = Rfc3339Utc(UnixMillis());
   line["level"] = level;
   line["event"] = event;
   std::string s = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

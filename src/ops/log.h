@@ -22,7 +22,8 @@ class Logger {
   // Borrows the normalizer (for redaction) and writes to `out` (default stderr).
   explicit Logger(const text::Normalizer* normalizer, std::FILE* out = stderr);
 
-  // Writes {"ts": …, "level": level, "event": event, …fields} as one line.
+  // Writes {"ts": RFC 3339 UTC with milliseconds, "level": level, "event": event, …fields} as
+  // one line; float values of keys ending in "_ms" are rounded to the microsecond.
   void Log(const char* level, const std::string& event, nlohmann::json fields = {}) const;
   void Info(const std::string& event, nlohmann::json fields = {}) const {
     Log("info", event, std::move(fields));

@@ -109,7 +109,8 @@ TEST_F(KbReloadTest, NeedsTheStaffToken) {
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 401);
   EXPECT_EQ(json::parse(wrong->body)["error"], "unauthorized");
-  EXPECT_EQ(Metrics().find("madoguchi_kb_reloads_total"), std::string::npos)
+  EXPECT_NE(Metrics().find("madoguchi_knowledge_base_reloads_total{result=\"ok\"} 0"),
+            std::string::npos)
       << "refused requests reload nothing";
 }
 
@@ -128,7 +129,8 @@ TEST_F(KbReloadTest, ReloadServesTheEditedAnswer) {
   EXPECT_TRUE(j["programs"].contains("ibaraki"));
   EXPECT_TRUE(j["took_ms"].is_number_integer());
   EXPECT_EQ(Ask(), "再読み込み後の回答です。");
-  EXPECT_NE(Metrics().find("madoguchi_kb_reloads_total{result=\"ok\"} 1"), std::string::npos)
+  EXPECT_NE(Metrics().find("madoguchi_knowledge_base_reloads_total{result=\"ok\"} 1"),
+            std::string::npos)
       << Metrics();
 }
 
@@ -148,9 +150,11 @@ TEST_F(KbReloadTest, BrokenKnowledgeBaseIsRefusedAndThePreviousOneKeepsAnswering
   EXPECT_EQ(Ask(), "最初の回答です。");
 
   const std::string metrics = Metrics();
-  EXPECT_NE(metrics.find("madoguchi_kb_reloads_total{result=\"ok\"} 1"), std::string::npos)
+  EXPECT_NE(metrics.find("madoguchi_knowledge_base_reloads_total{result=\"ok\"} 1"),
+            std::string::npos)
       << metrics;
-  EXPECT_NE(metrics.find("madoguchi_kb_reloads_total{result=\"error\"} 1"), std::string::npos)
+  EXPECT_NE(metrics.find("madoguchi_knowledge_base_reloads_total{result=\"error\"} 1"),
+            std::string::npos)
       << metrics;
 }
 
@@ -158,7 +162,8 @@ TEST_F(KbReloadTest, AMalformedBodyIsRefusedBeforeReloading) {
   auto r = Reload(kStaffToken, "{not json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
-  EXPECT_EQ(Metrics().find("madoguchi_kb_reloads_total"), std::string::npos);
+  EXPECT_NE(Metrics().find("madoguchi_knowledge_base_reloads_total{result=\"ok\"} 0"),
+            std::string::npos);
   auto object = Reload(kStaffToken, "{}");
   ASSERT_TRUE(object);
   EXPECT_EQ(object->status, 200) << object->body;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <regex>
 #include <string>
 
 namespace madoguchi::ops {
@@ -37,7 +38,18 @@ TEST_F(LogTest, OneJsonLinePerEvent) {
   EXPECT_EQ(j["event"], "request");
   EXPECT_EQ(j["route"], "/api/v1/ask");
   EXPECT_EQ(j["status"], 200);
-  EXPECT_TRUE(j.contains("ts"));
+  // RFC 3339, UTC, milliseconds: "2026-12-03T09:12:34.567Z".
+  const std::string ts = j["ts"];
+  EXPECT_TRUE(std::regex_match(ts, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)")))
+      << ts;
+}
+
+TEST_F(LogTest, DurationsAreRoundedToTheMicrosecond) {
+  auto j = nlohmann::json::parse(
+      LogLine("request", {{"duration_ms", 0.09119999999999999}, {"age_ms", 12}, {"x_ms", "a"}}));
+  EXPECT_EQ(j["duration_ms"].get<double>(), 0.091);
+  EXPECT_EQ(j["age_ms"], 12);
+  EXPECT_EQ(j["x_ms"], "a");
 }
 
 TEST_F(LogTest, PersonalDataIsRedacted) {
