@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
 namespace madoguchi::cli {
 namespace {
 
@@ -28,13 +33,68 @@ TEST(ServeConfig, TheExampleInDeployParses) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->listen, "0.0.0.0:8080");
   EXPECT_EQ(c->data_dir, "/var/lib/madoguchi");
-  EXPECT_EQ(c->kb_dir, "/usr/share/madoguchi/faq");
+  EXPECT_EQ(c->kb_dir, "/opt/madoguchi/faq");
   EXPECT_EQ(c->link_page_url, "https://madoguchi.example.jp/link");
   EXPECT_EQ(c->points.mode, PointsConfig::Mode::kHttp);
   EXPECT_EQ(c->points.url, "http://points.internal:8081");
   EXPECT_EQ(c->points.token_env, "MADOGUCHI_POINTS_TOKEN");
   EXPECT_EQ(c->max_body_bytes, 65536u);
   EXPECT_EQ(c->max_text_chars, 2000u);
+}
+
+std::string ReadSourceFile(const std::string& relative) {
+  std::ifstream in(std::string(MADOGUCHI_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The operator's files describe one installation: the config the ConfigMap mounts is the
+// example, every secret it names is in the Secret, and its paths are where the image, the unit
+// and the Deployment put things.
+TEST(ServeConfig, TheDeployFilesFitTogether) {
+  auto c = LoadServeConfig(std::string(MADOGUCHI_SOURCE_DIR) + "/deploy/madoguchi.example.json");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+
+  const std::string configmap = ReadSourceFile("deploy/kubernetes/configmap.yaml");
+  const size_t block = configmap.find("madoguchi.json: |\n");
+  ASSERT_NE(block, std::string::npos);
+  std::string embedded;
+  std::istringstream lines(configmap.substr(block + 18));
+  for (std::string line; std::getline(lines, line);) {
+    embedded += (line.rfind("    ", 0) == 0 ? line.substr(4) : line) + "\n";
+  }
+  EXPECT_EQ(embedded, ReadSourceFile("deploy/madoguchi.example.json"))
+      << "configmap.yaml must hold deploy/madoguchi.example.json verbatim";
+
+  std::vector<std::string> secrets = {"MADOGUCHI_API_TOKEN", "MADOGUCHI_STAFF_TOKEN",
+                                      "MADOGUCHI_STATE_KEY", c->points.token_env};
+  for (const LineChannelConfig& ch : c->line_channels) {
+    secrets.push_back(ch.secret_env);
+    secrets.push_back(ch.token_env);
+  }
+  secrets.push_back(c->slack.signing_secret_env);
+  for (const SlackWorkspaceConfig& ws : c->slack.workspaces) secrets.push_back(ws.bot_token_env);
+  const std::string secret_yaml = ReadSourceFile("deploy/kubernetes/secrets.example.yaml");
+  for (const std::string& name : secrets) {
+    EXPECT_NE(secret_yaml.find("  " + name + ":"), std::string::npos) << name;
+  }
+
+  const std::string containerfile = ReadSourceFile("deploy/Containerfile");
+  EXPECT_NE(containerfile.find("COPY faq " + c->kb_dir + "\n"), std::string::npos);
+  EXPECT_NE(containerfile.find("VOLUME " + c->data_dir), std::string::npos);
+  EXPECT_NE(containerfile.find("--config\", \"/etc/madoguchi/madoguchi.json"), std::string::npos);
+  const std::string unit = ReadSourceFile("deploy/madoguchi.service");
+  EXPECT_NE(unit.find("--config /etc/madoguchi/madoguchi.json"), std::string::npos);
+  EXPECT_NE(unit.find("ReadWritePaths=" + c->data_dir + "\n"), std::string::npos);
+  EXPECT_NE(unit.find("MADOGUCHI_HOME=/opt/madoguchi\n"), std::string::npos);
+  EXPECT_EQ(c->kb_dir, "/opt/madoguchi/faq") << "where the unit and the image install it";
+  const std::string deployment = ReadSourceFile("deploy/kubernetes/madoguchi.yaml");
+  EXPECT_NE(deployment.find("mountPath: " + c->data_dir), std::string::npos);
+  EXPECT_NE(deployment.find("configMap: {name: madoguchi-config}"), std::string::npos);
+  EXPECT_NE(deployment.find("secretRef: {name: madoguchi-secrets}"), std::string::npos);
+  EXPECT_NE(deployment.find("runAsUser: 10001"), std::string::npos);
+  EXPECT_NE(containerfile.find("--uid 10001"), std::string::npos);
 }
 
 TEST(ServeConfig, LineAccessBaseUrlDefaultsToLinesOwn) {
