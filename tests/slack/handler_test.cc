@@ -118,6 +118,27 @@ TEST_F(SlackHandlerTest, MessageIsEnqueued) {
   EXPECT_EQ(in->channel_id, "D0001");
 }
 
+TEST_F(SlackHandlerTest, AFullInboxIs503AndEnqueuesNothing) {
+  // The service's store::InboxAdmission says whether there is room.
+  bool room = false;
+  SlackEventsOptions options;
+  options.now_ms = [this] { return now_.load(); };
+  options.admit = [&room] { return room; };
+  handler_ = std::make_unique<SlackEventsHandler>(inbox_.get(), app_, options);
+  const std::string body = Callback(DirectMessage("U1", "有効期限は？"), "Ev300").dump();
+  SlackResponse refused = Post(body);
+  EXPECT_EQ(refused.http_status, 503);
+  EXPECT_EQ(refused.error, "inbox_full");
+  EXPECT_EQ(Depth(), 0);
+  // Nothing to enqueue, nothing to refuse: Slack's URL check still answers.
+  SlackResponse check = Post(R"({"type":"url_verification","challenge":"c1","token":"t"})");
+  EXPECT_EQ(check.http_status, 200);
+
+  room = true;
+  EXPECT_EQ(Post(body, "1").http_status, 200) << "Slack's retry";
+  EXPECT_EQ(Depth(), 1);
+}
+
 TEST_F(SlackHandlerTest, RetriedEventIsStoredOnce) {
   std::string body = Callback(DirectMessage("U1", "交換したい"), "Ev200").dump();
   SlackResponse first = Post(body);
