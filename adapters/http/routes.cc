@@ -198,30 +198,47 @@ Reply StaffPrograms(const RouteContext& c, const http_front::Request&) {
   return {200, kJson, Dump(staff::Programs(c.helpdesk))};
 }
 
+// A staff edit of the knowledge base: its reload is counted with the others, and a folder that
+// would not load keeps the loader's problems in "detail", as KbReload does.
+Reply KbEdit(const RouteContext& c, const http_front::Request& req,
+             const StatusOr<nlohmann::json>& result) {
+  const bool refused = !result.ok() && result.status().reason() == service::kReasonKbInvalid;
+  if (c.metrics != nullptr && (result.ok() || refused)) CountKbReload(*c.metrics, result.status());
+  if (refused) {
+    nlohmann::ordered_json j = ErrorJson(Status(
+        result.status().code(),
+        "この変更ではナレッジベースに誤りが出るため、反映しませんでした。ファイルは元のままです。",
+        result.status().reason()));
+    j["detail"] = result.status().message();
+    return {HttpStatusFor(result.status()), kJson, Dump(j)};
+  }
+  return JsonOf(c, req, result);
+}
+
+// A string field of a JSON body; "" when absent or not a string (the staff API says which).
+std::string StringField(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // {"program", "entry_id", "text"}: the text becomes an alternate of the entry in the
 // knowledge-base folder, which is then reloaded (staff::AddAlternate).
 Reply StaffAddAlternate(const RouteContext& c, const http_front::Request& req) {
   StatusOr<nlohmann::json> body = ParseJsonObject(req.body);
   if (!body.ok()) return JsonError(c, req, body.status());
-  auto field = [&](const char* key) {
-    auto it = body->find(key);
-    return it != body->end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  StatusOr<nlohmann::json> added =
-      staff::AddAlternate(c.helpdesk, field("program"), field("entry_id"), field("text"));
-  if (c.metrics != nullptr &&
-      (added.ok() || added.status().reason() == service::kReasonKbInvalid)) {
-    CountKbReload(*c.metrics, added.status());
-  }
-  if (!added.ok() && added.status().reason() == service::kReasonKbInvalid) {
-    nlohmann::ordered_json j = ErrorJson(Status(
-        added.status().code(),
-        "追加するとナレッジベースに誤りが出るため、追加しませんでした。ファイルは元のままです。",
-        added.status().reason()));
-    j["detail"] = added.status().message();
-    return {HttpStatusFor(added.status()), kJson, Dump(j)};
-  }
-  return JsonOf(c, req, added);
+  return KbEdit(c, req,
+                staff::AddAlternate(c.helpdesk, StringField(*body, "program"),
+                                    StringField(*body, "entry_id"), StringField(*body, "text")));
+}
+
+// {"program", "question", "answer", "category"?}: a new entry (staff::AddEntry).
+Reply StaffAddEntry(const RouteContext& c, const http_front::Request& req) {
+  StatusOr<nlohmann::json> body = ParseJsonObject(req.body);
+  if (!body.ok()) return JsonError(c, req, body.status());
+  return KbEdit(
+      c, req,
+      staff::AddEntry(c.helpdesk, StringField(*body, "program"), StringField(*body, "question"),
+                      StringField(*body, "answer"), StringField(*body, "category")));
 }
 
 Reply StaffSearch(const RouteContext& c, const http_front::Request& req) {
@@ -453,6 +470,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/api/v1/staff/feedback", StaffFeedback},
     {"GET", "/api/v1/staff/programs", StaffPrograms},
     {"POST", "/api/v1/staff/alternates", StaffAddAlternate},
+    {"POST", "/api/v1/staff/entries", StaffAddEntry},
     {"POST", "/api/v1/kb/reload", KbReload},
     {"GET", "/staff", StaffPage},
     {"GET", "/staff/app.js", StaffAppJs},

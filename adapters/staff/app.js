@@ -208,12 +208,51 @@ async function confirmReview(e) {
     dialog.close();
     say('「' + shorten(j.text, 40) + '」を項目 ' + j.entry_id + '（' + j.question +
         '）の言い方として追加し、ナレッジベースを再読み込みしました。');
-    await loadUnanswered();
+    await loadUnanswered(true);
   } catch (err) {
     dialog.close();
     fail(err);
   } finally {
     $('review-ok').disabled = false;
+    if (dialog.returnFocusTo && dialog.returnFocusTo.isConnected) dialog.returnFocusTo.focus();
+    else $('unanswered-out').focus();
+  }
+}
+
+function openDraft(group, card) {
+  const dialog = $('draft');
+  $('draft-program').textContent = $('program').selectedOptions[0].textContent;
+  $('draft-question').value = group.text;
+  $('draft-answer').value = '';
+  $('draft-category').value = '';
+  dialog.returnFocusTo = card;
+  dialog.showModal();
+  $('draft-answer').focus();
+}
+
+async function confirmDraft(e) {
+  e.preventDefault();
+  const dialog = $('draft');
+  const question = $('draft-question').value.trim();
+  const answer = $('draft-answer').value.trim();
+  if (!question) { $('draft-question').focus(); return; }
+  if (!answer) { $('draft-answer').focus(); return; }
+  $('draft-ok').disabled = true;
+  try {
+    const j = await api('/api/v1/staff/entries', {
+      method: 'POST',
+      headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify({program: program(), question, answer,
+        category: $('draft-category').value.trim()}),
+    });
+    dialog.close();
+    say('項目 ' + j.entry_id + '（' + j.question + '）を作成し、ナレッジベースを再読み込みしました。');
+    await loadUnanswered(true);
+  } catch (err) {
+    dialog.close();
+    fail(err);
+  } finally {
+    $('draft-ok').disabled = false;
     if (dialog.returnFocusTo && dialog.returnFocusTo.isConnected) dialog.returnFocusTo.focus();
     else $('unanswered-out').focus();
   }
@@ -245,24 +284,33 @@ function groupCard(g, i) {
       h('span', {}, '最後 ' + formatTime(g.last_at)),
       h('span', {}, '経路 ' + g.channels.join('・'))),
     full ? h('details', {},
-      h('summary', {}, '全文と似た質問（' + g.texts.length + '種類）'),
+      h('summary', {}, g.texts.length > 1 ? '全文と似た質問（' + g.texts.length + '種類）' : '全文'),
       h('ul', {}, g.texts.map((t) => h('li', {}, t)))) : null,
     h('h4', {}, '近い項目'),
     g.nearest.length === 0
       ? h('p', {class: 'help'}, '近い項目はありません。')
-      : h('ul', {class: 'nearest'}, g.nearest.map((n) => nearestItem(g, n, card))));
+      : h('ul', {class: 'nearest'}, g.nearest.map((n) => nearestItem(g, n, card))),
+    g.answered_by ? null : h('div', {class: 'row'},
+      h('button', {type: 'button', class: 'draft',
+        'aria-label': '「' + shorten(g.text, 30) + '」から新しい項目を作る',
+        onclick: () => openDraft(g, card)}, '新しい項目を作る')));
   return card;
 }
 
-async function loadUnanswered() {
+// `quiet`: after an edit, whose own message the status line keeps.
+async function loadUnanswered(quiet) {
   const out = $('unanswered-out');
   try {
     const j = await api('/api/v1/staff/unanswered?' + programQuery({limit: 500}));
     out.replaceChildren(...(j.groups.length
       ? [h('p', {}, j.unanswered.length + '件の質問を' + j.groups.length + 'つにまとめました。'),
-        ...j.groups.map(groupCard)]
+        // Questions something answers now go last: the open ones are the work.
+        ...j.groups.slice().sort((a, b) => Number(Boolean(a.answered_by)) -
+          Number(Boolean(b.answered_by))).map(groupCard)]
       : [h('p', {}, '答えられなかった質問はありません。')]));
-    if (currentTab().id === 'tab-unanswered') say('未回答の質問 ' + j.groups.length + 'グループ');
+    if (quiet !== true && currentTab().id === 'tab-unanswered') {
+      say('未回答の質問 ' + j.groups.length + 'グループ');
+    }
   } catch (err) { fail(err); }
 }
 
@@ -409,6 +457,8 @@ async function start() {
   $('feedback-reload').addEventListener('click', loadFeedback);
   $('review-form').addEventListener('submit', confirmReview);
   $('review-cancel').addEventListener('click', () => $('review').close());
+  $('draft-form').addEventListener('submit', confirmDraft);
+  $('draft-cancel').addEventListener('click', () => $('draft').close());
   if (token()) {
     try { await loadPrograms(); } catch (err) { fail(err); }
   } else {

@@ -324,6 +324,29 @@ StatusOr<nlohmann::json> FeedbackSummary(service::Helpdesk& helpdesk, const std:
                         {"unanswered_by_day", fallback_days}};
 }
 
+namespace {
+
+// One knowledge-base edit at a time: two edits racing on one file would lose one, and an undo
+// could put back a file another edit had already changed.
+std::mutex& EditMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
+// Reloads after an edit; when the folder does not load, puts the file back and returns the
+// reload's error, so the folder and the knowledge base serving never disagree.
+StatusOr<std::shared_ptr<const service::Engine>> ReloadOrUndo(service::Helpdesk& helpdesk,
+                                                              const kb::FaqEdit& edit) {
+  StatusOr<std::shared_ptr<const service::Engine>> reloaded = helpdesk.ReloadKnowledge();
+  if (!reloaded.ok()) {
+    Status undone = kb::Undo(edit);
+    if (!undone.ok()) return Internal(reloaded.status().ToString() + "; " + undone.ToString());
+  }
+  return reloaded;
+}
+
+}  // namespace
+
 StatusOr<nlohmann::json> AddAlternate(service::Helpdesk& helpdesk, const std::string& program,
                                       const std::string& entry_id, const std::string& text) {
   if (program.empty()) return MissingProgram();
@@ -331,10 +354,7 @@ StatusOr<nlohmann::json> AddAlternate(service::Helpdesk& helpdesk, const std::st
     return Status(StatusCode::kInvalidArgument, "entry_id を指定してください。", "invalid_request");
   }
   MADOGUCHI_RETURN_IF_ERROR(CheckProgram(*helpdesk.engine(), program));
-  // One edit at a time: two edits racing on one file would lose one, and an undo could put
-  // back a file another edit had already changed.
-  static std::mutex edit_mu;
-  std::lock_guard<std::mutex> lock(edit_mu);
+  std::lock_guard<std::mutex> lock(EditMutex());
   StatusOr<kb::FaqEdit> edit = kb::AddAlternate(helpdesk.kb_dir(), program, entry_id, text);
   if (!edit.ok()) {
     const Status& s = edit.status();
@@ -355,18 +375,46 @@ StatusOr<nlohmann::json> AddAlternate(service::Helpdesk& helpdesk, const std::st
         return s;
     }
   }
-  StatusOr<std::shared_ptr<const service::Engine>> reloaded = helpdesk.ReloadKnowledge();
-  if (!reloaded.ok()) {
-    Status undone = kb::Undo(*edit);
-    if (!undone.ok()) return Internal(reloaded.status().ToString() + "; " + undone.ToString());
-    return reloaded.status();
-  }
+  StatusOr<std::shared_ptr<const service::Engine>> reloaded = ReloadOrUndo(helpdesk, *edit);
+  if (!reloaded.ok()) return reloaded.status();
   const kb::ProgramKb* kb = (*reloaded)->knowledge_base().Find(program);
   const kb::Entry* entry = kb != nullptr ? kb->Find(entry_id) : nullptr;
   return nlohmann::json{
       {"status", "added"},    {"program", program},
       {"entry_id", entry_id}, {"question", entry != nullptr ? entry->question : ""},
       {"text", text},         {"file", edit->path}};
+}
+
+StatusOr<nlohmann::json> AddEntry(service::Helpdesk& helpdesk, const std::string& program,
+                                  const std::string& question, const std::string& answer,
+                                  const std::string& category) {
+  if (program.empty()) return MissingProgram();
+  MADOGUCHI_RETURN_IF_ERROR(CheckProgram(*helpdesk.engine(), program));
+  std::lock_guard<std::mutex> lock(EditMutex());
+  StatusOr<kb::NewEntry> made =
+      kb::AddEntry(helpdesk.kb_dir(), program, question, answer, category);
+  if (!made.ok()) {
+    const Status& s = made.status();
+    switch (s.code()) {
+      case StatusCode::kInvalidArgument:
+        return Status(s.code(),
+                      "質問（1行、200文字まで）と回答（4,000文字まで）を入力してください。",
+                      "invalid_request");
+      case StatusCode::kAlreadyExists:
+        return Status(s.code(), "同じ質問の項目がすでにあります。", "already_present");
+      default:
+        return s;
+    }
+  }
+  StatusOr<std::shared_ptr<const service::Engine>> reloaded = ReloadOrUndo(helpdesk, made->edit);
+  if (!reloaded.ok()) return reloaded.status();
+  const kb::ProgramKb* kb = (*reloaded)->knowledge_base().Find(program);
+  const kb::Entry* entry = kb != nullptr ? kb->Find(made->id) : nullptr;
+  return nlohmann::json{{"status", "created"},
+                        {"program", program},
+                        {"entry_id", made->id},
+                        {"question", entry != nullptr ? entry->question : ""},
+                        {"file", made->edit.path}};
 }
 
 }  // namespace madoguchi::staff

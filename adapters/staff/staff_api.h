@@ -78,6 +78,17 @@ StatusOr<nlohmann::json> FeedbackSummary(service::Helpdesk& helpdesk, const std:
 StatusOr<nlohmann::json> AddAlternate(service::Helpdesk& helpdesk, const std::string& program,
                                       const std::string& entry_id, const std::string& text);
 
+// Writes a new entry {question, answer[, category]} into the program's faq.json
+// (kb::AddEntry: the id is the next `program`-NN) and reloads, undoing the edit when the folder
+// no longer loads (an unknown placeholder in the answer, say: FailedPrecondition, kb_invalid).
+// For a question nobody could answer and no entry is near. {"status": "created", "program",
+// "entry_id", "question", "file"}. InvalidArgument for a missing program or an unusable
+// question or answer; AlreadyExists when an entry already asks exactly this. Shares
+// AddAlternate's one-edit-at-a-time lock.
+StatusOr<nlohmann::json> AddEntry(service::Helpdesk& helpdesk, const std::string& program,
+                                  const std::string& question, const std::string& answer,
+                                  const std::string& category);
+
 // The console's script and style sheet, served as files of their own so the page's
 // Content-Security-Policy can forbid every inline script and style.
 const std::string& StaffAppJs();

@@ -75,6 +75,23 @@ const std::string& StaffPageHtml() {
   </div>
  </form>
 </dialog>
+<dialog id="draft" aria-labelledby="draft-title">
+ <form id="draft-form" method="dialog">
+  <h2 id="draft-title">新しい項目を作る</h2>
+  <p class="help">プログラム <span id="draft-program"></span> の faq.json に項目を1件追加し、検証してから再読み込みします。誤りがあれば元に戻します。</p>
+  <label for="draft-question">質問（1行）</label>
+  <input id="draft-question" name="question" required maxlength="200">
+  <label for="draft-answer">回答</label>
+  <textarea id="draft-answer" name="answer" required rows="6" maxlength="4000" aria-describedby="draft-answer-help"></textarea>
+  <p id="draft-answer-help" class="help">会員に表示される文章です。あとからファイルで言い換え（alternates）を増やせます。</p>
+  <label for="draft-category">分類（任意）</label>
+  <input id="draft-category" name="category" maxlength="40">
+  <div class="row">
+   <button type="submit" id="draft-ok" value="ok">作成する</button>
+   <button type="button" id="draft-cancel">やめる</button>
+  </div>
+ </form>
+</dialog>
 </body>
 </html>
 )html";

@@ -34,6 +34,26 @@ inline constexpr size_t kMaxAlternateChars = 200;
 StatusOr<FaqEdit> AddAlternate(const std::string& kb_dir, const std::string& program_id,
                                const std::string& entry_id, const std::string& alternate);
 
+// The longest answer accepted for a new entry, in characters.
+inline constexpr size_t kMaxAnswerChars = 4000;
+
+// A new entry written by AddEntry: its id (`program_id`-NN, one past the highest number the
+// program's entries use, at least two digits) and the edit that wrote it.
+struct NewEntry {
+  std::string id;
+  FaqEdit edit;
+};
+
+// Appends an entry {id, question, alternates: [], answer[, category]} to
+// `kb_dir`/`program_id`/faq.json, replacing the file atomically. The question is one line of at
+// most kMaxAlternateChars characters, the answer at most kMaxAnswerChars (several lines
+// allowed); both are trimmed. Whether the answer's placeholders exist is the loader's to say
+// (reload after writing, Undo when it refuses). InvalidArgument, NotFound and Internal as for
+// AddAlternate; AlreadyExists when an entry of the program already asks exactly this question.
+StatusOr<NewEntry> AddEntry(const std::string& kb_dir, const std::string& program_id,
+                            const std::string& question, const std::string& answer,
+                            const std::string& category);
+
 // Puts back the bytes an edit replaced (atomically, like the edit).
 Status Undo(const FaqEdit& edit);
 

@@ -142,7 +142,7 @@ try {
     'no inline script or style');
 
   // Every form control is labelled.
-  const unlabelled = await page.evaluate(() => Array.from(document.querySelectorAll('input, select'))
+  const unlabelled = await page.evaluate(() => Array.from(document.querySelectorAll('input, select, textarea'))
     .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label')).map((el) => el.id));
   check(unlabelled.length === 0, 'every input and select has a label', unlabelled);
 
@@ -223,6 +223,24 @@ try {
   await page.waitForFunction((text) => Array.from(document.querySelectorAll('#unanswered-out article'))
     .some((a) => a.textContent.includes(text) && a.querySelector('.solved')), {}, FAMILY);
   check(true, 'the group now says which entry answers it');
+
+  // A question no entry is near becomes a new entry, then is answered by it.
+  const TRIP = '社員旅行の補助はありますか';
+  const tripIndex = await page.$$eval('#unanswered-out article',
+    (as, text) => as.findIndex((a) => a.querySelector('h3').textContent.includes(text)), TRIP);
+  check(tripIndex >= 0, 'the trip question is listed');
+  await (await (await page.$$('#unanswered-out article'))[tripIndex].$('button.draft')).click();
+  await page.waitForSelector('#draft[open]');
+  check(await page.$eval('#draft-question', (i) => i.value) === TRIP,
+    'the new entry starts from the question');
+  await page.type('#draft-answer', '社員旅行への補助は、この健康ポイント事業では行っていません。');
+  await page.type('#draft-category', 'その他');
+  await page.click('#draft-ok');
+  await page.waitForFunction(() => document.getElementById('status').textContent.includes('作成し'));
+  const created = (await page.$eval('#status', (p) => p.textContent)).match(/項目 (kagawa-\d+)/);
+  const trip = await ask(TRIP);
+  check(created && trip.outcome === 'answer' && trip.id === created[1],
+    'after creating, the question answers the new entry', {created, outcome: trip.outcome, id: trip.id});
   await page.screenshot({path: path.join(outDir, 'staff-1280-unanswered.png'), fullPage: true});
 
   // Charts: inline SVG with bars from the data.

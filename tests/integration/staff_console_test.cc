@@ -161,6 +161,33 @@ TEST_F(StaffConsoleTest, AddedAlternateIsWrittenReloadedAndAnswered) {
   EXPECT_EQ(multi->status, 400) << multi->body;
 }
 
+TEST_F(StaffConsoleTest, NewEntryIsWrittenReloadedAndAnswered) {
+  const std::string question = "社員旅行の補助はありますか";
+  auto r = client_->Post("/api/v1/staff/entries", Bearer(kStaffToken),
+                         json{{"program", "kagawa"},
+                              {"question", question},
+                              {"answer", "社員旅行への補助は行っていません。"}}
+                             .dump(),
+                         "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const std::string id = json::parse(r->body)["entry_id"];
+  json asked = Ask(question);
+  EXPECT_EQ(asked.value("outcome", ""), "answer") << asked.dump();
+  EXPECT_EQ(asked.value("id", ""), id);
+  auto bad = client_->Post(
+      "/api/v1/staff/entries", Bearer(kStaffToken),
+      json{
+          {"program", "kagawa"}, {"question", "駐車場はありますか"}, {"answer", "{{no_such_rule}}"}}
+          .dump(),
+      "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 409) << bad->body;
+  EXPECT_EQ(json::parse(bad->body)["error"], "kb_invalid");
+  EXPECT_NE(json::parse(bad->body)["detail"].get<std::string>().find("no_such_rule"),
+            std::string::npos);
+}
+
 // A folder that no longer loads (another file broken since the last load) is not made worse:
 // the edit is undone and the knowledge base serving keeps serving.
 TEST_F(StaffConsoleTest, AnEditTheFolderCannotLoadIsUndone) {

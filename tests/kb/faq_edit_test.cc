@@ -98,5 +98,39 @@ TEST_F(FaqEditTest, RefusesWhatWouldNotBeOneAlternate) {
   EXPECT_EQ(Read(), kFaq) << "nothing was written";
 }
 
+TEST_F(FaqEditTest, AddEntryTakesTheNextNumberAndWritesEveryField) {
+  auto made = AddEntry(dir_.string(), "demo", " 駐車場はありますか ",
+                       "ありません。\n近くの有料駐車場をご利用ください。", "施設");
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  EXPECT_EQ(made->id, "demo-03");
+  EXPECT_EQ(made->edit.previous, kFaq);
+  const std::string text = Read();
+  EXPECT_NE(text.find(R"(      "id": "demo-03",
+      "question": "駐車場はありますか",
+      "alternates": [],
+      "answer": "ありません。\n近くの有料駐車場をご利用ください。",
+      "category": "施設")"),
+            std::string::npos)
+      << text;
+  auto next = AddEntry(dir_.string(), "demo", "売店はありますか", "ありません。", "");
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->id, "demo-04");
+  EXPECT_EQ(Read().find("\"category\": \"\""), std::string::npos) << "no empty category";
+}
+
+TEST_F(FaqEditTest, AddEntryRefusesWhatCannotBeAnEntry) {
+  EXPECT_EQ(AddEntry(dir_.string(), "demo", "", "a", "").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(AddEntry(dir_.string(), "demo", "一行目\n二行目", "a", "").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(AddEntry(dir_.string(), "demo", "質問", " ", "").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(AddEntry(dir_.string(), "demo", "退会したい", "a", "").status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(AddEntry(dir_.string(), "nowhere", "質問", "a", "").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(Read(), kFaq) << "nothing was written";
+}
+
 }  // namespace
 }  // namespace madoguchi::kb

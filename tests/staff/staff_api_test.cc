@@ -219,6 +219,29 @@ TEST_F(StaffApiTest, AddAlternateUndoesAnEditTheFolderCannotLoad) {
       << "the knowledge base serving keeps serving";
 }
 
+TEST_F(StaffApiTest, AddEntryCreatesAnEntryThatAnswersTheQuestion) {
+  const std::string question = "社員旅行の補助はありますか";
+  auto made = AddEntry(*helpdesk_, "kagawa", question,
+                       "社員旅行への補助は、この健康ポイント事業では行っていません。", "その他");
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  const std::string id = (*made)["entry_id"];
+  EXPECT_EQ((*made)["status"], "created");
+  auto reply = helpdesk_->engine()->answerer().Ask("kagawa", question);
+  ASSERT_TRUE(reply.ok());
+  EXPECT_EQ(reply->outcome, dialogue::Outcome::kAnswer);
+  EXPECT_EQ(reply->entry_id, id);
+  EXPECT_EQ(AddEntry(*helpdesk_, "kagawa", question, "別の回答", "").status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(AddEntry(*helpdesk_, "", question, "a", "").status().reason(), "invalid_request");
+}
+
+TEST_F(StaffApiTest, AddEntryWithAnUnknownPlaceholderIsUndone) {
+  const std::string before = ReadFaq();
+  auto made = AddEntry(*helpdesk_, "kagawa", "駐車場はありますか", "{{no_such_rule}}", "");
+  EXPECT_EQ(made.status().reason(), service::kReasonKbInvalid) << made.status().ToString();
+  EXPECT_EQ(ReadFaq(), before);
+}
+
 TEST(StaffTokensTest, AcceptsOnlyConfiguredTokens) {
   StaffTokens tokens({store::Sha256Hex("correct horse battery staple")});
   EXPECT_TRUE(tokens.Accepts("correct horse battery staple"));
