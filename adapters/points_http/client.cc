@@ -122,6 +122,14 @@ StatusOr<points::Member> HttpPointsCore::CreateMember(const points::NewMember& m
   return Decode<points::Member>(a->body, MemberFromJson);
 }
 
+StatusOr<points::Member> HttpPointsCore::GetMember(const std::string& member_id) {
+  StatusOr<std::string> id = points::NormalizeMemberId(member_id);
+  if (!id.ok()) return id.status();
+  StatusOr<Answer> a = Send({false, "/v1/members/" + *id, "", ""});
+  if (!a.ok()) return a.status();
+  return Decode<points::Member>(a->body, MemberFromJson);
+}
+
 StatusOr<points::Lot> HttpPointsCore::Grant(const std::string& member_id,
                                             const points::GrantRequest& grant) {
   StatusOr<std::string> id = points::NormalizeMemberId(member_id);

@@ -49,6 +49,7 @@ class HttpPointsCore final : public points::PointsCore {
   ~HttpPointsCore() override;
 
   StatusOr<points::Member> CreateMember(const points::NewMember& member) override;
+  StatusOr<points::Member> GetMember(const std::string& member_id) override;
   StatusOr<points::Lot> Grant(const std::string& member_id,
                               const points::GrantRequest& grant) override;
   StatusOr<points::PointBalance> Balance(const std::string& member_id, const Date& as_of) override;

@@ -81,6 +81,10 @@ Reply CreateMember(const RouteContext& c, const http_front::Request& req) {
   return Respond(c.core.CreateMember(*m), 201);
 }
 
+Reply GetMember(const RouteContext& c, const http_front::Request& req) {
+  return Respond(c.core.GetMember(Path(req, 1)));
+}
+
 Reply Grant(const RouteContext& c, const http_front::Request& req) {
   std::optional<json> body = Body(req);
   if (!body) return Error(TransportError(kErrorMalformedJson));
@@ -170,6 +174,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/healthz", Health},
     {"POST", "/v1/members", CreateMember},
     {"POST", "/v1/members/verify", Verify},
+    {"GET", "/v1/members/{}", GetMember},
     {"POST", "/v1/members/{}/grants", Grant},
     {"GET", "/v1/members/{}/balance", Balance},
     {"GET", "/v1/members/{}/history", History},

@@ -24,6 +24,10 @@ StatusOr<Member> ErrorCountingPointsCore::CreateMember(const NewMember& member) 
   return Report("create_member", inner_->CreateMember(member));
 }
 
+StatusOr<Member> ErrorCountingPointsCore::GetMember(const std::string& member_id) {
+  return Report("get_member", inner_->GetMember(member_id));
+}
+
 StatusOr<Lot> ErrorCountingPointsCore::Grant(const std::string& member_id,
                                              const GrantRequest& grant) {
   return Report("grant", inner_->Grant(member_id, grant));

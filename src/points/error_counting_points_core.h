@@ -26,8 +26,8 @@
 
 namespace madoguchi::points {
 
-// `op` names the call in snake case: "create_member", "grant", "balance", "history", "redeem",
-// "change_status", "request_reissue", "verify", "exchange_window", "rank".
+// `op` names the call in snake case: "create_member", "get_member", "grant", "balance", "history",
+// "redeem", "change_status", "request_reissue", "verify", "exchange_window", "rank".
 using PointsErrorHook = std::function<void(std::string_view op, StatusCode code)>;
 
 // Whether a status of the points core means it could not answer (see above).
@@ -39,6 +39,7 @@ class ErrorCountingPointsCore : public PointsCore {
   ErrorCountingPointsCore(std::unique_ptr<PointsCore> inner, PointsErrorHook on_error);
 
   StatusOr<Member> CreateMember(const NewMember& member) override;
+  StatusOr<Member> GetMember(const std::string& member_id) override;
   StatusOr<Lot> Grant(const std::string& member_id, const GrantRequest& grant) override;
   StatusOr<PointBalance> Balance(const std::string& member_id, const Date& as_of) override;
   StatusOr<std::vector<HistoryEntry>> History(const std::string& member_id, int limit) override;

@@ -212,6 +212,10 @@ class PointsCore {
   // Registers a member. already_exists when the number is taken; not_found for an unknown program.
   virtual StatusOr<Member> CreateMember(const NewMember& member) = 0;
 
+  // The member as registered: birth date and status (never the auth code). not_found when
+  // unknown. For answers that depend on who asks (an age's variant, a retired member's exchange).
+  virtual StatusOr<Member> GetMember(const std::string& member_id) = 0;
+
   // Adds a lot whose expiry follows the program's rule. not_eligible when the member's status
   // forfeits points (they would be forfeited at once).
   virtual StatusOr<Lot> Grant(const std::string& member_id, const GrantRequest& grant) = 0;

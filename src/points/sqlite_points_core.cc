@@ -142,6 +142,14 @@ StatusOr<Member> SqlitePointsCore::CreateMember(const NewMember& typed) {
                 m.status_effective_on, m.eligible_from, !hash.empty()};
 }
 
+StatusOr<Member> SqlitePointsCore::GetMember(const std::string& typed_id) {
+  StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
+  if (!normalized.ok()) return normalized.status();
+  return WithMember(
+      pool_, Kind::kRead, *normalized,
+      [&](LedgerStore&, const MemberRecord& rec) -> StatusOr<Member> { return rec.member; });
+}
+
 StatusOr<Lot> SqlitePointsCore::Grant(const std::string& typed_id, const GrantRequest& grant) {
   StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
   if (!normalized.ok()) return normalized.status();

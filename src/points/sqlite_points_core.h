@@ -51,6 +51,7 @@ class SqlitePointsCore final : public PointsCore {
   static StatusOr<std::unique_ptr<SqlitePointsCore>> Open(SqlitePointsCoreOptions options);
 
   StatusOr<Member> CreateMember(const NewMember& member) override;
+  StatusOr<Member> GetMember(const std::string& member_id) override;
   StatusOr<Lot> Grant(const std::string& member_id, const GrantRequest& grant) override;
   StatusOr<PointBalance> Balance(const std::string& member_id, const Date& as_of) override;
   StatusOr<std::vector<HistoryEntry>> History(const std::string& member_id, int limit) override;

@@ -43,6 +43,7 @@ class FakeCore final : public PointsCore {
   static Date Birth() { return *ParseIsoDate("1980-06-15"); }
 
   StatusOr<points::Member> CreateMember(const points::NewMember&) override { return Unused(); }
+  StatusOr<points::Member> GetMember(const std::string&) override { return Unused(); }
   StatusOr<points::Lot> Grant(const std::string&, const points::GrantRequest&) override {
     return Unused();
   }

@@ -24,6 +24,11 @@ class ScriptedCore : public PointsCore {
     member.member_id = m.member_id;
     return Answer<Member>("create_member", member);
   }
+  StatusOr<Member> GetMember(const std::string& id) override {
+    Member member;
+    member.member_id = id;
+    return Answer<Member>("get_member", member);
+  }
   StatusOr<Lot> Grant(const std::string&, const GrantRequest&) override {
     return Answer<Lot>("grant", Lot{});
   }
@@ -90,6 +95,7 @@ class ErrorCountingPointsCoreTest : public ::testing::Test {
     m.program = "kagawa";
     m.birth_date = d;
     (void)core_->CreateMember(m);
+    (void)core_->GetMember("K1001");
     (void)core_->Grant("K1001", {"健診受診", 100, d});
     (void)core_->Balance("K1001", d);
     (void)core_->History("K1001", 5);
@@ -108,8 +114,8 @@ class ErrorCountingPointsCoreTest : public ::testing::Test {
 };
 
 const std::vector<std::string> kAllOps = {
-    "create_member", "grant",           "balance", "history",         "redeem",
-    "change_status", "request_reissue", "verify",  "exchange_window", "rank"};
+    "create_member", "get_member",      "grant",  "balance",         "history", "redeem",
+    "change_status", "request_reissue", "verify", "exchange_window", "rank"};
 
 TEST_F(ErrorCountingPointsCoreTest, ForwardsEveryCallAndItsAnswer) {
   CallAll();

@@ -204,6 +204,21 @@ TYPED_TEST(PointsCoreContract, RetirementForfeitsAndRefuses) {
   EXPECT_EQ((*h)[1].expires_on, D(2027, 3, 31));
 }
 
+TYPED_TEST(PointsCoreContract, GetMemberReadsBirthDateAndStatusButNoCode) {
+  this->AddMember("K1");
+  ASSERT_TRUE(
+      this->core().ChangeStatus("K1", StatusChange{MemberStatus::kRetired, D(2026, 3, 31)}).ok());
+  StatusOr<Member> m = this->core().GetMember("k1");  // read as typed, like every call
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->member_id, "K1");
+  EXPECT_EQ(m->program, "kagawa");
+  EXPECT_EQ(m->birth_date, D(1972, 2, 29));
+  EXPECT_TRUE(m->has_auth_code);
+  EXPECT_EQ(m->status, MemberStatus::kRetired);
+  EXPECT_EQ(m->status_effective_on, D(2026, 3, 31));
+  EXPECT_EQ(this->core().GetMember("K404").status().code(), StatusCode::kNotFound);
+}
+
 TYPED_TEST(PointsCoreContract, ReissueIsIdempotentAndRateLimited) {
   this->AddMember("K1");
   StatusOr<ReissueRequest> a = this->core().RequestReissue("K1", "k-1", D(2026, 5, 1));

@@ -29,6 +29,7 @@ constexpr char kQuestion[] = "ログインできない";
 class NoPointsCore : public points::PointsCore {
  public:
   StatusOr<points::Member> CreateMember(const points::NewMember&) override { return Down(); }
+  StatusOr<points::Member> GetMember(const std::string&) override { return Down(); }
   StatusOr<points::Lot> Grant(const std::string&, const points::GrantRequest&) override {
     return Down();
   }
