@@ -78,6 +78,15 @@ struct Unanswered {
   int64_t at = 0;
 };
 
+// How many replies of one program had each outcome on one Asia/Tokyo calendar day: counts only,
+// never what was asked or answered, so they can be kept for as long as staff want the trend.
+struct DailyOutcomes {
+  std::string day;  // "2026-04-15"
+  int64_t answer = 0;
+  int64_t clarify = 0;
+  int64_t fallback = 0;
+};
+
 class ConversationStore {
  public:
   virtual ~ConversationStore() = default;
@@ -111,6 +120,17 @@ class ConversationStore {
   virtual Status AddUnanswered(const Unanswered& question) = 0;
   virtual StatusOr<std::vector<Unanswered>> RecentUnanswered(const std::string& program,
                                                              int limit) = 0;
+
+  // Adds one reply with `outcome` ("answer", "clarify" or "fallback", as dialogue::OutcomeName
+  // names them; InvalidArgument for anything else) to `program`'s count for the Asia/Tokyo day
+  // of `at` (Unix seconds; 0 means now). One small write, durable like the others, and the same
+  // count from every replica sharing the store.
+  virtual Status CountOutcome(const std::string& program, const std::string& outcome,
+                              int64_t at = 0) = 0;
+  // The `days` most recent days on which `program` replied at all (clamped to at least 1),
+  // oldest first; an outcome that did not occur on a day counts 0.
+  virtual StatusOr<std::vector<DailyOutcomes>> OutcomesByDay(const std::string& program,
+                                                             int days) = 0;
 };
 
 }  // namespace madoguchi::store

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "base/date.h"
@@ -59,6 +60,12 @@ CREATE TABLE IF NOT EXISTS unanswered (
   confidence REAL NOT NULL,
   at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS unanswered_by_program ON unanswered(program, at);
+CREATE TABLE IF NOT EXISTS outcome_daily (
+  program TEXT NOT NULL,
+  day TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('answer', 'clarify', 'fallback')),
+  count INTEGER NOT NULL,
+  PRIMARY KEY (program, day, outcome)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS store_heartbeat (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   checked_at INTEGER NOT NULL,
@@ -377,6 +384,44 @@ StatusOr<std::vector<Unanswered>> SqliteConversationStore::RecentUnanswered(
         {program, s.Text(0), s.Text(1), s.Text(2), static_cast<float>(s.Real(3)), s.Int(4)});
   }
   if (rc != SQLITE_DONE) return Error(db_, "read unanswered");
+  return out;
+}
+
+Status SqliteConversationStore::CountOutcome(const std::string& program, const std::string& outcome,
+                                             int64_t at) {
+  if (outcome != "answer" && outcome != "clarify" && outcome != "fallback") {
+    return InvalidArgument("unknown outcome \"" + outcome + "\"");
+  }
+  const std::string day = FormatIsoDate(TokyoDate(at ? at : UnixSeconds()));
+  std::lock_guard<std::mutex> lock(mu_);
+  // One row per (program, day, outcome), counted up in place: a reply costs one upsert and the
+  // table grows by at most three rows a day per program.
+  Stmt s(db_,
+         "INSERT INTO outcome_daily (program, day, outcome, count) VALUES (?, ?, ?, 1) "
+         "ON CONFLICT(program, day, outcome) DO UPDATE SET count = count + 1");
+  s.Bind(1, program).Bind(2, day).Bind(3, outcome);
+  return s.Run("count outcome");
+}
+
+StatusOr<std::vector<DailyOutcomes>> SqliteConversationStore::OutcomesByDay(
+    const std::string& program, int days) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_,
+         "SELECT day, outcome, count FROM outcome_daily WHERE program = ?1 AND day IN "
+         "(SELECT DISTINCT day FROM outcome_daily WHERE program = ?1 ORDER BY day DESC LIMIT ?2) "
+         "ORDER BY day");
+  if (!s.ok()) return Error(db_, "read outcomes");
+  s.Bind(1, program).Bind(2, static_cast<int64_t>(std::max(days, 1)));
+  std::vector<DailyOutcomes> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    std::string day = s.Text(0);
+    if (out.empty() || out.back().day != day) out.push_back({std::move(day)});
+    const std::string outcome = s.Text(1);
+    DailyOutcomes& d = out.back();
+    (outcome == "answer" ? d.answer : outcome == "clarify" ? d.clarify : d.fallback) = s.Int(2);
+  }
+  if (rc != SQLITE_DONE) return Error(db_, "read outcomes");
   return out;
 }
 

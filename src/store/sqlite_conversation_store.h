@@ -44,6 +44,9 @@ class SqliteConversationStore final : public ConversationStore {
   Status AddUnanswered(const Unanswered& question) override;
   StatusOr<std::vector<Unanswered>> RecentUnanswered(const std::string& program,
                                                      int limit) override;
+  Status CountOutcome(const std::string& program, const std::string& outcome,
+                      int64_t at = 0) override;
+  StatusOr<std::vector<DailyOutcomes>> OutcomesByDay(const std::string& program, int days) override;
 
   // Whether a write succeeds now, for readiness checks: upserts one heartbeat row and commits
   // it like any other write (one small transaction). Unavailable with SQLite's reason ("database

@@ -2,6 +2,8 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "damage.h"
 #include "store/sealer.h"
@@ -164,6 +166,52 @@ TEST_F(ConversationStoreTest, FeedbackAndUnansweredReadBackNewestFirst) {
   ASSERT_TRUE(un.ok());
   ASSERT_EQ(un->size(), 1u);
   EXPECT_EQ((*un)[0].redacted_text, "年金の手続き");
+}
+
+TEST_F(ConversationStoreTest, OutcomesAreCountedPerProgramAndTokyoDayAndSurviveReopening) {
+  // 2026-04-14T14:59:59Z is 23:59:59 in Tokyo; a second later it is the 15th there.
+  constexpr int64_t kEndOf14th = 1776178799;
+  for (const char* outcome : {"answer", "answer", "clarify", "fallback"}) {
+    ASSERT_TRUE(store_->CountOutcome("kagawa", outcome, kEndOf14th).ok());
+  }
+  ASSERT_TRUE(store_->CountOutcome("kagawa", "answer", kEndOf14th + 1).ok());
+  ASSERT_TRUE(store_->CountOutcome("ibaraki", "fallback", kEndOf14th + 1).ok());
+  Reopen();  // durable: /metrics counters start again at 0, these do not
+  auto days = store_->OutcomesByDay("kagawa", 30);
+  ASSERT_TRUE(days.ok()) << days.status().ToString();
+  ASSERT_EQ(days->size(), 2u);
+  EXPECT_EQ((*days)[0].day, "2026-04-14");
+  EXPECT_EQ((*days)[0].answer, 2);
+  EXPECT_EQ((*days)[0].clarify, 1);
+  EXPECT_EQ((*days)[0].fallback, 1);
+  EXPECT_EQ((*days)[1].day, "2026-04-15");
+  EXPECT_EQ((*days)[1].answer, 1);
+  EXPECT_EQ((*days)[1].clarify, 0);
+  EXPECT_EQ((*days)[1].fallback, 0);
+  // The most recent days only, still oldest first.
+  auto last = store_->OutcomesByDay("kagawa", 1);
+  ASSERT_TRUE(last.ok());
+  ASSERT_EQ(last->size(), 1u);
+  EXPECT_EQ((*last)[0].day, "2026-04-15");
+  EXPECT_TRUE(store_->OutcomesByDay("itkenpo", 30)->empty());
+  EXPECT_EQ(store_->CountOutcome("kagawa", "handoff").code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(ConversationStoreTest, OutcomeCountsHoldNoText) {
+  ASSERT_TRUE(store_->CountOutcome("kagawa", "fallback").ok());
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "c.db").string().c_str(), &db), SQLITE_OK);
+  std::vector<std::string> columns;
+  sqlite3_stmt* info = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA table_info(outcome_daily)", -1, &info, nullptr),
+            SQLITE_OK);
+  while (sqlite3_step(info) == SQLITE_ROW) {
+    columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(info, 1)));
+  }
+  sqlite3_finalize(info);
+  sqlite3_close(db);
+  EXPECT_EQ(columns, (std::vector<std::string>{"program", "day", "outcome", "count"}));
 }
 
 TEST_F(ConversationStoreTest, IsWritable) {
