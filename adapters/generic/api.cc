@@ -21,7 +21,7 @@ StatusOr<nlohmann::ordered_json> PostMessage(service::Helpdesk& helpdesk,
   // The conversation takes its own snapshot of the knowledge; a program removed by a reload in
   // between is its NotFound.
   MADOGUCHI_RETURN_IF_ERROR(CheckProgram(*helpdesk.engine(), message->program));
-  StatusOr<dialogue::Turn> turn = helpdesk.conversation().Handle(*message);
+  StatusOr<dialogue::Turn> turn = helpdesk.Handle(*message);
   if (!turn.ok()) return turn.status();
   return TurnToJson(*turn);
 }

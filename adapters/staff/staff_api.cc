@@ -317,11 +317,31 @@ StatusOr<nlohmann::json> FeedbackSummary(service::Helpdesk& helpdesk, const std:
   for (const auto& [day, n] : fallback_by_day) {
     fallback_days.push_back({{"day", day}, {"count", n}});
   }
+  // Every reply's outcome per day, kept as counts by the store: the rates show whether members
+  // are answered more often over time, across restarts and replicas.
+  auto outcomes = helpdesk.store().OutcomesByDay(program, kOutcomeDays);
+  if (!outcomes.ok()) return outcomes.status();
+  nlohmann::json outcome_days = nlohmann::json::array();
+  for (const store::DailyOutcomes& d : *outcomes) {
+    const int64_t total = d.answer + d.clarify + d.fallback;
+    const auto rate = [total](int64_t n) {
+      return total == 0 ? 0.0 : static_cast<double>(n) / static_cast<double>(total);
+    };
+    outcome_days.push_back({{"day", d.day},
+                            {"answer", d.answer},
+                            {"clarify", d.clarify},
+                            {"fallback", d.fallback},
+                            {"total", total},
+                            {"answer_rate", rate(d.answer)},
+                            {"clarify_rate", rate(d.clarify)},
+                            {"fallback_rate", rate(d.fallback)}});
+  }
   return nlohmann::json{{"program", program},
                         {"feedback", list},
                         {"by_entry", by_entry},
                         {"by_day", days},
-                        {"unanswered_by_day", fallback_days}};
+                        {"unanswered_by_day", fallback_days},
+                        {"outcomes_by_day", outcome_days}};
 }
 
 namespace {

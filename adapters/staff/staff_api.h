@@ -61,10 +61,19 @@ StatusOr<nlohmann::json> Search(const service::Helpdesk& helpdesk, const std::st
 StatusOr<nlohmann::json> Unanswered(service::Helpdesk& helpdesk, const std::string& program,
                                     int limit);
 
+// How many days of outcomes FeedbackSummary reports: about a quarter, one bar a day still
+// readable in the console.
+inline constexpr int kOutcomeDays = 90;
+
 // {"program", "feedback": [{"entry_id", "resolved", "at"}],
 //  "by_entry": {id: {"yes", "no", "question"}}, "by_day": [{"day", "yes", "no"}],
-//  "unanswered_by_day": [{"day", "count"}]}
-// Days are Asia/Tokyo calendar days, oldest first; `limit` (1–1000) bounds the rows read.
+//  "unanswered_by_day": [{"day", "count"}],
+//  "outcomes_by_day": [{"day", "answer", "clarify", "fallback", "total", "answer_rate",
+//                       "clarify_rate", "fallback_rate"}]}
+// Days are Asia/Tokyo calendar days, oldest first; `limit` (1–1000) bounds the feedback and
+// unanswered rows read. `outcomes_by_day` counts every reply of the program's conversations
+// (Helpdesk::Handle) on the last kOutcomeDays days it replied at all; a rate is that outcome's
+// share of the day's total (the three sum to 1).
 StatusOr<nlohmann::json> FeedbackSummary(service::Helpdesk& helpdesk, const std::string& program,
                                          int limit);
 

@@ -64,11 +64,12 @@ StatusOr<slack::SlackApp> SlackAppOf(const SlackConfig& config) {
   return app;
 }
 
-// The conversation, counting each reply's outcome for /metrics.
+// The conversation, counting each reply's outcome for /metrics (Helpdesk::Handle counts it per
+// day in the store too, which outlives a restart).
 std::function<StatusOr<dialogue::Turn>(const dialogue::Message&)> CountingHandle(
     service::Helpdesk& helpdesk, ops::Registry& metrics) {
   return [&helpdesk, &metrics](const dialogue::Message& m) -> StatusOr<dialogue::Turn> {
-    StatusOr<dialogue::Turn> turn = helpdesk.conversation().Handle(m);
+    StatusOr<dialogue::Turn> turn = helpdesk.Handle(m);
     if (turn.ok()) {
       for (const dialogue::Reply& r : turn->messages) {
         http::CountOutcome(metrics, dialogue::OutcomeName(r.outcome));

@@ -64,6 +64,16 @@ std::shared_ptr<const Engine> Helpdesk::engine() const {
   return engine_;
 }
 
+StatusOr<dialogue::Turn> Helpdesk::Handle(const dialogue::Message& message) {
+  StatusOr<dialogue::Turn> turn = conversation_->Handle(message);
+  if (!turn.ok()) return turn;
+  for (const dialogue::Reply& r : turn->messages) {
+    // Best effort: the member's reply matters more than one count of the trend.
+    store_->CountOutcome(message.program, dialogue::OutcomeName(r.outcome));
+  }
+  return turn;
+}
+
 std::string Helpdesk::kb_dir() const {
   return engine_options_.kb_dir.empty() ? DefaultDataPath("faq") : engine_options_.kb_dir;
 }

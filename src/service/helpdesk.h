@@ -68,6 +68,15 @@ class Helpdesk {
   // where staff edits are written.
   std::string kb_dir() const;
 
+  // One member message through the conversation, with each reply's outcome added to the
+  // store's count for the day (ConversationStore::CountOutcome), which the staff console charts
+  // as rates. What channels call: the generic API, LINE and Slack. Errors are the
+  // conversation's; a count that cannot be written loses that count, never the reply (the
+  // conversation has already committed the turn).
+  StatusOr<dialogue::Turn> Handle(const dialogue::Message& message);
+
+  // The conversation itself, counting nothing: for tools that are no members' channel (the
+  // terminal chat) and for tests.
   dialogue::Conversation& conversation() { return *conversation_; }
   dialogue::AccountLinker& linker() { return *linker_; }
   points::PointsCore& points() { return *core_; }

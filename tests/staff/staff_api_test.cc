@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "points/sqlite_points_core.h"
@@ -183,6 +184,56 @@ TEST_F(StaffApiTest, FeedbackIsCountedPerDayAndPerEntry) {
   EXPECT_EQ((*j)["by_day"][0]["day"].get<std::string>().size(), 10u);
   ASSERT_EQ((*j)["unanswered_by_day"].size(), 1u);
   EXPECT_EQ((*j)["unanswered_by_day"][0]["count"], 1);
+}
+
+TEST_F(StaffApiTest, OutcomesOfEveryReplyAreCountedPerDayWithRates) {
+  // What the replies said, tallied here from the turns themselves.
+  std::map<std::string, int> sent;
+  int user = 0;
+  for (const char* text :
+       {"ポイントの有効期限は？", "ポイント", "ポイント", "駐車場はありますか"}) {
+    dialogue::Message m;
+    m.key = {"api", "outcomes-" + std::to_string(user++)};
+    m.program = "kagawa";
+    m.text = text;
+    auto turn = helpdesk_->Handle(m);
+    ASSERT_TRUE(turn.ok()) << turn.status().ToString();
+    for (const dialogue::Reply& r : turn->messages) sent[dialogue::OutcomeName(r.outcome)]++;
+  }
+  ASSERT_EQ(sent["clarify"], 2);
+  ASSERT_EQ(sent["fallback"], 1);
+  ASSERT_GE(sent["answer"], 1);
+  // The conversation alone (the terminal chat) is no member's channel: not counted.
+  AskUnanswerable("not-counted", "駐車場はありますか");
+
+  auto j = FeedbackSummary(*helpdesk_, "kagawa", 100);
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  // One day, unless Tokyo's midnight fell between the messages: summed over the days.
+  const nlohmann::json& days = (*j)["outcomes_by_day"];
+  ASSERT_FALSE(days.empty()) << j->dump();
+  ASSERT_LE(days.size(), 2u) << j->dump();
+  std::map<std::string, int> counted;
+  for (const nlohmann::json& d : days) {
+    EXPECT_TRUE(ParseIsoDate(d["day"].get<std::string>()).has_value()) << d.dump();
+    const int total = d["total"].get<int>();
+    EXPECT_EQ(d["answer"].get<int>() + d["clarify"].get<int>() + d["fallback"].get<int>(), total);
+    for (const char* outcome : {"answer", "clarify", "fallback"}) {
+      counted[outcome] += d[outcome].get<int>();
+      EXPECT_DOUBLE_EQ(d[std::string(outcome) + "_rate"].get<double>(),
+                       static_cast<double>(d[outcome].get<int>()) / total)
+          << d.dump();
+    }
+  }
+  EXPECT_EQ(counted, sent);
+  if (days.size() == 1) {
+    const int total = sent["answer"] + sent["clarify"] + sent["fallback"];
+    EXPECT_DOUBLE_EQ(days[0]["clarify_rate"].get<double>(), 2.0 / total);
+    EXPECT_DOUBLE_EQ(days[0]["fallback_rate"].get<double>(), 1.0 / total);
+  }
+  // Another program's replies are its own.
+  auto other = FeedbackSummary(*helpdesk_, "ibaraki", 100);
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE((*other)["outcomes_by_day"].empty()) << other->dump();
 }
 
 TEST_F(StaffApiTest, AddAlternateWritesReloadsAndThenAnswers) {
