@@ -43,7 +43,7 @@ std::string ProgramLine(const std::string& program_name, const char* after) {
 }  // namespace
 
 std::string RenderLinkForm(const std::string& program_name, const std::string& token,
-                           const std::string& error) {
+                           const std::string& error, const std::string& member_id) {
   std::string h = kHead;
   h += ProgramLine(program_name,
                    "のチャットと、あなたの会員情報を連携します。連携すると、チャットでポイント"
@@ -58,7 +58,9 @@ std::string RenderLinkForm(const std::string& program_name, const std::string& t
        "<label for=\"member_id\">会員番号</label>\n"
        "<p class=\"hint\" id=\"member_id_hint\">組合員証などに記載の番号です。</p>\n"
        "<input id=\"member_id\" name=\"member_id\" type=\"text\" required "
-       "autocapitalize=\"characters\" spellcheck=\"false\" aria-describedby=\"member_id_hint\">\n"
+       "autocapitalize=\"characters\" spellcheck=\"false\" aria-describedby=\"member_id_hint\"" +
+       (member_id.empty() ? std::string() : " value=\"" + HtmlEscape(member_id) + "\"") +
+       ">\n"
        "<label for=\"birth_date\">生年月日</label>\n"
        "<p class=\"hint\" id=\"birth_date_hint\">例：1980-04-01、1980/4/1、昭和55年4月1日、"
        "S55.4.1</p>\n"

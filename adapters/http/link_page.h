@@ -10,9 +10,10 @@
 namespace madoguchi::http {
 
 // The form. `error`, when not empty, is shown above it (a message of ReadLinkForm or
-// LinkFailureMessage).
+// LinkFailureMessage). `member_id`: the member number as typed, refilled after a mistake so only
+// the rest is typed again (the birth date and auth code never are: they are the secrets).
 std::string RenderLinkForm(const std::string& program_name, const std::string& token,
-                           const std::string& error);
+                           const std::string& error, const std::string& member_id = "");
 // The page after a successful link.
 std::string RenderLinkDone(const std::string& program_name);
 // A page with a message and no form: the link is used up or the member is locked out.

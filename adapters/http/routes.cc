@@ -383,14 +383,21 @@ Reply AllowLineDialog(const RouteContext& c, Reply reply) {
   return reply;
 }
 
+// The member number as typed, to refill the form after a mistake; bounded, since it is echoed.
+std::string TypedMemberId(const http_front::Request& req) {
+  std::string typed = req.Param("member_id");
+  return typed.size() <= 64 ? typed : std::string();
+}
+
 Reply FailurePage(const RouteContext& c, const http_front::Request& req, const Status& s,
                   const std::string& program_name, const std::string& token) {
   LogFailure(c, req, s);
   LinkFailure failure = ClassifyLinkFailure(s);
   std::string message = LinkFailureMessage(failure);
-  // Where the token still works, the form stays so the member can correct or retry.
+  // Where the token still works, the form stays so the member can correct or retry, with the
+  // number they typed.
   if (failure == LinkFailure::kRetry || failure == LinkFailure::kUnavailable) {
-    return Page(s, RenderLinkForm(program_name, token, message));
+    return Page(s, RenderLinkForm(program_name, token, message, TypedMemberId(req)));
   }
   return Page(s, RenderLinkMessage(message));
 }
@@ -416,7 +423,7 @@ Reply LineLinkSubmit(const RouteContext& c, const http_front::Request& req, cons
   if (!link_token.ok()) {
     Status s = Unavailable("LINE link token: " + link_token.status().ToString());
     LogFailure(c, req, s);
-    return Page(s, RenderLinkForm(page.program_name, token, kLineUnavailable));
+    return Page(s, RenderLinkForm(page.program_name, token, kLineUnavailable, TypedMemberId(req)));
   }
   StatusOr<std::string> nonce = c.helpdesk.linker().IssueNonce(*verified);
   if (!nonce.ok()) return FailurePage(c, req, nonce.status(), page.program_name, token);
@@ -434,8 +441,9 @@ Reply LinkSubmit(const RouteContext& c, const http_front::Request& req) {
   LinkFormInput input{req.Param("member_id"), req.Param("birth_date"), req.Param("auth_code")};
   StatusOr<LinkFormFields> fields = ReadLinkForm(input, c.helpdesk.normalizer());
   if (!fields.ok()) {
-    return AllowLineDialog(c, Page(fields.status(), RenderLinkForm(page->program_name, token,
-                                                                   fields.status().message())));
+    return AllowLineDialog(
+        c, Page(fields.status(), RenderLinkForm(page->program_name, token,
+                                                fields.status().message(), TypedMemberId(req))));
   }
   if (UsesLineFlow(c, page->token)) {
     return AllowLineDialog(c, LineLinkSubmit(c, req, *page, token, *fields));

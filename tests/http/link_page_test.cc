@@ -34,6 +34,21 @@ TEST(LinkPage, FormIsAccessibleJapaneseWithoutScript) {
   EXPECT_FALSE(Has(page, "role=\"alert\""));  // no error yet
 }
 
+TEST(LinkPage, AMistakeKeepsTheMemberNumberAndNothingElse) {
+  const std::string page =
+      RenderLinkForm("香川支部", "tok-123", "入力内容を確認してください。", "K1001\"><b>");
+  EXPECT_TRUE(Has(page, "name=\"member_id\" type=\"text\"")) << page;
+  EXPECT_TRUE(Has(page, "value=\"K1001&quot;&gt;&lt;b&gt;\"")) << page;
+  EXPECT_FALSE(Has(page, "K1001\"><b>"));
+  // Only the number: the birth date and auth code fields come back empty.
+  EXPECT_EQ(page.find("value=", page.find("id=\"birth_date\"")), std::string::npos);
+  EXPECT_FALSE(Has(RenderLinkForm("香川支部", "tok-123", ""),
+                   "id=\"member_id\" name=\"member_id\" "
+                   "type=\"text\" required autocapitalize="
+                   "\"characters\" spellcheck=\"false\" "
+                   "aria-describedby=\"member_id_hint\" value"));
+}
+
 TEST(LinkPage, EscapesEverythingItEchoes) {
   const std::string page =
       RenderLinkForm("<b>prog</b>", "\"><script>alert(1)</script>", "<i>error</i> & more");
