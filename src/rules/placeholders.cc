@@ -58,8 +58,10 @@ std::string ExpiryOfGrant(const RenderContext& c) {
     }
     auto expiry = ExpiryOf(p, granted);
     if (!expiry) return "";
-    return MonthLabel(m, p.fiscal_year_start_month) + "に付与されたポイントの有効期限は" +
-           FormatJapaneseDate(*expiry) + "です。";
+    std::string s = MonthLabel(m, p.fiscal_year_start_month) + "に付与されたポイントの有効期限は" +
+                    FormatJapaneseDate(*expiry);
+    // A date already gone is said to be gone: those points cannot be used any more.
+    return s + (*expiry < c.today ? "で、すでに失効しました。" : "です。");
   }
   auto expiry = ExpiryOf(p, c.today);
   if (!expiry) return "";
@@ -67,12 +69,24 @@ std::string ExpiryOfGrant(const RenderContext& c) {
          FormatJapaneseDate(*expiry) + "まで使えます。";
 }
 
-std::string ExchangeWindowToday(const RenderContext& c) {
+// Whether the answer around the placeholder already explains every closed month (「4月は…」), so
+// the window's reason would say it a second time.
+bool ExplainsClosedMonths(const kb::Program& p, std::string_view answer) {
+  if (p.rules.exchange.closed_months.empty()) return false;
+  for (unsigned month : p.rules.exchange.closed_months) {
+    if (answer.find(std::to_string(month) + "月は") == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+std::string ExchangeWindowToday(const RenderContext& c, std::string_view answer) {
   ExchangeWindow w = ExchangeWindowOn(*c.program, c.today);
   std::string today = "本日（" + FormatJapaneseDate(c.today) + "）";
   if (w.open) return today + "はポイント交換の受付期間中です。";
   std::string s = today + "はポイント交換を受け付けていません。";
-  if (!w.reason.empty()) s += w.reason + (w.reason.ends_with("。") ? "" : "。");
+  if (!w.reason.empty() && !ExplainsClosedMonths(*c.program, answer)) {
+    s += w.reason + (w.reason.ends_with("。") ? "" : "。");
+  }
   if (w.next_open) s += "次の受付は" + FormatJapaneseDate(*w.next_open) + "からです。";
   return s;
 }
@@ -184,7 +198,7 @@ std::string Render(const std::string& tmpl, const RenderContext& c) {
     if (name == "expiry_of") {
       out += ExpiryOfGrant(c);
     } else if (name == "exchange_window") {
-      out += ExchangeWindowToday(c);
+      out += ExchangeWindowToday(c, tmpl);
     } else if (name == "season") {
       out += SeasonToday(c);
     } else if (name == "rank_table") {
@@ -192,6 +206,8 @@ std::string Render(const std::string& tmpl, const RenderContext& c) {
     } else if (name == "checkup_rate") {
       out += CheckupRateOfQuestion(c);
     } else if (name == "contact") {
+      // A list of contacts, one a line: it starts on a line of its own.
+      if (!out.empty() && !out.ends_with("\n")) out += "\n";
       out += FormatContacts(*c.program);
     } else if (name == "link_howto") {
       out += LinkHowto(c);

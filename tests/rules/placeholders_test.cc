@@ -85,6 +85,22 @@ TEST_F(PlaceholdersTest, ExpiryOfTheSeedExample) {
   EXPECT_TRUE(Contains(out, "令和5年3月31日")) << out;
 }
 
+TEST_F(PlaceholdersTest, ExpiryInThePastIsSaidToBePast) {
+  // 令和3年12月's points lapsed on 令和5年3月31日, before today.
+  std::string past = RenderFor("{{expiry_of grant_date}}", "kagawa", D(2026, 2, 10),
+                               "令和3年12月に付与されたポイント");
+  EXPECT_TRUE(Contains(past, "令和5年3月31日")) << past;
+  EXPECT_TRUE(Contains(past, "失効しました")) << past;
+  // Still usable: no past tense.
+  std::string future = RenderFor("{{expiry_of grant_date}}", "kagawa", D(2026, 2, 10),
+                                 "令和6年10月にもらったポイント");
+  EXPECT_FALSE(Contains(future, "失効しました")) << future;
+  // The last usable day itself is not past yet.
+  std::string last_day = RenderFor("{{expiry_of grant_date}}", "kagawa", D(2026, 3, 31),
+                                   "令和6年10月にもらったポイント");
+  EXPECT_FALSE(Contains(last_day, "失効しました")) << last_day;
+}
+
 TEST_F(PlaceholdersTest, ExpiryOfOtherDateForms) {
   EXPECT_TRUE(
       Contains(RenderFor("{{expiry_of grant_date}}", "kagawa", D(2026, 2, 10), "R3.12にもらった"),
@@ -134,6 +150,16 @@ TEST_F(PlaceholdersTest, ExchangeWindowInApril) {
   EXPECT_TRUE(Contains(out, kagawa->rules.exchange.closed_reason)) << out;
   EXPECT_TRUE(Contains(out, text::FormatJapaneseDate(D(2026, 5, 1)))) << "next open day: " << out;
   EXPECT_TRUE(Contains(out, text::FormatJapaneseDate(D(2026, 4, 15)))) << "today: " << out;
+}
+
+TEST_F(PlaceholdersTest, ExchangeWindowDoesNotRepeatAClosureTheAnswerExplains) {
+  const kb::Program* kagawa = Program("kagawa");
+  ASSERT_NE(kagawa, nullptr);
+  std::string out = RenderFor("4月は資格確認のため停止しています。{{exchange_window today}}",
+                              "kagawa", D(2026, 4, 15));
+  EXPECT_TRUE(Contains(out, "受け付けていません")) << out;
+  EXPECT_TRUE(Contains(out, text::FormatJapaneseDate(D(2026, 5, 1)))) << out;
+  EXPECT_FALSE(Contains(out, kagawa->rules.exchange.closed_reason)) << "said twice: " << out;
 }
 
 TEST_F(PlaceholdersTest, ExchangeWindowInMay) {
@@ -207,6 +233,9 @@ TEST_F(PlaceholdersTest, Contact) {
     }
   }
   EXPECT_TRUE(Contains(out, "0120-818-448")) << out;
+  // Right after a sentence, the list still starts on a line of its own.
+  EXPECT_EQ(RenderFor("次の窓口で承ります。{{contact}}", "kagawa", D(2026, 6, 1)),
+            "次の窓口で承ります。\n" + FormatContacts(*kagawa));
 }
 
 TEST(FormatContactsTest, EveryFieldAndNone) {
