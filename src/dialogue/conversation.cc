@@ -7,6 +7,7 @@
 
 #include "base/date.h"
 #include "dialogue/live_answers.h"
+#include "rules/calendar_rules.h"
 #include "rules/placeholders.h"
 #include "text/date_parser.h"
 #include "text/era.h"
@@ -18,6 +19,9 @@ namespace madoguchi::dialogue {
 namespace {
 
 constexpr char kFlowReissue[] = "reissue";
+// The last topic once a reissue by chat has been asked for: a follow-up then asks about the
+// postcard.
+constexpr char kEntryReissue[] = "action:reissue_auth_code";
 // Specific evidence (in words of the highest IDF) a message needs to be taken as a new question
 // while a flow waits for input.
 constexpr float kLeaveFlowEvidence = 1.5f;
@@ -69,6 +73,63 @@ Reply Text(std::string text) {
   r.confidence = 1;
   r.text = std::move(text);
   return r;
+}
+
+// Full years on `today` of someone born on `birth` (a 29 February birthday counts from 1 March in
+// common years, as the civil code does).
+int AgeOn(const Date& birth, const Date& today) {
+  int age = static_cast<int>(today.year()) - static_cast<int>(birth.year());
+  if (today.month() < birth.month() ||
+      (today.month() == birth.month() && today.day() < birth.day())) {
+    --age;
+  }
+  return age;
+}
+
+// Asks when something arrives: 「それはいつ届く？」「何日かかる？」.
+bool AsksArrival(const std::string& n) {
+  return ContainsAny(n, {"届", "とど", "何日", "なんにち", "着く"});
+}
+
+// Names ranks: 「ランクは？」.
+bool AsksRank(const std::string& n) { return ContainsAny(n, {"ランク", "らんく"}); }
+
+Reply NoRanks(const kb::Program& program) {
+  std::string s = program.name + "には、ランクの仕組みはありません。";
+  if (program.HasAction("balance")) {
+    s += "ためたポイントの残高は「残高を教えて」と送るとご確認いただけます。";
+  }
+  return Text(std::move(s));
+}
+
+Reply ReissueArrival(const kb::Program& program) {
+  Reply r = Text(ReissueArrivalText(program));
+  r.action = "reissue_auth_code";
+  r.entry_id = kEntryReissue;
+  return r;
+}
+
+// An example question for the welcome, from the program's own entries: the shortest of those
+// written for members (an imported FAQ has no audience, so any counts), else the shortest
+// question of an intent the program supports. Empty when the program has neither.
+std::string WelcomeExample(const kb::ProgramKb& program) {
+  std::string best;
+  size_t best_length = 0;
+  auto consider = [&](const kb::Entry& e) {
+    const size_t length = text::CodePointCount(e.question);
+    if (best.empty() || length < best_length) {
+      best = e.question;
+      best_length = length;
+    }
+  };
+  for (const kb::Entry& e : program.entries) {
+    if (e.IsOwnFaq() && (e.audience.empty() || e.audience == "member")) consider(e);
+  }
+  if (!best.empty()) return best;
+  for (const kb::Entry& e : program.entries) {
+    if (e.IsIntent() && e.action != "handoff" && e.action != "link") consider(e);
+  }
+  return best;
 }
 
 }  // namespace
@@ -150,18 +211,34 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
     } else if (c.state.flow == kFlowReissue && !LeavesFlow(c, text)) {
       r = ContinueReissue(c, c.normalized, "");
     } else if (ContainsAny(c.normalized, {"連携解除", "連携を解除", "連携やめ", "連携をやめ"})) {
-      Status st = linker_->Unlink(message.key);
-      if (!st.ok()) return st;
-      r = Text(
-          "アカウント連携を解除しました。ポイント残高などの確認には、もう一度連携が必要です。");
+      auto linked = linker_->LinkedMember(message.key, program->program.id);
+      if (!linked.ok()) return linked.status();
+      if (!linked->has_value()) {
+        // Nothing was linked here: saying 解除しました would suggest there had been a link.
+        r = Text("このアカウントは連携されていないため、解除する連携はありません。");
+      } else {
+        Status st = linker_->Unlink(message.key);
+        if (!st.ok()) return st;
+        r = Text(
+            "アカウント連携を解除しました。ポイント残高などの確認には、もう一度連携が必要です。");
+      }
     } else {
       auto asked = answerer.Ask(program->program.id, text);
       if (!asked.ok()) return asked.status();
       Reply matched = std::move(asked).value();
+      const bool short_message =
+          text::CodePointCount(c.normalized) <= options_.follow_up_max_code_points;
+      // Right after a reissue by chat, 「それはいつ届く？」 asks about the postcard, unless the
+      // message wholly names another entry (「交換した商品はいつ届く？」).
+      const bool names_other_entry = matched.outcome == Outcome::kAnswer &&
+                                     !matched.candidates.empty() &&
+                                     matched.candidates.front().coverage >= 1.0f;
+      const bool reissue_arrival = c.state.last_entry_id == kEntryReissue && short_message &&
+                                   AsksArrival(c.normalized) && !names_other_entry;
       // A short message with no clear answer of its own may continue the last topic:
       // 「それはいつ届きますか」 after an answer about exchange.
-      if (matched.outcome != Outcome::kAnswer && !c.state.last_entry_id.empty() &&
-          text::CodePointCount(c.normalized) <= options_.follow_up_max_code_points) {
+      if (!reissue_arrival && matched.outcome != Outcome::kAnswer &&
+          !c.state.last_entry_id.empty() && short_message) {
         if (const kb::Entry* last = program->Find(c.state.last_entry_id)) {
           auto again = answerer.Ask(program->program.id, last->question + " " + text);
           // The last topic answering again means the new words added nothing it knows
@@ -172,7 +249,17 @@ StatusOr<Turn> Conversation::Handle(const Message& message) {
           }
         }
       }
-      if (matched.outcome == Outcome::kAnswer) {
+      const kb::Entry* matched_entry =
+          matched.outcome == Outcome::kAnswer ? program->Find(matched.entry_id) : nullptr;
+      if (reissue_arrival) {
+        r = ReissueArrival(program->program);
+      } else if (AsksRank(c.normalized) && !program->program.HasAction("rank") &&
+                 program->program.rules.ranks.empty() &&
+                 (matched_entry == nullptr || !matched_entry->IsOwnFaq())) {
+        // A program without ranks has no entry about them: say so rather than fall back or
+        // answer with the general help.
+        r = NoRanks(program->program);
+      } else if (matched.outcome == Outcome::kAnswer) {
         r = Answer(c, matched);
       } else {
         r = std::move(matched);
@@ -210,7 +297,10 @@ bool Conversation::LeavesFlow(Context& c, const std::string& text) {
 
 Reply Conversation::Welcome(const kb::ProgramKb& program) const {
   std::string s = program.program.name + "のお問い合わせ窓口です。";
-  s += "ご質問を文章で送ってください（例：「ポイントの有効期限は？」）。";
+  // The example is the program's own: a program without points never suggests a points question.
+  const std::string example = WelcomeExample(program);
+  s += example.empty() ? "ご質問を文章で送ってください。"
+                       : "ご質問を文章で送ってください（例：「" + example + "」）。";
   std::vector<std::string> can;
   if (program.program.HasAction("balance")) can.push_back("ポイント残高");
   if (program.program.HasAction("expiry")) can.push_back("失効予定のポイント");
@@ -250,8 +340,29 @@ Reply Conversation::Answer(Context& c, const Reply& matched) {
   }
   Reply r = matched;
   c.state.last_entry_id = entry->id;
-  AddFeedbackChoices(r);
+  if (!entry->variants.empty()) {
+    // A linked member's age is known: only their variant, not every variant with its label.
+    if (std::optional<int> age = LinkedAge(c)) {
+      AskOptions options;
+      options.asker_age = age;
+      auto own =
+          c.knowledge.answerer->AnswerEntry(c.program.program.id, entry->id, c.normalized, options);
+      if (own.ok()) r.text = own->text;
+    }
+  }
+  // Greetings, thanks and help are conversation, not an answer to rate: only the program's own
+  // answers ask whether they solved anything (live answers ask in Live()).
+  if (entry->IsOwnFaq()) AddFeedbackChoices(r);
   return r;
+}
+
+std::optional<int> Conversation::LinkedAge(Context& c) {
+  auto member_id = linker_->LinkedMember(c.message.key, c.program.program.id);
+  if (!member_id.ok() || !member_id->has_value()) return std::nullopt;
+  // A core that is down costs only the choice of variant: every variant is shown then.
+  auto member = core_->GetMember(**member_id);
+  if (!member.ok()) return std::nullopt;
+  return AgeOn(member->birth_date, c.today);
 }
 
 Reply Conversation::Live(Context& c, const kb::Entry& entry, const Reply& general) {
@@ -282,9 +393,14 @@ Reply Conversation::Live(Context& c, const kb::Entry& entry, const Reply& genera
     text =
         rank.ok() ? StatusOr<std::string>(RankText(*rank)) : StatusOr<std::string>(rank.status());
   } else {  // exchange
+    auto m = core_->GetMember(id);
     auto w = core_->ExchangeWindow(program, c.today);
     auto b = core_->Balance(id, c.today);
-    if (!w.ok()) {
+    if (m.ok() &&
+        rules::StatusForfeitsPoints(c.program.program, points::MemberStatusName(m->status))) {
+      // Whether the window is open is beside the point: this member can no longer exchange.
+      text = ExchangeEndedText(m->status);
+    } else if (!w.ok()) {
       text = w.status();
     } else {
       text = ExchangeText(*w, c.today, b.ok() ? &*b : nullptr);
@@ -466,7 +582,9 @@ Reply Conversation::ContinueReissue(Context& c, const std::string& text,
             "申し訳ありません。ただいま再発行を受け付けできません。時間をおいてもう一度お試しくださ"
             "い。");
       }
-      return end_flow(ReissueText(c.program.program));
+      Reply done = end_flow(ReissueText(c.program.program));
+      c.state.last_entry_id = kEntryReissue;
+      return done;
     }
     default:
       return end_flow("手続きの途中で情報が失われたため、最初からやり直してください。");

@@ -19,6 +19,7 @@
 #ifndef MADOGUCHI_DIALOGUE_CONVERSATION_H_
 #define MADOGUCHI_DIALOGUE_CONVERSATION_H_
 
+#include <optional>
 #include <string>
 
 #include "base/date.h"
@@ -64,6 +65,8 @@ class Conversation {
   struct Context;
   Reply Welcome(const kb::ProgramKb& program) const;
   Reply Answer(Context& c, const Reply& matched);
+  // The linked member's age today, when the conversation is linked and the core knows them.
+  std::optional<int> LinkedAge(Context& c);
   Reply Live(Context& c, const kb::Entry& entry, const Reply& general);
   Reply StartReissue(Context& c);
   Reply ContinueReissue(Context& c, const std::string& text, const std::string& postback);

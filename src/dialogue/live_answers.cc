@@ -94,4 +94,35 @@ std::string ReissueText(const kb::Program& program) {
   return s;
 }
 
+std::string ReissueArrivalText(const kb::Program& program) {
+  std::string s = "再発行の対象となる場合、新しい認証コードのはがきはご登録の住所へお送りします。";
+  if (program.rules.reissue.arrival_days > 0) {
+    s += "お申し込みから通常" + std::to_string(program.rules.reissue.arrival_days) +
+         "日ほどで届きます。";
+  }
+  s += "届かない場合は担当窓口へお問い合わせください。\n" + rules::FormatContacts(program);
+  return s;
+}
+
+std::string ExchangeEndedText(points::MemberStatus status) {
+  std::string why;
+  switch (status) {
+    case points::MemberStatus::kRetired:
+      why = "退職されたため";
+      break;
+    case points::MemberStatus::kVoluntary:
+      why = "任意継続組合員になられたため";
+      break;
+    case points::MemberStatus::kDependent:
+      why = "被扶養者になられたため";
+      break;
+    case points::MemberStatus::kActive:
+      why = "ご資格の変更により";
+      break;
+  }
+  return why +
+         "、お持ちだったポイントは失効しており、ポイント交換はご利用いただけません。"
+         "ご不明な点は担当窓口へお問い合わせください。";
+}
+
 }  // namespace madoguchi::dialogue

@@ -22,6 +22,12 @@ std::string ExchangeText(const rules::ExchangeWindow& window, const Date& today,
 // earlier one still stands or the member's status allows none, since anyone who knows a member
 // number and a birth date reaches it: no dates, no request id, no eligibility.
 std::string ReissueText(const kb::Program& program);
+// What a follow-up right after that (「それはいつ届く？」) is told: the postcard's usual delivery
+// time and the contacts, with nothing more about the member than ReissueText says.
+std::string ReissueArrivalText(const kb::Program& program);
+// Exchange for a member whose status forfeited their points (退職, 任意継続, 被扶養者): that the
+// change ended exchange, whatever the window.
+std::string ExchangeEndedText(points::MemberStatus status);
 // "ポイント" amounts: 1,250ポイント
 std::string Points(int64_t points);
 
