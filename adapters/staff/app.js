@@ -317,18 +317,22 @@ async function loadUnanswered(quiet) {
 // --- feedback and outcomes (inline SVG) -------------------------------------------------------
 
 // A bar chart: one group per label, one bar per series, a y axis with a few ticks.
-// series: [{name, cls, color, values: [...]}]. `title` names it for screen readers.
+// series: [{name, cls, color, values: [...], counts?: [...]}]. `title` names it for screen
+// readers. opts: stacked; max and step fix the axis (rates: 0–100); unit follows tick labels;
+// format(v) writes a value in a bar's tooltip. A series' counts, when given, go on its bars as
+// data-count (what a rate was computed from).
 function barChart(title, labels, series, opts) {
-  const o = Object.assign({width: 640, height: 240, stacked: false}, opts || {});
+  const o = Object.assign({width: 640, height: 240, stacked: false, unit: '',
+    format: (v) => v}, opts || {});
   const pad = {l: 36, r: 8, t: 10, b: 42};
   const W = o.width;
   const H = o.height;
   const totals = labels.map((_, i) => o.stacked
     ? series.reduce((a, sr) => a + sr.values[i], 0)
     : Math.max(...series.map((sr) => sr.values[i])));
-  const max = Math.max(1, ...totals);
-  const step = Math.max(1, Math.ceil(max / 4));
-  const top = step * Math.ceil(max / step);
+  const max = o.max || Math.max(1, ...totals);
+  const step = o.step || Math.max(1, Math.ceil(max / 4));
+  const top = o.max || step * Math.ceil(max / step);
   const y = (v) => pad.t + (H - pad.t - pad.b) * (1 - v / top);
   const band = (W - pad.l - pad.r) / Math.max(1, labels.length);
   const svg = s('svg', {viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img',
@@ -336,7 +340,7 @@ function barChart(title, labels, series, opts) {
   svg.append(s('title', {}, title));
   for (let v = 0; v <= top; v += step) {
     svg.append(s('line', {x1: pad.l, x2: W - pad.r, y1: y(v), y2: y(v), stroke: '#ccc'}),
-      s('text', {x: pad.l - 4, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11}, v));
+      s('text', {x: pad.l - 4, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11}, v + o.unit));
   }
   labels.forEach((label, i) => {
     const x0 = pad.l + band * i;
@@ -349,9 +353,10 @@ function barChart(title, labels, series, opts) {
       const x = o.stacked ? x0 + band * 0.1 : x0 + band * 0.1 + w * k;
       const yTop = o.stacked ? y(acc + v) : y(v);
       const yBottom = o.stacked ? y(acc) : y(0);
-      svg.append(s('rect', {x, y: yTop, width: Math.max(1, w - 1), height: Math.max(0, yBottom - yTop),
-        fill: sr.color, 'data-series': sr.name, 'data-value': v},
-      s('title', {}, label + ' ' + sr.name + ' ' + v)));
+      const attrs = {x, y: yTop, width: Math.max(1, w - 1), height: Math.max(0, yBottom - yTop),
+        fill: sr.color, 'data-series': sr.name, 'data-value': v};
+      if (sr.counts) attrs['data-count'] = sr.counts[i];
+      svg.append(s('rect', attrs, s('title', {}, label + ' ' + sr.name + ' ' + o.format(v, sr, i))));
       if (o.stacked) acc += v;
     });
     // Every label when few, else every n-th, so dates do not overlap on a phone.
@@ -378,7 +383,29 @@ function dataTable(caption, head, rows) {
       h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
 }
 
-const COLORS = {yes: '#1d6b2f', no: '#a40000', fallback: '#8a5a00'};
+const COLORS = {yes: '#1d6b2f', no: '#a40000', fallback: '#8a5a00', answer: '#1d6b2f',
+  clarify: '#0b5cad'};
+
+// What every reply came to, per day, as shares of the day's replies (stacked to 100%): whether
+// members are answered more often as the knowledge base grows. Counts are in the table.
+function outcomesFigure(outcomes) {
+  const days = outcomes.map((d) => d.day);
+  const kinds = [
+    {key: 'answer', name: '回答', cls: 's-answer'},
+    {key: 'clarify', name: '聞き返し', cls: 's-clarify'},
+    {key: 'fallback', name: '答えられなかった', cls: 's-fallback'},
+  ];
+  const series = kinds.map((k) => ({name: k.name, cls: k.cls, color: COLORS[k.key],
+    values: outcomes.map((d) => d[k.key + '_rate'] * 100), counts: outcomes.map((d) => d[k.key])}));
+  return h('figure', {id: 'chart-outcomes'},
+    barChart('日ごとの回答・聞き返し・答えられなかった返信の割合', days, series,
+      {stacked: true, max: 100, step: 25, unit: '%', short: (d) => d.slice(5),
+        format: (v, sr, i) => percent(v / 100) + '（' + sr.counts[i] + '件）'}),
+    legend(series),
+    dataTable('日ごとの返信の結果', ['日付', '返信', ...kinds.flatMap((k) => [k.name, k.name + '率'])],
+      outcomes.map((d) => [d.day, d.total,
+        ...kinds.flatMap((k) => [d[k.key], percent(d[k.key + '_rate'])])])));
+}
 
 async function loadFeedback() {
   const out = $('feedback-out');
@@ -411,6 +438,9 @@ async function loadFeedback() {
     } else {
       parts.push(h('p', {}, 'まだデータがありません。'));
     }
+    parts.push(h('h3', {}, '日ごとの返信の結果（割合）'));
+    const outcomes = j.outcomes_by_day || [];
+    parts.push(outcomes.length ? outcomesFigure(outcomes) : h('p', {}, 'まだ返信はありません。'));
     // Per entry: resolved vs not, worst first (most 解決しない).
     const entries = Object.entries(j.by_entry)
       .sort((a, b) => (b[1].no - a[1].no) || ((b[1].yes + b[1].no) - (a[1].yes + a[1].no)))

@@ -94,6 +94,15 @@ async function post(pathname, body, token) {
 
 const ask = async (text) => (await post('/api/v1/ask', {program: 'kagawa', text})).json;
 
+// What the service replied to every member message sent here, by outcome: the outcome chart
+// must show exactly these.
+const sentOutcomes = {answer: 0, clarify: 0, fallback: 0};
+async function message(body) {
+  const r = await post('/api/v1/messages', body);
+  for (const m of r.json.messages || []) sentOutcomes[m.outcome]++;
+  return r;
+}
+
 try {
   // --- what members asked: questions nobody could answer, and feedback -----------------------
   const LONG = 'ポイントとは関係ないのですが、職場の駐車場が狭くて毎朝停める場所を探すのに苦労して' +
@@ -101,12 +110,14 @@ try {
   const FAMILY = 'ポイントを家族に譲れますか';
   const unanswered = ['駐車場はありますか', '駐車場ある？', FAMILY, '社員旅行の補助はありますか', LONG];
   for (const [i, text] of unanswered.entries()) {
-    await post('/api/v1/messages', {channel_user: 'browser-' + i, program: 'kagawa', text});
+    await message({channel_user: 'browser-' + i, program: 'kagawa', text});
   }
+  // A vague word is asked back (clarify), then answered.
+  await message({channel_user: 'browser-vague', program: 'kagawa', text: 'ポイント'});
+  await message({channel_user: 'browser-vague', program: 'kagawa', text: 'ポイントの有効期限は？'});
   const feedback = ['yes:kagawa-18', 'yes:kagawa-18', 'no:kagawa-02', 'yes:kagawa-04', 'no:kagawa-18'];
   for (const [i, f] of feedback.entries()) {
-    await post('/api/v1/messages',
-      {channel_user: 'browser-fb-' + i, program: 'kagawa', postback: 'feedback:' + f});
+    await message({channel_user: 'browser-fb-' + i, program: 'kagawa', postback: 'feedback:' + f});
   }
   const before = await ask(FAMILY);
   check(before.outcome !== 'answer', 'the family question is not answered before the edit', before.outcome);
@@ -255,6 +266,47 @@ try {
   const entryValues = charts[1] ? charts[1].values : [];
   check(charts[1] && entryValues.reduce((a, b) => a + b, 0) === feedback.length,
     'the per-entry chart draws every feedback', charts[1]);
+
+  // Outcome rates per day: stacked shares of each day's replies, counted from what was sent.
+  check(sentOutcomes.clarify >= 1 && sentOutcomes.fallback >= 1 && sentOutcomes.answer >= 1,
+    'the test sent every outcome', sentOutcomes);
+  const outcomeChart = await page.evaluate(() => {
+    const fig = document.getElementById('chart-outcomes');
+    if (!fig) return null;
+    const svg = fig.querySelector('svg');
+    const bars = Array.from(svg.querySelectorAll('rect')).map((r) => ({
+      series: r.dataset.series, value: Number(r.dataset.value), count: Number(r.dataset.count)}));
+    const head = Array.from(fig.querySelectorAll('thead th')).map((th) => th.textContent);
+    const rows = Array.from(fig.querySelectorAll('tbody tr'))
+      .map((tr) => Array.from(tr.children).map((td) => td.textContent));
+    return {label: svg.getAttribute('aria-label'), bars, head, rows};
+  });
+  check(outcomeChart && outcomeChart.label && outcomeChart.bars.length >= 3,
+    'the outcome chart is drawn', outcomeChart);
+  if (outcomeChart) {
+    const barSums = {};
+    for (const b of outcomeChart.bars) barSums[b.series] = (barSums[b.series] || 0) + b.count;
+    check(barSums['回答'] === sentOutcomes.answer && barSums['聞き返し'] === sentOutcomes.clarify &&
+          barSums['答えられなかった'] === sentOutcomes.fallback,
+    'the outcome chart counts every reply sent', {barSums, sentOutcomes});
+    const col = (name) => outcomeChart.head.indexOf(name);
+    const tableSums = {answer: 0, clarify: 0, fallback: 0};
+    let ratesRight = outcomeChart.rows.length > 0;
+    for (const row of outcomeChart.rows) {
+      const total = Number(row[col('返信')]);
+      for (const [key, name] of [['answer', '回答'], ['clarify', '聞き返し'], ['fallback', '答えられなかった']]) {
+        const n = Number(row[col(name)]);
+        tableSums[key] += n;
+        if (row[col(name + '率')] !== Math.round(n / total * 100) + '%') ratesRight = false;
+      }
+    }
+    check(JSON.stringify(tableSums) === JSON.stringify(sentOutcomes) && ratesRight,
+      'the outcome table has the counts sent and their rates', outcomeChart.rows);
+    // A day's bars stack to 100%, each its share of the day's replies.
+    const stacked = outcomeChart.bars.reduce((a, b) => a + b.value, 0);
+    check(Math.abs(stacked - 100 * outcomeChart.rows.length) < 1e-6,
+      'each day\'s rates stack to 100%', stacked);
+  }
   await page.screenshot({path: path.join(outDir, 'staff-1280-feedback.png'), fullPage: true});
 
   // 390 px: no horizontal scroll on any tab.

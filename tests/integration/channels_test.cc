@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -447,6 +448,50 @@ TEST_F(ChannelsTest, MetricsCountRequestsByRouteAndOutcomes) {
   EXPECT_NE(text.find("madoguchi_http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(text.find("madoguchi_outcomes_total"), std::string::npos);
   EXPECT_NE(text.find("madoguchi_inbox_depth"), std::string::npos);
+}
+
+// LINE, Slack and the generic API each add their replies to the day's outcome counts, which
+// agree with /metrics (no /api/v1/ask here: that one is counted by /metrics only).
+TEST_F(ChannelsTest, EveryChannelsRepliesAreCountedPerDayAsMetricsCountThem) {
+  Start();
+  ASSERT_EQ(PostLine(Body(TextEvent("E20", "ポイントの有効期限は？")))->status, 200);
+  ASSERT_TRUE(line_.WaitForRequests(1));
+  const std::string body =
+      slack::testing::Callback(slack::testing::DirectMessage("U0MEMBER", "パスワード忘れた"),
+                               "EvS20")
+          .dump();
+  const std::string ts = std::to_string(std::time(nullptr));
+  httplib::Headers h = {{"X-Slack-Signature", slack::ComputeSignature(kSlackSecret, ts, body)},
+                        {"X-Slack-Request-Timestamp", ts}};
+  ASSERT_EQ(client_->Post("/webhook/slack", h, body, "application/json")->status, 200);
+  ASSERT_TRUE(slack_.WaitForRequests(1));
+  json message = {
+      {"channel_user", "widget"}, {"program", "kagawa"}, {"text", "駐車場はありますか"}};
+  ASSERT_EQ(client_
+                ->Post("/api/v1/messages", {{"Authorization", std::string("Bearer ") + kApiToken}},
+                       message.dump(), "application/json")
+                ->status,
+            200);
+
+  auto feedback = Get("/api/v1/staff/feedback?program=kagawa", kStaffToken);
+  ASSERT_TRUE(feedback);
+  ASSERT_EQ(feedback->status, 200) << feedback->body;
+  std::map<std::string, int> counted;
+  const json summary = json::parse(feedback->body);
+  for (const json& d : summary["outcomes_by_day"]) {
+    for (const char* outcome : {"answer", "clarify", "fallback"}) {
+      counted[outcome] += d[outcome].get<int>();
+    }
+  }
+  EXPECT_GE(counted["answer"], 2) << feedback->body;  // LINE's and Slack's answers
+  EXPECT_GE(counted["fallback"], 1) << feedback->body;
+  // /metrics counts each channel's replies on its own path: equal counts mean none was missed.
+  const std::string metrics = client_->Get("/metrics")->body;
+  for (const auto& [outcome, n] : counted) {
+    const std::string series =
+        "madoguchi_outcomes_total{outcome=\"" + outcome + "\"} " + std::to_string(n) + "\n";
+    EXPECT_NE(metrics.find(series), std::string::npos) << series << metrics;
+  }
 }
 
 TEST_F(ChannelsTest, MessagesArePerUserRateLimited) {
