@@ -52,6 +52,16 @@ size_t ChoiceNumber(const std::string& line) {
   return digits.empty() || digits.size() > 2 ? 0 : std::stoul(digits);
 }
 
+// Shows the choices again after a number that is not one of them, so the member can still pick.
+void RenderMenuAgain(const std::vector<dialogue::Choice>& choices) {
+  std::cout << "その番号の選択肢はありません。1〜" << choices.size()
+            << "の番号を入力するか、ご質問を文章で送ってください。\n";
+  for (size_t i = 0; i < choices.size(); ++i) {
+    std::cout << "  [" << i + 1 << "] " << choices[i].label << "\n";
+  }
+  std::cout << "\n" << std::flush;
+}
+
 }  // namespace
 
 int RunChat(const std::vector<std::string>& args) {
@@ -115,17 +125,23 @@ int RunChat(const std::vector<std::string>& args) {
       std::cerr << "madoguchi chat: " << turn.status().message() << "\n";
     }
     std::string line;
-    while (line.find_first_not_of(" \t\r") == std::string::npos) {
+    size_t n = 0;
+    // A number beyond the menu taps nothing and is no question either: the menu is shown again
+    // (sent as text, it would be answered as a question and the menu lost).
+    while (true) {
       if (!(std::cout << "> " << std::flush) || !std::getline(std::cin, line)) {
         std::cout << "\n";
         return 0;
       }
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      n = ChoiceNumber(line);
+      if (choices.empty() || n <= choices.size()) break;
+      RenderMenuAgain(choices);
     }
     if (line == "exit" || line == "quit") break;
     message = dialogue::Message{};
     message.key = {"cli", "terminal"};
     message.program = program;
-    size_t n = ChoiceNumber(line);
     if (n >= 1 && n <= choices.size()) {
       message.postback = choices[n - 1].payload;
     } else {

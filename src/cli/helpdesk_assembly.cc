@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "base/private_files.h"
@@ -46,18 +47,38 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-// Seeds a fresh ledger; a ledger that has them already keeps its data.
+// The first line of the stored table: the day the demo members' states describe.
+constexpr char kSeededOnPrefix[] = "状態は ";
+constexpr char kSeededOnSuffix[] = " 時点です。";
+
+// Seeds a fresh ledger; a ledger that has them already keeps its data. The demo members' dates
+// are relative to the day they were seeded, so a later start on another day (--today) says
+// which day the stored table describes instead of passing it off as today's.
 StatusOr<std::string> SeedDemoMembers(points::PointsCore& core,
                                       const std::vector<kb::Program>& programs, const Date& today,
                                       const std::string& data_dir) {
   const std::string file = data_dir + "/" + kDemoMembersFile;
   StatusOr<std::vector<points::DemoMember>> seeded = points::SeedDemo(core, programs, today);
   if (seeded.ok()) {
-    std::string table = DemoTable(*seeded);
+    std::string table =
+        kSeededOnPrefix + FormatIsoDate(today) + kSeededOnSuffix + "\n" + DemoTable(*seeded);
     std::ofstream(file, std::ios::binary | std::ios::trunc) << table;
     return table;
   }
-  if (seeded.status().code() == StatusCode::kAlreadyExists) return ReadFile(file);
+  if (seeded.status().code() == StatusCode::kAlreadyExists) {
+    std::string table = ReadFile(file);
+    const std::string prefix = kSeededOnPrefix;
+    std::optional<Date> seeded_on;
+    if (table.rfind(prefix, 0) == 0) {
+      seeded_on = ParseIsoDate(table.substr(prefix.size(), 10));
+    }
+    if (seeded_on && *seeded_on != today) {
+      table += "※ このデータフォルダのデモ会員は " + FormatIsoDate(*seeded_on) +
+               " に作られたもので、状態はその日のものです。" + FormatIsoDate(today) +
+               " の状態で試すときは、新しいデータフォルダ（--data-dir）で始めてください。\n";
+    }
+    return table;
+  }
   // A knowledge base without the demo programs simply has no demo members.
   if (seeded.status().code() == StatusCode::kNotFound) return std::string();
   return seeded.status();
