@@ -75,8 +75,8 @@ Reply Text(std::string text) {
   return r;
 }
 
-// Full years on `today` of someone born on `birth` (a 29 February birthday counts from 1 March in
-// common years, as the civil code does).
+// Full years on `today` of someone born on `birth`, a year more from each birthday (a 29 February
+// birthday from 1 March in common years). Only compared with a variant's age bounds.
 int AgeOn(const Date& birth, const Date& today) {
   int age = static_cast<int>(today.year()) - static_cast<int>(birth.year());
   if (today.month() < birth.month() ||

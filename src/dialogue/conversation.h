@@ -2,7 +2,9 @@
 // remembered between messages (last topic, a reissue in progress, the account link) kept in the
 // ConversationStore.
 //
-//   answer     an FAQ entry, with feedback buttons (解決した / 解決しない) and its follow-ups;
+//   answer     an FAQ entry and its follow-ups, the program's own with feedback buttons
+//              (解決した / 解決しない; not greetings, thanks or help); a linked member gets only
+//              the variant for their age;
 //   live       a linked member's balance, lapsing points, exchange, rank or history from the
 //              points core; unlinked members get the general rule and how to link, never data;
 //   reissue    member number → birth date → confirm → a postcard request (the code is never shown);
