@@ -15,6 +15,8 @@
 #include <cstring>
 #include <optional>
 
+#include "http_front/request_reader.h"
+
 namespace madoguchi::http_front {
 
 namespace {
@@ -62,16 +64,21 @@ void RaiseFileLimit(size_t wanted) {
 struct Front::Connection {
   enum class State { kReading, kBusy, kWriting, kLingering };
 
+  explicit Connection(const ParserLimits& limits) : reader(limits) {}
+
+  // Sends what is left of `out` without blocking. False: the connection is broken.
+  bool SendPending() {
+    const ssize_t n =
+        send(fd, out.data() + out_pos, out.size() - out_pos, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) out_pos += static_cast<size_t>(n);
+    return n >= 0 || errno == EAGAIN || errno == EINTR;
+  }
+
   int fd = -1;
   std::string remote_addr;
   State state = State::kReading;
   std::string in;  // received, not yet consumed
-  size_t scanned = 0;
-  bool request_started = false;
-  bool head_done = false;
-  BodyFraming framing;
-  std::optional<ChunkedDecoder> chunked;
-  Request request;
+  RequestReader reader;
   std::string out;  // to send
   size_t out_pos = 0;
   bool close_after_write = false;
@@ -242,7 +249,7 @@ void Front::Accept() {
     // peer's delayed ACK would add 40 ms.
     const int yes = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
-    auto c = std::make_unique<Connection>();
+    auto c = std::make_unique<Connection>(options_.limits);
     c->fd = fd;
     c->remote_addr = PeerAddress(addr);
     c->since = Clock::now();
@@ -298,13 +305,10 @@ void Front::OnEvent(Connection& c, uint32_t events) {
         Close(c);
         return;
       }
-      const ssize_t n =
-          send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
-      if (n < 0 && errno != EAGAIN && errno != EINTR) {
+      if (!c.SendPending()) {
         Close(c);
         return;
       }
-      if (n > 0) c.out_pos += static_cast<size_t>(n);
       if (c.out_pos < c.out.size()) {
         Arm(c, EPOLLOUT);
       } else {
@@ -346,72 +350,32 @@ void Front::ReadInput(Connection& c) {
 }
 
 void Front::ProcessInput(Connection& c) {
-  if (!c.head_done) {
-    if (!c.request_started) {
-      // Blank lines before a request line are tolerated (RFC 9112 §2.2).
-      const size_t skip = c.in.find_first_not_of("\r\n");
-      c.in.erase(0, skip == std::string::npos ? c.in.size() : skip);
-      if (c.in.empty()) return;
-      c.request_started = true;
-      c.since = Clock::now();
-      c.deadline = c.since + options_.request_timeout;
-    }
-    const size_t end = FindHeadEnd(c.in, c.scanned);
-    if (end == std::string::npos) {
-      c.scanned = c.in.size();
-      if (c.in.size() > options_.limits.max_header_bytes) Refuse(c, 431);
-      return;
-    }
-    const ParseError e =
-        ParseHead(std::string_view(c.in).substr(0, end), options_.limits, c.request, c.framing);
-    c.in.erase(0, end);
-    c.scanned = 0;
-    c.head_done = true;
-    if (!e.ok()) {
-      Refuse(c, e.status);
-      return;
-    }
-    c.request.remote_addr = c.remote_addr;
-    if (c.framing.mode == BodyFraming::Mode::kChunked) c.chunked.emplace(options_.limits);
-    if (c.framing.expect_continue && c.in.empty()) {
-      static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-      // Tiny, into an empty socket buffer: it does not block. Should it not go out, the client
-      // sends its body after its own wait anyway.
-      [[maybe_unused]] ssize_t n = send(c.fd, kContinue, sizeof(kContinue) - 1, MSG_NOSIGNAL);
-    }
+  const bool was_started = c.reader.started();
+  const RequestReader::Progress progress = c.reader.Advance(c.in);
+  if (!was_started && c.reader.started()) {
+    c.since = Clock::now();
+    c.deadline = c.since + options_.request_timeout;
   }
-  bool complete = false;
-  switch (c.framing.mode) {
-    case BodyFraming::Mode::kNone:
-      complete = true;
-      break;
-    case BodyFraming::Mode::kLength:
-      if (c.in.size() >= c.framing.length) {
-        c.request.body = c.in.substr(0, c.framing.length);
-        c.in.erase(0, c.framing.length);
-        complete = true;
-      }
-      break;
-    case BodyFraming::Mode::kChunked: {
-      size_t consumed = 0;
-      const ParseError e = c.chunked->Feed(c.in, consumed, c.request.body, complete);
-      c.in.erase(0, consumed);
-      if (!e.ok()) {
-        Refuse(c, e.status);
-        return;
-      }
-      break;
-    }
+  if (c.reader.TakeContinue()) {
+    static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    // Tiny, into an empty socket buffer: it does not block. Should it not go out, the client
+    // sends its body after its own wait anyway.
+    [[maybe_unused]] ssize_t n = send(c.fd, kContinue, sizeof(kContinue) - 1, MSG_NOSIGNAL);
   }
-  if (complete) Dispatch(c);
+  switch (progress) {
+    case RequestReader::Progress::kNeedMore:
+      return;
+    case RequestReader::Progress::kRefused:
+      Refuse(c, c.reader.error().status);
+      return;
+    case RequestReader::Progress::kComplete:
+      c.reader.request().remote_addr = c.remote_addr;
+      Dispatch(c);
+      return;
+  }
 }
 
 void Front::Dispatch(Connection& c) {
-  Request& r = c.request;
-  if (r.method == "POST" &&
-      r.Header("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
-    ParseQuery(r.body, r.params);
-  }
   c.state = Connection::State::kBusy;
   {
     std::lock_guard<std::mutex> lock(work_mu_);
@@ -432,22 +396,22 @@ void Front::WorkerLoop() {
     }
     Response response;
     try {
-      callbacks_.handle(c->request, response);
+      callbacks_.handle(c->reader.request(), response);
     } catch (...) {
       // Handlers do not throw; this keeps a bug from ending the process.
       response = Response{};
       response.status = 500;
-      if (callbacks_.refuse) callbacks_.refuse(c->request, response);
+      if (callbacks_.refuse) callbacks_.refuse(c->reader.request(), response);
     }
     ++c->served;
-    const bool keep_alive =
-        c->framing.keep_alive && !stopping_ && c->served < options_.max_requests_per_connection;
+    const bool keep_alive = c->reader.framing().keep_alive && !stopping_ &&
+                            c->served < options_.max_requests_per_connection;
     c->out = Serialize(*c, response, keep_alive);
     c->out_pos = 0;
     c->close_after_write = !keep_alive;
-    // Most answers fit the socket's buffer: written here, with no trip through the loop.
-    const ssize_t n = send(c->fd, c->out.data(), c->out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) c->out_pos = static_cast<size_t>(n);
+    // Most answers fit the socket's buffer: written here, with no trip through the loop. A
+    // broken connection shows when the loop writes the rest.
+    c->SendPending();
     bool wake;
     {
       std::lock_guard<std::mutex> lock(done_mu_);
@@ -468,14 +432,16 @@ void Front::TakeBackFinished() {
     std::lock_guard<std::mutex> lock(done_mu_);
     finished.swap(done_);
   }
-  for (Connection* c : finished) {
-    if (c->out_pos < c->out.size()) {
-      c->state = Connection::State::kWriting;
-      c->deadline = Clock::now() + options_.write_timeout;
-      Arm(*c, EPOLLOUT);
-    } else {
-      AfterWrite(*c);
-    }
+  for (Connection* c : finished) WriteRest(*c);
+}
+
+void Front::WriteRest(Connection& c) {
+  if (c.out_pos < c.out.size()) {
+    c.state = Connection::State::kWriting;
+    c.deadline = Clock::now() + options_.write_timeout;
+    Arm(c, EPOLLOUT);
+  } else {
+    AfterWrite(c);
   }
 }
 
@@ -487,12 +453,7 @@ void Front::AfterWrite(Connection& c) {
     return;
   }
   c.state = Connection::State::kReading;
-  c.request = Request{};
-  c.framing = BodyFraming{};
-  c.chunked.reset();
-  c.head_done = false;
-  c.request_started = false;
-  c.scanned = 0;
+  c.reader.Reset();
   c.since = Clock::now();
   c.deadline = c.since + options_.keep_alive_timeout;
   ProcessInput(c);  // a pipelined request may be waiting already
@@ -511,19 +472,12 @@ void Front::Refuse(Connection& c, int status) {
   ++refused_;
   Response response;
   response.status = status;
-  if (callbacks_.refuse) callbacks_.refuse(c.request, response);
+  if (callbacks_.refuse) callbacks_.refuse(c.reader.request(), response);
   c.out = Serialize(c, response, false);
   c.out_pos = 0;
   c.close_after_write = true;
-  const ssize_t n = send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  if (n > 0) c.out_pos = static_cast<size_t>(n);
-  if (c.out_pos < c.out.size()) {
-    c.state = Connection::State::kWriting;
-    c.deadline = Clock::now() + options_.write_timeout;
-    Arm(c, EPOLLOUT);
-  } else {
-    StartLinger(c);
-  }
+  c.SendPending();
+  WriteRest(c);
 }
 
 void Front::SweepDeadlines(Clock::time_point now) {
@@ -532,7 +486,7 @@ void Front::SweepDeadlines(Clock::time_point now) {
     if (c->state != Connection::State::kBusy && now >= c->deadline) expired.push_back(c.get());
   }
   for (Connection* c : expired) {
-    if (c->state == Connection::State::kReading && c->request_started) {
+    if (c->state == Connection::State::kReading && c->reader.started()) {
       ++timed_out_;
       Refuse(*c, 408);
     } else {
@@ -564,11 +518,11 @@ std::string Front::Serialize(const Connection& c, const Response& r, bool keep_a
   out += "\r\n";
   if (!keep_alive) {
     out += "Connection: close\r\n";
-  } else if (c.request.version == "HTTP/1.0") {
+  } else if (c.reader.request().version == "HTTP/1.0") {
     out += "Connection: keep-alive\r\n";
   }
   out += "\r\n";
-  if (c.request.method != "HEAD") out += r.body;
+  if (c.reader.request().method != "HEAD") out += r.body;
   return out;
 }
 

@@ -115,6 +115,8 @@ class Front {
   void Dispatch(Connection& c);
   void Refuse(Connection& c, int status);
   void TakeBackFinished();
+  // Waits on the socket for what Connection::SendPending could not write, then AfterWrite.
+  void WriteRest(Connection& c);
   void AfterWrite(Connection& c);
   void StartLinger(Connection& c);
   void SweepDeadlines(Clock::time_point now);

@@ -1,26 +1,22 @@
-// The HTTP front's request parser (adapters/http_front/request_parser.h) on mutated requests,
+// The HTTP front's request reader (adapters/http_front/request_reader.h) on mutated requests,
 // fed whole and in random slices as a socket delivers them: never a crash, every refusal a
 // status the front knows, nothing kept past the limits, and a request that parses the same
 // however it was sliced.
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "fuzz/mutator.h"
-#include "http_front/request_parser.h"
+#include "http_front/request_reader.h"
 
 namespace madoguchi::fuzz {
 namespace {
 
-using http_front::BodyFraming;
-using http_front::ChunkedDecoder;
-using http_front::ParseError;
 using http_front::ParserLimits;
-using http_front::Request;
+using http_front::RequestReader;
 
 const std::vector<std::string> kSeeds = {
     "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -65,64 +61,33 @@ struct Outcome {
   std::string method, target, body;
 };
 
-// Drives the parser as the front does: the head once its end has arrived, then the body as it
-// comes; `slices` cuts the input into the pieces a socket would deliver.
+// Feeds the reader the front runs per connection, the input cut into the pieces a socket
+// would deliver (`cuts`: where each piece ends).
 Outcome Feed(const std::string& input, const std::vector<size_t>& cuts,
              const ParserLimits& limits) {
   Outcome out;
+  RequestReader reader(limits);
   std::string buffer;
-  size_t scanned = 0;
-  bool head_done = false;
-  BodyFraming framing;
-  Request request;
-  std::optional<ChunkedDecoder> chunked;
   size_t from = 0;
-  for (size_t k = 0; k <= cuts.size() && !out.complete && out.status == 0; ++k) {
+  for (size_t k = 0; k <= cuts.size(); ++k) {
     const size_t to = k < cuts.size() ? cuts[k] : input.size();
     buffer.append(input, from, to - from);
     from = to;
-    if (!head_done) {
-      const size_t end = http_front::FindHeadEnd(buffer, scanned);
-      if (end == std::string::npos) {
-        scanned = buffer.size();
-        if (buffer.size() > limits.max_header_bytes) out.status = 431;
-        continue;
-      }
-      const ParseError e =
-          http_front::ParseHead(std::string_view(buffer).substr(0, end), limits, request, framing);
-      buffer.erase(0, end);
-      head_done = true;
-      if (!e.ok()) {
-        out.status = e.status;
-        break;
-      }
-      if (framing.mode == BodyFraming::Mode::kChunked) chunked.emplace(limits);
+    const RequestReader::Progress p = reader.Advance(buffer);
+    EXPECT_LE(reader.framing().length, limits.max_body_bytes);
+    EXPECT_LE(reader.request().body.size(), limits.max_body_bytes);
+    if (p == RequestReader::Progress::kRefused) {
+      out.status = reader.error().status;
+      break;
     }
-    switch (framing.mode) {
-      case BodyFraming::Mode::kNone:
-        out.complete = true;
-        break;
-      case BodyFraming::Mode::kLength:
-        EXPECT_LE(framing.length, limits.max_body_bytes);
-        if (buffer.size() >= framing.length) {
-          request.body = buffer.substr(0, framing.length);
-          out.complete = true;
-        }
-        break;
-      case BodyFraming::Mode::kChunked: {
-        size_t consumed = 0;
-        const ParseError e = chunked->Feed(buffer, consumed, request.body, out.complete);
-        EXPECT_LE(consumed, buffer.size());
-        buffer.erase(0, consumed);
-        if (!e.ok()) out.status = e.status;
-        break;
-      }
+    if (p == RequestReader::Progress::kComplete) {
+      out.complete = true;
+      break;
     }
-    EXPECT_LE(request.body.size(), limits.max_body_bytes);
   }
-  out.method = request.method;
-  out.target = request.target;
-  out.body = request.body;
+  out.method = reader.request().method;
+  out.target = reader.request().target;
+  out.body = reader.request().body;
   return out;
 }
 
