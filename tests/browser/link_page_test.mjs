@@ -6,76 +6,24 @@
 // usage: node link_page_test.mjs --binary BUILD/madoguchi --out DIR
 // Chromium is $CHROMIUM or /usr/bin/chromium. A missing browser or puppeteer-core is a
 // failure, never a skip: scripts/install-deps.sh installs both.
-import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 
-function arg(name) {
-  const i = process.argv.indexOf('--' + name);
-  if (i < 0 || i + 1 >= process.argv.length) die(`missing --${name}`);
-  return process.argv[i + 1];
-}
-
-function die(message) {
-  console.error('FAIL: ' + message);
-  process.exit(1);
-}
+import {arg, check, fail, finish, newRecordingPage, startService} from './harness.mjs';
 
 const binary = arg('binary');
 const outDir = arg('out');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!fs.existsSync(chromiumPath)) {
-  die(`no Chromium at ${chromiumPath}: run scripts/install-deps.sh (Debian package chromium)`);
-}
-let puppeteer;
-try {
-  puppeteer = (await import('puppeteer-core')).default;
-} catch (err) {
-  die('puppeteer-core is not installed in tests/browser (run scripts/install-deps.sh): ' + err.message);
-}
-
-let failures = 0;
-function check(ok, what, detail) {
-  if (ok) {
-    console.log('ok - ' + what);
-  } else {
-    failures++;
-    console.log('not ok - ' + what + (detail === undefined ? '' : ': ' + JSON.stringify(detail)));
-  }
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'madoguchi-link-'));
 fs.mkdirSync(outDir, {recursive: true});
 const env = Object.assign({}, process.env);
 delete env.MADOGUCHI_API_TOKEN;  // loopback: the member API is open, as on a developer machine
 // No config: the embedded default, whose fresh ledger holds the demo members.
-const server = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data-dir',
-  path.join(tmp, 'data'), '--today', '2026-05-15'], {env, stdio: ['ignore', 'pipe', 'pipe']});
-let serverLog = '';
-server.stderr.on('data', (chunk) => { serverLog += chunk; });
-let browser = null;
-
-async function cleanUp() {
-  if (browser) await browser.close().catch(() => {});
-  if (server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-  }
-  fs.rmSync(tmp, {recursive: true, force: true});
-}
-
-const base = await new Promise((resolve, reject) => {
-  let seen = '';
-  server.stdout.on('data', (chunk) => {
-    seen += chunk;
-    const m = /madoguchi is serving (http:\/\/[^\s]+)/.exec(seen);
-    if (m) resolve(m[1]);
-  });
-  server.once('exit', (code) => reject(new Error('madoguchi serve exited with ' + code)));
-  server.once('error', (err) => reject(new Error(`cannot start ${binary}: ${err.message}`)));
-}).catch(async (err) => { await cleanUp(); die(err.message); });
+const service = await startService(binary, ['--data-dir', path.join(tmp, 'data'), '--today',
+  '2026-05-15'], env);
+const base = service.base;
 
 async function say(text) {
   const r = await fetch(base + '/api/v1/messages', {
@@ -96,20 +44,8 @@ try {
   check(link !== undefined, 'the bot gives a link page URL', offer);
   if (!link) throw new Error('no link');
 
-  browser = await puppeteer.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=ja-JP'],
-  });
-  const page = await browser.newPage();
-  const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.evaluateOnNewDocument(() => {
-    window.cspViolations = [];
-    document.addEventListener('securitypolicyviolation',
-      (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
-  });
+  const browser = await service.browser();
+  const page = await newRecordingPage(browser);
 
   for (const width of [1280, 390]) {
     await page.setViewport({width, height: 900});
@@ -158,17 +94,13 @@ try {
   const violations = await page.evaluate(() => window.cspViolations);
   check(violations.length === 0, 'no CSP violations', violations);
   // The refused submission's own 403 is what the browser reports for it; nothing else may be.
-  const unexpected = consoleErrors.filter((e) => !/status of 403/.test(e));
-  check(unexpected.length === 0, 'no console errors', consoleErrors);
+  const unexpected = page.consoleErrors.filter((e) => !/status of 403/.test(e));
+  check(unexpected.length === 0, 'no console errors', page.consoleErrors);
 } catch (err) {
-  failures++;
-  console.log('not ok - the test ran to the end: ' + (err && err.stack ? err.stack : err));
+  fail(err);
 } finally {
-  await cleanUp();
+  await service.stop();
+  fs.rmSync(tmp, {recursive: true, force: true});
 }
 
-if (failures > 0) {
-  console.log(serverLog.split('\n').slice(-40).join('\n'));
-  die(`${failures} check(s) failed`);
-}
-console.log('all checks passed; screenshots in ' + outDir);
+finish(service, 'all checks passed; screenshots in ' + outDir);

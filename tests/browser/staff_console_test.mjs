@@ -6,48 +6,18 @@
 // The staff token comes from $MADOGUCHI_STAFF_TOKEN (CTest sets it), which the service reads
 // too. Chromium is $CHROMIUM or /usr/bin/chromium. A missing browser or puppeteer-core is a
 // failure, never a skip: scripts/install-deps.sh installs both.
-import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 
-function arg(name) {
-  const i = process.argv.indexOf('--' + name);
-  if (i < 0 || i + 1 >= process.argv.length) die(`missing --${name}`);
-  return process.argv[i + 1];
-}
-
-function die(message) {
-  console.error('FAIL: ' + message);
-  process.exit(1);
-}
+import {arg, check, die, fail, finish, newRecordingPage, startService} from './harness.mjs';
 
 const binary = arg('binary');
 const kbSource = arg('kb');
 const outDir = arg('out');
 const staffToken = process.env.MADOGUCHI_STAFF_TOKEN || '';
 if (staffToken.length < 16) die('MADOGUCHI_STAFF_TOKEN (16+ characters) must be set');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!fs.existsSync(chromiumPath)) {
-  die(`no Chromium at ${chromiumPath}: run scripts/install-deps.sh (Debian package chromium)`);
-}
-let puppeteer;
-try {
-  puppeteer = (await import('puppeteer-core')).default;
-} catch (err) {
-  die('puppeteer-core is not installed in tests/browser (run scripts/install-deps.sh): ' + err.message);
-}
-
-let failures = 0;
-function check(ok, what, detail) {
-  if (ok) {
-    console.log('ok - ' + what);
-  } else {
-    failures++;
-    console.log('not ok - ' + what + (detail === undefined ? '' : ': ' + JSON.stringify(detail)));
-  }
-}
 
 // --- the service: a copy of the knowledge base (the test edits it) and a fresh data dir -------
 
@@ -58,32 +28,9 @@ fs.mkdirSync(outDir, {recursive: true});
 
 const env = Object.assign({}, process.env);
 delete env.MADOGUCHI_API_TOKEN;  // loopback: the member API is open, as on a developer machine
-const server = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data-dir',
-  path.join(tmp, 'data'), '--kb', kbDir, '--today', '2026-04-15'],
-{env, stdio: ['ignore', 'pipe', 'pipe']});
-// The service's request log, shown only when something failed.
-let serverLog = '';
-server.stderr.on('data', (chunk) => { serverLog += chunk; });
-let browser = null;
-
-async function cleanUp() {
-  if (browser) await browser.close().catch(() => {});
-  if (server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-  }
-  fs.rmSync(tmp, {recursive: true, force: true});
-}
-
-const base = await new Promise((resolve, reject) => {
-  let seen = '';
-  server.stdout.on('data', (chunk) => {
-    seen += chunk;
-    const m = /madoguchi is serving (http:\/\/[^\s]+)/.exec(seen);
-    if (m) resolve(m[1]);
-  });
-  server.once('exit', (code) => reject(new Error('madoguchi serve exited with ' + code)));
-}).catch(async (err) => { await cleanUp(); die(err.message); });
+const service = await startService(binary, ['--data-dir', path.join(tmp, 'data'), '--kb', kbDir,
+  '--today', '2026-04-15'], env);
+const base = service.base;
 
 async function post(pathname, body, token) {
   const headers = {'Content-Type': 'application/json'};
@@ -128,21 +75,8 @@ try {
   check(missing.status === 400, 'a staff call without program is 400', missing.status);
 
   // --- the page ------------------------------------------------------------------------------
-  browser = await puppeteer.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=ja-JP'],
-  });
-  const page = await browser.newPage();
-  const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  page.on('requestfailed', (r) => consoleErrors.push('request failed: ' + r.url()));
-  await page.evaluateOnNewDocument(() => {
-    window.cspViolations = [];
-    document.addEventListener('securitypolicyviolation',
-      (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
-  });
+  const browser = await service.browser();
+  const page = await newRecordingPage(browser);
   await page.setViewport({width: 1280, height: 900});
   const response = await page.goto(base + '/staff', {waitUntil: 'networkidle0'});
   const csp = response.headers()['content-security-policy'] || '';
@@ -329,16 +263,12 @@ try {
 
   const violations = await page.evaluate(() => window.cspViolations);
   check(violations.length === 0, 'no CSP violations', violations);
-  check(consoleErrors.length === 0, 'no console errors', consoleErrors);
+  check(page.consoleErrors.length === 0, 'no console errors', page.consoleErrors);
   console.log('screenshots: ' + outDir);
 } catch (err) {
-  failures++;
-  console.log('not ok - ' + (err && err.stack ? err.stack : err));
+  fail(err);
 } finally {
-  await cleanUp();
+  await service.stop();
+  fs.rmSync(tmp, {recursive: true, force: true});
 }
-if (failures > 0) {
-  console.error(serverLog);
-  die(failures + ' check(s) failed');
-}
-console.log('all checks passed');
+finish(service, 'all checks passed');
