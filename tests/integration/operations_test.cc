@@ -222,6 +222,24 @@ TEST(PointsCoreErrorsTest, AnOutageIsCountedByCallAndCode) {
 
 // --- the per-user limit on LINE ---------------------------------------------------------------
 
+// A signed LINE text event from `user` to the kagawa channel, as LINE posts it.
+httplib::Result PostLineText(httplib::Client& client, const std::string& event_id,
+                             const std::string& user, const std::string& text) {
+  json event = {{"type", "message"},
+                {"mode", "active"},
+                {"timestamp", 1747000000000},
+                {"source", {{"type", "user"}, {"userId", user}}},
+                {"webhookEventId", event_id},
+                {"deliveryContext", {{"isRedelivery", false}}},
+                {"replyToken", "reply-token-" + event_id},
+                {"message", {{"id", "1" + event_id}, {"type", "text"}, {"text", text}}}};
+  const std::string body =
+      json{{"destination", "Uab012345678901234567890123456789"}, {"events", {event}}}.dump();
+  return client.Post("/webhook/line/kagawa",
+                     {{"X-Line-Signature", line::ComputeSignature(kLineSecret, body)}}, body,
+                     "application/json");
+}
+
 class LineLimitTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -244,19 +262,7 @@ class LineLimitTest : public ::testing::Test {
   }
 
   httplib::Result PostText(const std::string& event_id, const std::string& text) {
-    json event = {{"type", "message"},
-                  {"mode", "active"},
-                  {"timestamp", 1747000000000},
-                  {"source", {{"type", "user"}, {"userId", "U0123456789abcdef0123456789abcdef"}}},
-                  {"webhookEventId", event_id},
-                  {"deliveryContext", {{"isRedelivery", false}}},
-                  {"replyToken", "reply-token-" + event_id},
-                  {"message", {{"id", "1" + event_id}, {"type", "text"}, {"text", text}}}};
-    const std::string body =
-        json{{"destination", "Uab012345678901234567890123456789"}, {"events", {event}}}.dump();
-    return client_->Post("/webhook/line/kagawa",
-                         {{"X-Line-Signature", line::ComputeSignature(kLineSecret, body)}}, body,
-                         "application/json");
+    return PostLineText(*client_, event_id, "U0123456789abcdef0123456789abcdef", text);
   }
 
   FakeLineApi line_;
@@ -320,20 +326,8 @@ class BackpressureTest : public ::testing::Test {
 
   // A signed webhook with one text event from its own member (so the worker may take several).
   httplib::Result PostText(const std::string& event_id) {
-    json event = {
-        {"type", "message"},
-        {"mode", "active"},
-        {"timestamp", 1747000000000},
-        {"source", {{"type", "user"}, {"userId", "U0123456789abcdef0123456789ab" + event_id}}},
-        {"webhookEventId", event_id},
-        {"deliveryContext", {{"isRedelivery", false}}},
-        {"replyToken", "reply-token-" + event_id},
-        {"message", {{"id", "1" + event_id}, {"type", "text"}, {"text", kQuestion}}}};
-    const std::string body =
-        json{{"destination", "Uab012345678901234567890123456789"}, {"events", {event}}}.dump();
-    return client_->Post("/webhook/line/kagawa",
-                         {{"X-Line-Signature", line::ComputeSignature(kLineSecret, body)}}, body,
-                         "application/json");
+    // A member per event: the per-member limit stays out of the way.
+    return PostLineText(*client_, event_id, "U0123456789abcdef0123456789ab" + event_id, kQuestion);
   }
 
   FakeLineApi line_;
