@@ -86,6 +86,45 @@ Status ReadPoints(const json& p, PointsConfig* points) {
   return Status::Ok();
 }
 
+// True when URL's user part carries a password ("postgresql://user:pass@host") or its query
+// does ("?password=…"): the password belongs in the environment, never in the file.
+bool UrlHoldsPassword(const std::string& url) {
+  const size_t scheme_end = url.find("://");
+  const size_t authority_begin = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const size_t authority_end = url.find_first_of("/?#", authority_begin);
+  const std::string authority = url.substr(authority_begin, authority_end == std::string::npos
+                                                                ? std::string::npos
+                                                                : authority_end - authority_begin);
+  const size_t at = authority.rfind('@');
+  if (at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos) {
+    return true;
+  }
+  const size_t query = url.find('?');
+  if (query == std::string::npos) return false;
+  std::string rest = url.substr(query + 1);
+  for (char& ch : rest) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return rest.rfind("password=", 0) == 0 || rest.find("&password=") != std::string::npos;
+}
+
+Status ReadStore(const json& s, StoreConfig* store) {
+  if (!s.is_object()) return Bad("store", "must be an object");
+  MADOGUCHI_RETURN_IF_ERROR(CheckKeys(s, "store.", {"postgres", "password_env", "pool_size"}));
+  MADOGUCHI_RETURN_IF_ERROR(ReadString(s, "store.", "postgres", &store->postgres_url));
+  MADOGUCHI_RETURN_IF_ERROR(ReadString(s, "store.", "password_env", &store->password_env));
+  MADOGUCHI_RETURN_IF_ERROR(ReadInt(s, "store.", "pool_size", 1, 1000, &store->pool_size));
+  const std::string& url = store->postgres_url;
+  if (!url.empty()) {
+    if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0) {
+      return Bad("store.postgres", "must start with postgresql://");
+    }
+    if (UrlHoldsPassword(url)) {
+      return Bad("store.postgres", "must not hold a password: put it in the environment variable "
+                                   "store.password_env names");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ReadLineChannels(const json& list, std::vector<LineChannelConfig>* out) {
   if (!list.is_array()) return Bad("line_channels", "must be an array");
   std::set<std::string> names;
@@ -190,8 +229,8 @@ StatusOr<ServeConfig> ParseServeConfig(std::string_view json_text) {
   if (!j.is_object()) return InvalidArgument("config: the top level must be an object");
   MADOGUCHI_RETURN_IF_ERROR(
       CheckKeys(j, "",
-                {"listen", "data_dir", "kb", "link_page_url", "points", "limits", "line_channels",
-                 "line_access_base_url", "slack", "staff_token_sha256"}));
+                {"listen", "data_dir", "kb", "link_page_url", "points", "store", "limits",
+                 "line_channels", "line_access_base_url", "slack", "staff_token_sha256"}));
   ServeConfig c;
   MADOGUCHI_RETURN_IF_ERROR(ReadString(j, "", "listen", &c.listen));
   MADOGUCHI_RETURN_IF_ERROR(ReadString(j, "", "data_dir", &c.data_dir));
@@ -202,6 +241,9 @@ StatusOr<ServeConfig> ParseServeConfig(std::string_view json_text) {
   }
   if (auto it = j.find("points"); it != j.end()) {
     MADOGUCHI_RETURN_IF_ERROR(ReadPoints(*it, &c.points));
+  }
+  if (auto it = j.find("store"); it != j.end()) {
+    MADOGUCHI_RETURN_IF_ERROR(ReadStore(*it, &c.store));
   }
   if (auto it = j.find("limits"); it != j.end()) {
     if (!it->is_object()) return Bad("limits", "must be an object");

@@ -59,6 +59,18 @@ struct SlackConfig {
   std::string api_base_url;  // empty: Slack's own
 };
 
+// Where conversation state, links, feedback and the unanswered log live.
+struct StoreConfig {
+  // A libpq URI without the password ("postgresql://madoguchi@db:5432/madoguchi"): the shared
+  // PostgreSQL store that several replicas use. Empty: the embedded SQLite files in data_dir.
+  std::string postgres_url;
+  // The environment variable holding the PostgreSQL password; unset: no password (trust or peer
+  // authentication).
+  std::string password_env = "MADOGUCHI_POSTGRES_PASSWORD";
+  // Connections this process opens to PostgreSQL at most.
+  int pool_size = 8;
+};
+
 // Per-user limit of POST /api/v1/messages (ops::RateLimiter).
 struct RateLimitConfig {
   double per_minute = 30;
@@ -76,6 +88,7 @@ struct ServeConfig {
   // reach the service at that address; set it behind a proxy or TLS terminator.
   std::string link_page_url;
   PointsConfig points;
+  StoreConfig store;
   // Largest request body, in bytes, and longest message, in characters.
   size_t max_body_bytes = 64 * 1024;
   size_t max_text_chars = 2000;

@@ -119,6 +119,43 @@ TEST(ServeConfig, InboxMaxDepthDefaultsTo2000AndZeroLifts) {
   EXPECT_EQ(ParseServeConfig(R"({"limits": {"inbox_max_depth": 0}})")->inbox_max_depth, 0);
 }
 
+TEST(ServeConfig, TheStoreIsTheEmbeddedSqliteUnlessPostgresIsNamed) {
+  auto plain = ParseServeConfig("{}");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->store.postgres_url.empty());
+  EXPECT_EQ(plain->store.password_env, "MADOGUCHI_POSTGRES_PASSWORD");
+  EXPECT_EQ(plain->store.pool_size, 8);
+
+  auto c = ParseServeConfig(
+      R"({"store": {"postgres": "postgresql://madoguchi@db.internal:5432/madoguchi",
+                    "password_env": "PG_PASSWORD", "pool_size": 16}})");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->store.postgres_url, "postgresql://madoguchi@db.internal:5432/madoguchi");
+  EXPECT_EQ(c->store.password_env, "PG_PASSWORD");
+  EXPECT_EQ(c->store.pool_size, 16);
+
+  // A user without a password, and libpq's shorter scheme, are fine.
+  EXPECT_TRUE(ParseServeConfig(R"({"store": {"postgres": "postgres://db/madoguchi"}})").ok());
+  EXPECT_TRUE(
+      ParseServeConfig(R"({"store": {"postgres": "postgresql://u@db/m?sslmode=require"}})").ok());
+}
+
+TEST(ServeConfig, AStoreUrlWithAPasswordIsRefusedWithoutEchoingIt) {
+  for (const char* json : {
+           R"({"store": {"postgres": "postgresql://madoguchi:hunter22@db/madoguchi"}})",
+           R"({"store": {"postgres": "postgresql://madoguchi:hunter22@db"}})",
+           R"({"store": {"postgres": "postgresql://db/madoguchi?password=hunter22"}})",
+           R"({"store": {"postgres": "postgresql://db/m?sslmode=require&PASSWORD=hunter22"}})",
+       }) {
+    auto c = ParseServeConfig(json);
+    ASSERT_FALSE(c.ok()) << json;
+    EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(c.status().message().find("\"store.postgres\""), std::string::npos)
+        << c.status().message();
+    EXPECT_EQ(c.status().message().find("hunter22"), std::string::npos) << c.status().message();
+  }
+}
+
 TEST(ServeConfig, EmbeddedWithDemoMembers) {
   auto c = ParseServeConfig(R"({"points": {"mode": "embedded", "seed_demo": true}})");
   ASSERT_TRUE(c.ok());
@@ -143,6 +180,12 @@ TEST(ServeConfig, RefusesMistakesNamingTheKey) {
       {R"({"points": "http"})", "points"},
       {R"({"points": {"mode": "http", "url": "http://p", "read_timeout_ms": 0}})",
        "points.read_timeout_ms"},
+      {R"({"store": "postgresql://db/m"})", "store"},
+      {R"({"store": {"postgres": "mysql://db/m"}})", "store.postgres"},
+      {R"({"store": {"postgres": ""}})", "store.postgres"},
+      {R"({"store": {"password": "x"}})", "store.password"},
+      {R"({"store": {"password_env": ""}})", "store.password_env"},
+      {R"({"store": {"pool_size": 0}})", "store.pool_size"},
       {R"({"limits": {"max_body_bytes": 10}})", "limits.max_body_bytes"},
       {R"({"limits": {"max_text_chars": "many"}})", "limits.max_text_chars"},
       {R"({"limits": {"http_threads": 0}})", "limits.http_threads"},
