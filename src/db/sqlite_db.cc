@@ -1,10 +1,10 @@
-#include "points/sqlite_db.h"
+#include "db/sqlite_db.h"
 
 #include <sqlite3.h>
 
 #include "base/private_files.h"
 
-namespace madoguchi::points {
+namespace madoguchi::db {
 
 namespace {
 // Busy, locked and I/O problems pass (the disk fills, another process holds the lock too long):
@@ -14,7 +14,7 @@ Status StatusFromSqlite(sqlite3* db, int rc, std::string_view what) {
   std::string detail = std::string(what) + ": " + sqlite3_errmsg(db);
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_IOERR || code == SQLITE_FULL ||
       code == SQLITE_CANTOPEN || code == SQLITE_READONLY) {
-    return Status(StatusCode::kUnavailable, "points store busy or unreachable (" + detail + ")",
+    return Status(StatusCode::kUnavailable, "SQLite database busy or unreachable (" + detail + ")",
                   "unavailable");
   }
   return Status(StatusCode::kInternal, detail, "internal");
@@ -86,7 +86,8 @@ Date Statement::DateAt(int column) const { return DateOrNull(column).value_or(Da
 
 StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
                                                    const SqliteOptions& options) {
-  // Members' birth dates and ledgers: the file and its -wal and -shm are the service's only.
+  // Members' birth dates, ledgers, conversations: the file and its -wal and -shm are the
+  // service's only.
   MADOGUCHI_RETURN_IF_ERROR(MakePrivateDatabaseFile(path));
   sqlite3* raw = nullptr;
   int rc =
@@ -95,7 +96,7 @@ StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw));  // closes `raw` even when opening failed
   if (rc != SQLITE_OK) {
     return Status(StatusCode::kUnavailable,
-                  "cannot open points database " + path + ": " +
+                  "cannot open SQLite database " + path + ": " +
                       (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
                   "unavailable");
   }
@@ -108,7 +109,7 @@ StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
   StatusOr<bool> row = wal->Step();
   if (!row.ok()) return row.status();
   if (!*row || wal->Text(0) != "wal") {
-    return Status(StatusCode::kUnavailable, "points database " + path + " cannot use WAL mode",
+    return Status(StatusCode::kUnavailable, "SQLite database " + path + " cannot use WAL mode",
                   "unavailable");
   }
   MADOGUCHI_RETURN_IF_ERROR(
@@ -164,4 +165,4 @@ Status Transaction::Commit() {
   return s;
 }
 
-}  // namespace madoguchi::points
+}  // namespace madoguchi::db

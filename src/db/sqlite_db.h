@@ -1,10 +1,11 @@
-// A thin layer over the SQLite C API: one connection, cached prepared statements, and RAII
-// transactions, with SQLite's result codes turned into Status.
+// A thin layer over the SQLite C API, the one the embedded stores (store/ and points/) share:
+// one connection, cached prepared statements, and RAII transactions, with SQLite's result codes
+// turned into Status.
 //
 // Thread safety: a SqliteDb is used by one thread at a time (it is opened with
-// SQLITE_OPEN_NOMUTEX); ConnectionPool hands connections to threads one at a time.
-#ifndef MADOGUCHI_POINTS_SQLITE_DB_H_
-#define MADOGUCHI_POINTS_SQLITE_DB_H_
+// SQLITE_OPEN_NOMUTEX); SqlitePool hands connections to threads one at a time.
+#ifndef MADOGUCHI_DB_SQLITE_DB_H_
+#define MADOGUCHI_DB_SQLITE_DB_H_
 
 #include <cstdint>
 #include <memory>
@@ -19,7 +20,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace madoguchi::points {
+namespace madoguchi::db {
 
 struct SqliteOptions {
   // How long a statement waits for another connection's write lock before giving up with
@@ -116,6 +117,6 @@ class Transaction {
   bool open_ = false;
 };
 
-}  // namespace madoguchi::points
+}  // namespace madoguchi::db
 
-#endif  // MADOGUCHI_POINTS_SQLITE_DB_H_
+#endif  // MADOGUCHI_DB_SQLITE_DB_H_

@@ -1,17 +1,17 @@
-#include "points/connection_pool.h"
+#include "db/sqlite_pool.h"
 
 #include <algorithm>
 
-namespace madoguchi::points {
+namespace madoguchi::db {
 
-ConnectionPool::Lease::~Lease() {
+SqlitePool::Lease::~Lease() {
   if (db_ != nullptr) pool_->Release(std::move(db_));
 }
 
-ConnectionPool::ConnectionPool(std::string path, SqliteOptions options, int max_connections)
+SqlitePool::SqlitePool(std::string path, SqliteOptions options, int max_connections)
     : path_(std::move(path)), options_(options), max_connections_(std::max(1, max_connections)) {}
 
-StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
+StatusOr<SqlitePool::Lease> SqlitePool::Acquire() {
   {
     std::unique_lock<std::mutex> lock(mu_);
     returned_.wait(lock, [&] { return !idle_.empty() || open_ < max_connections_; });
@@ -32,10 +32,10 @@ StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
   return Lease(this, std::move(db).value());
 }
 
-void ConnectionPool::Release(std::unique_ptr<SqliteDb> db) {
+void SqlitePool::Release(std::unique_ptr<SqliteDb> db) {
   std::lock_guard<std::mutex> lock(mu_);
   idle_.push_back(std::move(db));
   returned_.notify_one();
 }
 
-}  // namespace madoguchi::points
+}  // namespace madoguchi::db

@@ -3,12 +3,13 @@
 // Why a pool rather than one mutex-guarded connection: under WAL, readers on their own connections
 // run alongside the writer, and writers are serialized by SQLite's own lock (BEGIN IMMEDIATE), the
 // same lock that keeps a second process on the file (another `points serve`, the seeder) from
-// overspending. Correctness thus never rests on a mutex of ours that other processes cannot see.
+// overspending a ledger. Correctness thus never rests on a mutex of ours that other processes
+// cannot see.
 //
 // Thread safety: thread-safe. A Lease is used by the thread holding it and must not outlive the
 // pool.
-#ifndef MADOGUCHI_POINTS_CONNECTION_POOL_H_
-#define MADOGUCHI_POINTS_CONNECTION_POOL_H_
+#ifndef MADOGUCHI_DB_SQLITE_POOL_H_
+#define MADOGUCHI_DB_SQLITE_POOL_H_
 
 #include <condition_variable>
 #include <memory>
@@ -17,29 +18,29 @@
 #include <vector>
 
 #include "base/status.h"
-#include "points/sqlite_db.h"
+#include "db/sqlite_db.h"
 
-namespace madoguchi::points {
+namespace madoguchi::db {
 
-class ConnectionPool {
+class SqlitePool {
  public:
   // Returns a connection to the pool when destroyed.
   class Lease {
    public:
-    Lease(ConnectionPool* pool, std::unique_ptr<SqliteDb> db) : pool_(pool), db_(std::move(db)) {}
+    Lease(SqlitePool* pool, std::unique_ptr<SqliteDb> db) : pool_(pool), db_(std::move(db)) {}
     Lease(Lease&&) = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
     SqliteDb& db() { return *db_; }
 
    private:
-    ConnectionPool* pool_;
+    SqlitePool* pool_;
     std::unique_ptr<SqliteDb> db_;
   };
 
   // max_connections ≥ 1: connections are opened lazily, up to this many; a borrower beyond that
   // waits for one to come back.
-  ConnectionPool(std::string path, SqliteOptions options, int max_connections);
+  SqlitePool(std::string path, SqliteOptions options, int max_connections);
 
   StatusOr<Lease> Acquire();
 
@@ -55,6 +56,6 @@ class ConnectionPool {
   int open_ = 0;                                 // guarded by mu_; idle or lent
 };
 
-}  // namespace madoguchi::points
+}  // namespace madoguchi::db
 
-#endif  // MADOGUCHI_POINTS_CONNECTION_POOL_H_
+#endif  // MADOGUCHI_DB_SQLITE_POOL_H_

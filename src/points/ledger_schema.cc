@@ -9,6 +9,10 @@
 
 namespace madoguchi::points {
 
+using db::SqliteDb;
+using db::Statement;
+using db::Transaction;
+
 namespace {
 
 // Dates are YYYY-MM-DD text (they sort and compare as dates); instants are Unix seconds.

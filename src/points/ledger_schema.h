@@ -4,7 +4,7 @@
 #define MADOGUCHI_POINTS_LEDGER_SCHEMA_H_
 
 #include "base/status.h"
-#include "points/sqlite_db.h"
+#include "db/sqlite_db.h"
 
 namespace madoguchi::points {
 
@@ -16,7 +16,7 @@ inline constexpr int kLedgerSchemaVersion = 2;
 // Creates the tables of an empty file; migrates a file of an earlier version (v1's member lock
 // states move to verify_guards); refuses a newer one. Idempotent; safe to run from several
 // processes at once (it runs in a write transaction).
-Status EnsureLedgerSchema(SqliteDb& db);
+Status EnsureLedgerSchema(db::SqliteDb& db);
 
 }  // namespace madoguchi::points
 

@@ -4,6 +4,8 @@ namespace madoguchi::points {
 
 namespace {
 
+using db::Statement;
+
 // Binds nothing more and runs a statement that returns no rows.
 Status RunPrepared(StatusOr<Statement>& stmt) {
   if (!stmt.ok()) return stmt.status();

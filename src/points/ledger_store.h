@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "base/status.h"
+#include "db/sqlite_db.h"
 #include "points/fifo.h"
 #include "points/now.h"
 #include "points/points_core.h"
-#include "points/sqlite_db.h"
 #include "points/verification.h"
 
 namespace madoguchi::points {
@@ -29,7 +29,7 @@ struct MemberRecord {
 
 class LedgerStore {
  public:
-  explicit LedgerStore(SqliteDb& db) : db_(db) {}
+  explicit LedgerStore(db::SqliteDb& db) : db_(db) {}
 
   // By member number, ignoring letter case (the row spelt exactly as `member_id` first); the
   // record holds the number as stored, which every later statement must use.
@@ -84,7 +84,7 @@ class LedgerStore {
                           std::string_view detail);
 
  private:
-  SqliteDb& db_;
+  db::SqliteDb& db_;
 };
 
 }  // namespace madoguchi::points

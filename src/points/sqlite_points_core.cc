@@ -16,6 +16,8 @@ namespace madoguchi::points {
 
 namespace {
 
+using db::SqlitePool;
+using db::Transaction;
 using Kind = Transaction::Kind;
 
 Status NotEligible() {
@@ -41,9 +43,9 @@ int64_t Sum(const std::vector<Lot>& lots) {
 // the member (not_found when there is none). Commits when `fn` succeeds; otherwise rolls back, so
 // a refused call leaves nothing behind.
 template <typename Fn>
-auto WithMember(ConnectionPool& pool, Kind kind, const std::string& member_id, Fn fn)
+auto WithMember(SqlitePool& pool, Kind kind, const std::string& member_id, Fn fn)
     -> std::invoke_result_t<Fn, LedgerStore&, const MemberRecord&> {
-  StatusOr<ConnectionPool::Lease> lease = pool.Acquire();
+  StatusOr<SqlitePool::Lease> lease = pool.Acquire();
   if (!lease.ok()) return lease.status();
   LedgerStore store(lease->db());
   Transaction txn(lease->db());
@@ -63,7 +65,7 @@ StatusOr<std::unique_ptr<SqlitePointsCore>> SqlitePointsCore::Open(
   if (options.db_path.empty()) return BadArgument("db_path is required");
   if (options.pbkdf2_iterations < 1) return BadArgument("pbkdf2_iterations must be positive");
   std::unique_ptr<SqlitePointsCore> core(new SqlitePointsCore(std::move(options)));
-  StatusOr<ConnectionPool::Lease> lease = core->pool_.Acquire();
+  StatusOr<SqlitePool::Lease> lease = core->pool_.Acquire();
   if (!lease.ok()) return lease.status();
   MADOGUCHI_RETURN_IF_ERROR(EnsureLedgerSchema(lease->db()));
   StatusOr<std::string> salt = LedgerStore(lease->db()).Meta("guard_salt");
@@ -121,7 +123,7 @@ StatusOr<Member> SqlitePointsCore::CreateMember(const NewMember& typed) {
     if (!h.ok()) return h.status();
     hash = std::move(h).value();
   }
-  StatusOr<ConnectionPool::Lease> lease = pool_.Acquire();
+  StatusOr<SqlitePool::Lease> lease = pool_.Acquire();
   if (!lease.ok()) return lease.status();
   LedgerStore store(lease->db());
   Transaction txn(lease->db());
@@ -409,7 +411,7 @@ StatusOr<Verification> SqlitePointsCore::Verify(const VerifyRequest& request) {
   {
     // Read, then check the answers with no connection held: PBKDF2 takes a noticeable time, and
     // other calls should not wait for it.
-    StatusOr<ConnectionPool::Lease> lease = pool_.Acquire();
+    StatusOr<SqlitePool::Lease> lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
     LedgerStore store(lease->db());
     StatusOr<std::optional<MemberRecord>> found = store.FindMember(*normalized);
@@ -426,7 +428,7 @@ StatusOr<Verification> SqlitePointsCore::Verify(const VerifyRequest& request) {
   const bool success = level != VerificationLevel::kNone;
   // Record the attempt against the guards as they are now: concurrent attempts each count, and
   // an attempt that finds a guard locked in the meantime reveals nothing.
-  StatusOr<ConnectionPool::Lease> lease = pool_.Acquire();
+  StatusOr<SqlitePool::Lease> lease = pool_.Acquire();
   if (!lease.ok()) return lease.status();
   LedgerStore store(lease->db());
   Transaction txn(lease->db());

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "db/sqlite_pool.h"
 #include "kb/program.h"
 #include "points/auth_code.h"
-#include "points/connection_pool.h"
 #include "points/now.h"
 #include "points/points_core.h"
 #include "points/verification.h"
@@ -35,7 +35,7 @@ struct SqlitePointsCoreOptions {
   // Connections opened at most; more threads than this wait their turn. Default: 4.
   int max_connections = 4;
   // SQLite settings (busy timeout 5 s, synchronous=FULL). Default: SqliteOptions{}.
-  SqliteOptions sqlite;
+  db::SqliteOptions sqlite;
   // Failures (within the lock's length) before a lock, and its length; applies to member numbers
   // and requesters alike (verification.h). Default: 5 failures, one hour.
   LockoutPolicy lockout;
@@ -81,7 +81,7 @@ class SqlitePointsCore final : public PointsCore {
   SqlitePointsCoreOptions options_;
   std::map<std::string, kb::Program> programs_;
   const NowSource* now_;
-  ConnectionPool pool_;
+  db::SqlitePool pool_;
   // The salt of verification guard keys (ledger_meta.guard_salt), read once at Open.
   std::string guard_salt_;
   std::once_flag dummy_once_;
