@@ -17,14 +17,14 @@
 #include <string>
 #include <vector>
 
-#include "store/inbox.h"
+#include "store/sqlite_inbox.h"
 
 namespace {
 
-using madoguchi::store::Inbox;
 using madoguchi::store::NewInboxEvent;
+using madoguchi::store::SqliteInbox;
 
-std::unique_ptr<Inbox> shared_inbox;
+std::unique_ptr<SqliteInbox> shared_inbox;
 std::filesystem::path shared_dir;
 std::atomic<long> next_id{0};
 std::mutex micros_mu;
@@ -36,7 +36,7 @@ void BM_Enqueue(benchmark::State& state) {
                  ("madoguchi-inbox-bench-" + std::to_string(::getpid()));
     std::filesystem::remove_all(shared_dir);
     std::filesystem::create_directories(shared_dir);
-    auto inbox = Inbox::Open((shared_dir / "inbox.db").string());
+    auto inbox = SqliteInbox::Open((shared_dir / "inbox.db").string());
     if (!inbox.ok()) {
       state.SkipWithError(inbox.status().ToString().c_str());
       return;

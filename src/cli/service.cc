@@ -6,6 +6,7 @@
 #include "cli/rate_limited_handle.h"
 #include "http/listen_address.h"
 #include "store/sealer.h"
+#include "store/sqlite_inbox.h"
 
 namespace madoguchi::cli {
 
@@ -226,7 +227,8 @@ Status Service::StartChannels(const ServiceOptions& options,
   const ServeConfig& config = options.config;
   if (line_channels.empty() && !slack_app) return Status::Ok();
 
-  StatusOr<std::unique_ptr<store::Inbox>> inbox = store::Inbox::Open(config.data_dir + "/inbox.db");
+  StatusOr<std::unique_ptr<store::SqliteInbox>> inbox =
+      store::SqliteInbox::Open(config.data_dir + "/inbox.db");
   if (!inbox.ok()) return inbox.status();
   inbox_ = std::move(inbox).value();
   store::Inbox* inbox_ptr = inbox_.get();

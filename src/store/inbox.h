@@ -1,37 +1,29 @@
 // A durable inbox for channel events (LINE, Slack): a webhook writes what it received here and
 // only then answers 200, so an acknowledged event survives a crash; workers drain it afterwards.
+// Two implementations: SqliteInbox (sqlite_inbox.h, one process owns a file, the embedded
+// default) and PostgresInbox (postgres_inbox.h, shared by several replicas).
 //
-//   Enqueue     committed to disk (WAL, synchronous=FULL) before it returns; concurrent callers
-//               share one commit (group commit), so a slow fsync is paid once per batch, not
-//               once per webhook. Deduplicated on (channel, event_id): a redelivered event is
-//               reported as a duplicate and stored once.
+//   Enqueue     committed durably before it returns. Deduplicated on (channel, event_id): a
+//               redelivered event is reported as a duplicate and stored once.
 //   Claim       hands out ready events under a lease. An event whose lease runs out (a stuck or
-//               crashed worker) is handed out again; so are the claims of a previous process
-//               when the file is opened again. Events that share an ordering key (one
+//               crashed worker) is handed out again. Events that share an ordering key (one
 //               conversation) are handed out one at a time, in the order they were enqueued.
 //   Complete    done: the payload is dropped (it may hold what a member wrote) but the id is
 //               kept for `retention`, so redeliveries within that window are still recognised.
 //   Fail        back to the queue after a delay, until `max_attempts` hand-outs; then the event
 //               is dead-lettered (kept with its payload for an operator, until `retention`).
 //
-// Claim, Checkpoint, Complete and Fail are committed with synchronous=NORMAL: they survive a
-// process crash, and a power loss can at worst hand an event out once more. Only Enqueue
-// carries the "nothing acknowledged is lost" promise, and it is the one that pays for fsync.
+// Only Enqueue carries the "nothing acknowledged is lost" promise. The workers' bookkeeping
+// (Claim, Checkpoint, Complete, Fail) may, after a crash of the machine, at worst hand an event
+// out once more; a worker therefore checkpoints what it must not redo.
 //
-// One process owns an inbox file: opening it releases every claim left in the file.
-//
-// Thread safety: every method may be called from many threads at once. Channel-agnostic: the
-// payload is opaque text (JSON by convention).
+// Thread safety: every method of every implementation may be called from many threads at once.
+// Channel-agnostic: the payload is opaque text (JSON by convention).
 #ifndef MADOGUCHI_STORE_INBOX_H_
 #define MADOGUCHI_STORE_INBOX_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <functional>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +40,7 @@ struct InboxOptions {
   // How long finished (done or dead) events are kept, so their ids still deduplicate.
   // LINE redelivers for about a day at most; default: 7 days.
   std::chrono::hours retention{24 * 7};
+  // SQLite only: how long a write waits for another writer of the file. Default: 5 s.
   int busy_timeout_ms = 5000;
 };
 
@@ -84,70 +77,48 @@ enum class FailOutcome {
 
 class Inbox {
  public:
-  // Opens (creating if needed) the inbox in the SQLite file at `path`; it may share the file
-  // with other stores. `now_ms` returns unix milliseconds (default: the system clock); tests
-  // inject one to run leases and retries without sleeping. Releases claims left in the file.
-  static StatusOr<std::unique_ptr<Inbox>> Open(const std::string& path,
-                                               const InboxOptions& options = {},
-                                               std::function<int64_t()> now_ms = {});
-  ~Inbox();
-  Inbox(const Inbox&) = delete;
-  Inbox& operator=(const Inbox&) = delete;
+  virtual ~Inbox() = default;
 
-  // Stores the event durably. Unavailable when the disk write fails (nothing stored: the
-  // webhook should answer 5xx so the sender retries). InvalidArgument for an empty channel or
-  // event id.
-  StatusOr<EnqueueResult> Enqueue(const NewInboxEvent& event);
+  // Stores the event durably. Unavailable when the write fails (nothing stored: the webhook
+  // should answer 5xx so the sender retries). InvalidArgument for an empty channel or event id.
+  virtual StatusOr<EnqueueResult> Enqueue(const NewInboxEvent& event) = 0;
   // Stores all in one transaction: all or none. One result per event, in order; an id repeated
   // within `events` is a duplicate from its second occurrence on.
-  StatusOr<std::vector<EnqueueResult>> EnqueueAll(const std::vector<NewInboxEvent>& events);
+  virtual StatusOr<std::vector<EnqueueResult>> EnqueueAll(
+      const std::vector<NewInboxEvent>& events) = 0;
 
   // Up to `max` ready events of `channel` (empty: any channel), oldest first, each leased to
   // the caller until now + lease. Also dead-letters events whose lease ran out on their last
   // attempt, and now and then purges finished events past retention.
-  StatusOr<std::vector<InboxEvent>> Claim(size_t max, std::string_view channel = {});
+  virtual StatusOr<std::vector<InboxEvent>> Claim(size_t max, std::string_view channel = {}) = 0;
   // Saves progress with the claim (e.g. the rendered reply, so a retry re-sends it rather than
   // running the conversation again). FailedPrecondition when the lease is stale.
-  Status Checkpoint(const InboxEvent& event, std::string_view checkpoint);
+  virtual Status Checkpoint(const InboxEvent& event, std::string_view checkpoint) = 0;
   // Marks the event done, even if its lease has passed to another worker (the work was done).
   // OK when it already was.
-  Status Complete(const InboxEvent& event);
+  virtual Status Complete(const InboxEvent& event) = 0;
   // Returns the event to the queue, ready again after `retry_after`; `error` is kept for
   // operators. See FailOutcome.
-  StatusOr<FailOutcome> Fail(const InboxEvent& event, std::chrono::milliseconds retry_after,
-                             std::string_view error = {});
+  virtual StatusOr<FailOutcome> Fail(const InboxEvent& event, std::chrono::milliseconds retry_after,
+                                     std::string_view error = {}) = 0;
 
   // Events not yet finished (ready, waiting for a retry, or claimed), for metrics.
-  StatusOr<int64_t> Depth(std::string_view channel = {});
+  virtual StatusOr<int64_t> Depth(std::string_view channel = {}) = 0;
   // Dead-lettered events still kept, for metrics and alerts.
-  StatusOr<int64_t> DeadLettered(std::string_view channel = {});
-  // Whether the file takes a write now, for readiness checks: upserts one heartbeat row in its
-  // own small transaction. Unavailable with SQLite's reason (a full disk, a damaged file).
-  Status CheckWritable();
+  virtual StatusOr<int64_t> DeadLettered(std::string_view channel = {}) = 0;
+  // Whether the inbox takes a write now, for readiness checks: updates one heartbeat row in its
+  // own small transaction. Unavailable with the storage's reason (a full disk, a damaged file,
+  // an unreachable server).
+  virtual Status CheckWritable() = 0;
   // Deletes finished events older than retention (Claim also does this hourly).
-  Status Purge();
+  virtual Status Purge() = 0;
 
-  const InboxOptions& options() const { return options_; }
+  virtual const InboxOptions& options() const = 0;
 
- private:
-  struct Connections;
-  struct Batch;
-  Inbox(std::unique_ptr<Connections> db, const InboxOptions& options,
-        std::function<int64_t()> now_ms);
-  void CommitBatch(const std::vector<Batch*>& batches);
-  Status PurgeLocked(int64_t now);
-
-  std::unique_ptr<Connections> db_;  // guarded by db_mu_
-  std::mutex db_mu_;
-  InboxOptions options_;
-  std::function<int64_t()> now_ms_;
-  int64_t last_purge_ms_ = 0;  // guarded by db_mu_
-
-  // Group commit: callers queue their batches; one of them commits everything queued.
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Batch*> queue_;  // guarded by queue_mu_
-  bool committing_ = false;   // guarded by queue_mu_
+ protected:
+  Inbox() = default;
+  Inbox(const Inbox&) = delete;
+  Inbox& operator=(const Inbox&) = delete;
 };
 
 }  // namespace madoguchi::store

@@ -14,6 +14,7 @@
 #include "line/fixtures.h"
 #include "line/queued_event.h"
 #include "line/signature.h"
+#include "store/sqlite_inbox.h"
 
 namespace madoguchi::line {
 namespace {
@@ -31,7 +32,7 @@ class WebhookTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
             std::to_string(getpid()) + ".db";
     RemoveFiles();
-    auto inbox = store::Inbox::Open(path_);
+    auto inbox = store::SqliteInbox::Open(path_);
     ASSERT_TRUE(inbox.ok()) << inbox.status().ToString();
     inbox_ = std::move(inbox).value();
     LineWebhookOptions options;
@@ -231,7 +232,7 @@ TEST_F(WebhookTest, OversizedBodyIsRefusedBeforeAnythingElse) {
 TEST_F(WebhookTest, InboxFailureIs503SoLineRetries) {
   store::InboxOptions options;
   options.busy_timeout_ms = 50;
-  auto locked_inbox = store::Inbox::Open(path_, options);
+  auto locked_inbox = store::SqliteInbox::Open(path_, options);
   ASSERT_TRUE(locked_inbox.ok());
   LineWebhookHandler handler((*locked_inbox).get(), {{"main", "kagawa", kSecret, "t", ""}});
   sqlite3* other = nullptr;

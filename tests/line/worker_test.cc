@@ -16,6 +16,7 @@
 #include "line/queued_event.h"
 #include "line/signature.h"
 #include "line/webhook.h"
+#include "store/sqlite_inbox.h"
 
 namespace madoguchi::line {
 namespace {
@@ -89,7 +90,7 @@ class WorkerTest : public ::testing::Test {
     for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
   }
   void OpenInbox() {
-    auto inbox = store::Inbox::Open(path_, {}, [this] { return now_.load(); });
+    auto inbox = store::SqliteInbox::Open(path_, {}, [this] { return now_.load(); });
     ASSERT_TRUE(inbox.ok()) << inbox.status().ToString();
     inbox_ = std::move(inbox).value();
   }

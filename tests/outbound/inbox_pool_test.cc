@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "store/sqlite_inbox.h"
+
 namespace madoguchi::outbound {
 namespace {
 
@@ -34,7 +36,7 @@ class InboxPoolTest : public ::testing::Test {
     RemoveFiles();
     store::InboxOptions o;
     o.max_attempts = 2;
-    auto inbox = store::Inbox::Open(path_, o, [this] { return now_ms_.load(); });
+    auto inbox = store::SqliteInbox::Open(path_, o, [this] { return now_ms_.load(); });
     ASSERT_TRUE(inbox.ok()) << inbox.status().ToString();
     inbox_ = std::move(inbox).value();
   }

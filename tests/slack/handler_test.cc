@@ -12,6 +12,7 @@
 #include "slack/queued_event.h"
 #include "slack/signature.h"
 #include "slack/test_bodies.h"
+#include "store/sqlite_inbox.h"
 
 namespace madoguchi::slack {
 namespace {
@@ -33,7 +34,7 @@ class SlackHandlerTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
             std::to_string(getpid()) + ".db";
     RemoveFiles();
-    auto inbox = store::Inbox::Open(path_, {}, [this] { return now_.load(); });
+    auto inbox = store::SqliteInbox::Open(path_, {}, [this] { return now_.load(); });
     ASSERT_TRUE(inbox.ok()) << inbox.status().ToString();
     inbox_ = std::move(inbox).value();
     app_.signing_secret = kSecret;

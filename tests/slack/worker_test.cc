@@ -15,6 +15,7 @@
 #include "slack/queued_event.h"
 #include "slack/signature.h"
 #include "slack/test_bodies.h"
+#include "store/sqlite_inbox.h"
 
 namespace madoguchi::slack {
 namespace {
@@ -38,7 +39,7 @@ class SlackWorkerTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
             std::to_string(getpid()) + ".db";
     RemoveFiles();
-    auto inbox = store::Inbox::Open(path_, {}, [this] { return now_.load(); });
+    auto inbox = store::SqliteInbox::Open(path_, {}, [this] { return now_.load(); });
     ASSERT_TRUE(inbox.ok()) << inbox.status().ToString();
     inbox_ = std::move(inbox).value();
 

@@ -1,4 +1,4 @@
-#include "store/inbox.h"
+#include "store/sqlite_inbox.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -38,7 +38,7 @@ class InboxTest : public ::testing::Test {
   }
 
   std::unique_ptr<Inbox> OpenInbox(InboxOptions options = {}) {
-    auto inbox = Inbox::Open(path_, options, [this] { return now_ms_.load(); });
+    auto inbox = SqliteInbox::Open(path_, options, [this] { return now_ms_.load(); });
     EXPECT_TRUE(inbox.ok()) << inbox.status().ToString();
     return inbox.ok() ? std::move(inbox).value() : nullptr;
   }
@@ -398,7 +398,7 @@ TEST_F(InboxTest, SharesAFileWithOtherTables) {
   a.reset();
   auto b = OpenInbox();  // the schema is created only if missing
   EXPECT_EQ(*b->Depth(), 1);
-  EXPECT_FALSE(Inbox::Open("/nonexistent-dir/inbox.db").ok());
+  EXPECT_FALSE(SqliteInbox::Open("/nonexistent-dir/inbox.db").ok());
 }
 
 TEST_F(InboxTest, CheckWritableWritesAndFailsWhenTheDiskIsFull) {

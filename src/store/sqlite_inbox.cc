@@ -1,4 +1,4 @@
-#include "store/inbox.h"
+#include "store/sqlite_inbox.h"
 
 #include <sqlite3.h>
 
@@ -172,14 +172,14 @@ StatusOr<sqlite3*> OpenConnection(const std::string& path, const InboxOptions& o
 
 // Enqueue writes through `durable` (synchronous=FULL: fsync at every commit); the workers'
 // bookkeeping through `fast` (synchronous=NORMAL: no fsync at commit, still crash-safe in WAL).
-struct Inbox::Connections {
+struct SqliteInbox::Connections {
   Connections(sqlite3* d, sqlite3* f) : durable(d), fast(f) {}
   Db durable;
   Db fast;
 };
 
 // One caller's events waiting for the group commit.
-struct Inbox::Batch {
+struct SqliteInbox::Batch {
   const std::vector<NewInboxEvent>* events = nullptr;
   int64_t now = 0;
   std::vector<EnqueueResult> results;
@@ -187,8 +187,9 @@ struct Inbox::Batch {
   bool done = false;
 };
 
-StatusOr<std::unique_ptr<Inbox>> Inbox::Open(const std::string& path, const InboxOptions& options,
-                                             std::function<int64_t()> now_ms) {
+StatusOr<std::unique_ptr<SqliteInbox>> SqliteInbox::Open(const std::string& path,
+                                                         const InboxOptions& options,
+                                                         std::function<int64_t()> now_ms) {
   auto durable = OpenConnection(path, options, "FULL");
   if (!durable.ok()) return durable.status();
   auto fast = OpenConnection(path, options, "NORMAL");
@@ -197,8 +198,8 @@ StatusOr<std::unique_ptr<Inbox>> Inbox::Open(const std::string& path, const Inbo
     return fast.status();
   }
   if (!now_ms) now_ms = UnixMillis;
-  std::unique_ptr<Inbox> inbox(
-      new Inbox(std::make_unique<Connections>(*durable, *fast), options, std::move(now_ms)));
+  std::unique_ptr<SqliteInbox> inbox(
+      new SqliteInbox(std::make_unique<Connections>(*durable, *fast), options, std::move(now_ms)));
   // The previous owner of the file is gone: its claims are ready again now. A claim that was
   // its last attempt is dead-lettered, so an event that crashes the process cannot loop.
   Db& db = inbox->db_->fast;
@@ -215,19 +216,20 @@ StatusOr<std::unique_ptr<Inbox>> Inbox::Open(const std::string& path, const Inbo
   return inbox;
 }
 
-Inbox::Inbox(std::unique_ptr<Connections> db, const InboxOptions& options,
-             std::function<int64_t()> now_ms)
+SqliteInbox::SqliteInbox(std::unique_ptr<Connections> db, const InboxOptions& options,
+                         std::function<int64_t()> now_ms)
     : db_(std::move(db)), options_(options), now_ms_(std::move(now_ms)) {}
 
-Inbox::~Inbox() = default;
+SqliteInbox::~SqliteInbox() = default;
 
-StatusOr<EnqueueResult> Inbox::Enqueue(const NewInboxEvent& event) {
+StatusOr<EnqueueResult> SqliteInbox::Enqueue(const NewInboxEvent& event) {
   auto results = EnqueueAll({event});
   if (!results.ok()) return results.status();
   return results->front();
 }
 
-StatusOr<std::vector<EnqueueResult>> Inbox::EnqueueAll(const std::vector<NewInboxEvent>& events) {
+StatusOr<std::vector<EnqueueResult>> SqliteInbox::EnqueueAll(
+    const std::vector<NewInboxEvent>& events) {
   for (const NewInboxEvent& e : events) {
     if (e.channel.empty() || e.event_id.empty()) {
       return InvalidArgument("inbox event without a channel or an event id");
@@ -260,7 +262,7 @@ StatusOr<std::vector<EnqueueResult>> Inbox::EnqueueAll(const std::vector<NewInbo
   return std::move(mine.results);
 }
 
-void Inbox::CommitBatch(const std::vector<Batch*>& group) {
+void SqliteInbox::CommitBatch(const std::vector<Batch*>& group) {
   std::lock_guard<std::mutex> lock(db_mu_);
   Db& db = db_->durable;
   auto fail_all = [&](const Status& s) {
@@ -301,7 +303,7 @@ void Inbox::CommitBatch(const std::vector<Batch*>& group) {
   }
 }
 
-StatusOr<std::vector<InboxEvent>> Inbox::Claim(size_t max, std::string_view channel) {
+StatusOr<std::vector<InboxEvent>> SqliteInbox::Claim(size_t max, std::string_view channel) {
   std::vector<InboxEvent> out;
   if (max == 0) return out;
   std::lock_guard<std::mutex> lock(db_mu_);
@@ -359,7 +361,7 @@ StatusOr<std::vector<InboxEvent>> Inbox::Claim(size_t max, std::string_view chan
   return out;
 }
 
-Status Inbox::Checkpoint(const InboxEvent& event, std::string_view checkpoint) {
+Status SqliteInbox::Checkpoint(const InboxEvent& event, std::string_view checkpoint) {
   std::lock_guard<std::mutex> lock(db_mu_);
   Db& db = db_->fast;
   Query q(db, "UPDATE inbox SET checkpoint = ? WHERE id = ? AND state = 1 AND attempts = ?");
@@ -372,7 +374,7 @@ Status Inbox::Checkpoint(const InboxEvent& event, std::string_view checkpoint) {
   return Status::Ok();
 }
 
-Status Inbox::Complete(const InboxEvent& event) {
+Status SqliteInbox::Complete(const InboxEvent& event) {
   std::lock_guard<std::mutex> lock(db_mu_);
   Db& db = db_->fast;
   // The payload and checkpoint may hold what a member wrote: not kept once done.
@@ -386,8 +388,9 @@ Status Inbox::Complete(const InboxEvent& event) {
   return Status::Ok();
 }
 
-StatusOr<FailOutcome> Inbox::Fail(const InboxEvent& event, std::chrono::milliseconds retry_after,
-                                  std::string_view error) {
+StatusOr<FailOutcome> SqliteInbox::Fail(const InboxEvent& event,
+                                        std::chrono::milliseconds retry_after,
+                                        std::string_view error) {
   std::lock_guard<std::mutex> lock(db_mu_);
   Db& db = db_->fast;
   Query q(db,
@@ -409,7 +412,7 @@ StatusOr<FailOutcome> Inbox::Fail(const InboxEvent& event, std::chrono::millisec
   return outcome;
 }
 
-StatusOr<int64_t> Inbox::Depth(std::string_view channel) {
+StatusOr<int64_t> SqliteInbox::Depth(std::string_view channel) {
   std::lock_guard<std::mutex> lock(db_mu_);
   Db& db = db_->fast;
   Query q(db, channel.empty() ? "SELECT count(*) FROM inbox WHERE state < 2"
@@ -420,7 +423,7 @@ StatusOr<int64_t> Inbox::Depth(std::string_view channel) {
   return q.Int(0);
 }
 
-StatusOr<int64_t> Inbox::DeadLettered(std::string_view channel) {
+StatusOr<int64_t> SqliteInbox::DeadLettered(std::string_view channel) {
   std::lock_guard<std::mutex> lock(db_mu_);
   Db& db = db_->fast;
   Query q(db, channel.empty() ? "SELECT count(*) FROM inbox WHERE state = 3"
@@ -431,7 +434,7 @@ StatusOr<int64_t> Inbox::DeadLettered(std::string_view channel) {
   return q.Int(0);
 }
 
-Status Inbox::CheckWritable() {
+Status SqliteInbox::CheckWritable() {
   std::lock_guard<std::mutex> lock(db_mu_);
   Db& db = db_->fast;
   // The count changes the row every time: SQLite skips writing a page whose bytes would not
@@ -445,12 +448,12 @@ Status Inbox::CheckWritable() {
   return Status::Ok();
 }
 
-Status Inbox::Purge() {
+Status SqliteInbox::Purge() {
   std::lock_guard<std::mutex> lock(db_mu_);
   return PurgeLocked(now_ms_());
 }
 
-Status Inbox::PurgeLocked(int64_t now) {
+Status SqliteInbox::PurgeLocked(int64_t now) {
   Db& db = db_->fast;
   Query q(db, "DELETE FROM inbox WHERE state >= 2 AND finished_at < ?");
   if (!q.ok()) return db.Error("purge");
