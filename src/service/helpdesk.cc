@@ -24,8 +24,9 @@ class Helpdesk::EngineKnowledge : public dialogue::KnowledgeSource {
 
 Helpdesk::~Helpdesk() = default;
 
-StatusOr<std::unique_ptr<Helpdesk>> Helpdesk::Create(const HelpdeskOptions& options,
-                                                     std::unique_ptr<points::PointsCore> core) {
+StatusOr<std::unique_ptr<Helpdesk>> Helpdesk::Create(
+    const HelpdeskOptions& options, std::unique_ptr<points::PointsCore> core,
+    std::unique_ptr<store::ConversationStore> store) {
   if (options.data_dir.empty()) return InvalidArgument("a data directory is required");
   if (core == nullptr) return InvalidArgument("a points core is required");
   // Members' data lives here: the service's user only.
@@ -41,10 +42,14 @@ StatusOr<std::unique_ptr<Helpdesk>> Helpdesk::Create(const HelpdeskOptions& opti
   h->engine_ = std::move(engine).value();
   h->knowledge_ = std::make_unique<EngineKnowledge>(h.get());
   h->core_ = std::move(core);
-  auto store =
-      store::SqliteConversationStore::Open(options.data_dir + "/conversations.db", options.store);
-  if (!store.ok()) return store.status();
-  h->store_ = std::move(store).value();
+  if (store != nullptr) {
+    h->store_ = std::move(store);
+  } else {
+    auto sqlite =
+        store::SqliteConversationStore::Open(options.data_dir + "/conversations.db", options.store);
+    if (!sqlite.ok()) return sqlite.status();
+    h->store_ = std::move(sqlite).value();
+  }
   auto sealer = store::Sealer::FromEnvironmentOrFile(options.data_dir + "/state.key");
   if (!sealer.ok()) return sealer.status();
   h->sealer_ = std::make_unique<store::Sealer>(std::move(sealer).value());

@@ -27,6 +27,7 @@
 #include "dialogue/knowledge_source.h"
 #include "points/points_core.h"
 #include "service/engine.h"
+#include "store/conversation_store.h"
 #include "store/sealer.h"
 #include "store/sqlite_conversation_store.h"
 
@@ -37,17 +38,22 @@ inline constexpr char kReasonKbInvalid[] = "kb_invalid";
 
 struct HelpdeskOptions {
   EngineOptions engine;
-  // Where conversation state and the state key live. Required.
+  // Where the embedded conversation store (conversations.db) and the state key file live.
+  // Required.
   std::string data_dir;
   dialogue::LinkOptions link;
   dialogue::ConversationOptions conversation;
+  // The embedded store's options; when Create is given a store, only a fresh SQLite one uses them.
   store::SqliteStoreOptions store;
 };
 
 class Helpdesk {
  public:
-  static StatusOr<std::unique_ptr<Helpdesk>> Create(const HelpdeskOptions& options,
-                                                    std::unique_ptr<points::PointsCore> core);
+  // `store`: the conversation store to keep (a shared PostgreSQL one); null opens the embedded
+  // SQLite store at <data_dir>/conversations.db.
+  static StatusOr<std::unique_ptr<Helpdesk>> Create(
+      const HelpdeskOptions& options, std::unique_ptr<points::PointsCore> core,
+      std::unique_ptr<store::ConversationStore> store = nullptr);
   ~Helpdesk();
 
   // The engine serving now. Hold the returned pointer for as long as anything reached through
@@ -80,7 +86,7 @@ class Helpdesk {
   dialogue::Conversation& conversation() { return *conversation_; }
   dialogue::AccountLinker& linker() { return *linker_; }
   points::PointsCore& points() { return *core_; }
-  store::SqliteConversationStore& store() { return *store_; }
+  store::ConversationStore& store() { return *store_; }
   const text::Normalizer& normalizer() const { return *normalizer_; }
 
  private:
@@ -95,7 +101,7 @@ class Helpdesk {
   std::shared_ptr<const Engine> engine_;
   std::unique_ptr<EngineKnowledge> knowledge_;
   std::unique_ptr<points::PointsCore> core_;
-  std::unique_ptr<store::SqliteConversationStore> store_;
+  std::unique_ptr<store::ConversationStore> store_;
   std::unique_ptr<store::Sealer> sealer_;
   std::unique_ptr<text::Normalizer> normalizer_;
   std::unique_ptr<dialogue::AccountLinker> linker_;

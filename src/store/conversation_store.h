@@ -87,11 +87,19 @@ struct DailyOutcomes {
   int64_t fallback = 0;
 };
 
+// What every store honours, whichever database holds it.
+struct ConversationStoreOptions {
+  // Conversation state untouched for longer reads as absent. Default: 24 hours.
+  int64_t state_ttl_seconds = 24 * 3600;
+};
+
 class ConversationStore {
  public:
   virtual ~ConversationStore() = default;
 
-  // State older than the store's time-to-live reads as absent.
+  // State older than the store's time-to-live (ConversationStoreOptions) reads as absent: the
+  // topic and any flow are forgotten, but the program and whether the member was greeted are
+  // kept, so a returning member is not welcomed as new.
   virtual StatusOr<std::optional<ConversationState>> GetState(const ConversationKey& key) = 0;
   virtual Status PutState(const ConversationKey& key, const ConversationState& state) = 0;
   // Forgets state, link and pending link nonces (a LINE unfollow, a member's request).
@@ -131,6 +139,13 @@ class ConversationStore {
   // oldest first; an outcome that did not occur on a day counts 0.
   virtual StatusOr<std::vector<DailyOutcomes>> OutcomesByDay(const std::string& program,
                                                              int days) = 0;
+
+  // Whether a write succeeds now, for readiness checks (/readyz): writes one heartbeat row and
+  // commits it like a member's write, since merely reaching the database succeeds on a full
+  // disk, a damaged file or a read-only server. Unavailable with the database's reason ("database
+  // or disk is full", "connection refused") when it fails. Cheap enough to call every few
+  // seconds; it touches no member's data.
+  virtual Status CheckWritable() = 0;
 };
 
 }  // namespace madoguchi::store

@@ -16,9 +16,8 @@ struct sqlite3;
 
 namespace madoguchi::store {
 
-struct SqliteStoreOptions {
-  // Conversation state untouched for longer reads as absent. Default: 24 hours.
-  int64_t state_ttl_seconds = 24 * 3600;
+struct SqliteStoreOptions : ConversationStoreOptions {
+  // How long a write waits for SQLite's lock held by another connection. Default: 5 s.
   int busy_timeout_ms = 5000;
 };
 
@@ -47,12 +46,9 @@ class SqliteConversationStore final : public ConversationStore {
   Status CountOutcome(const std::string& program, const std::string& outcome,
                       int64_t at = 0) override;
   StatusOr<std::vector<DailyOutcomes>> OutcomesByDay(const std::string& program, int days) override;
-
-  // Whether a write succeeds now, for readiness checks: upserts one heartbeat row and commits
-  // it like any other write (one small transaction). Unavailable with SQLite's reason ("database
-  // or disk is full", "database disk image is malformed", "attempt to write a readonly
-  // database") when it fails.
-  Status CheckWritable();
+  // Upserts one heartbeat row in one small transaction; SQLite's reasons read "database or disk
+  // is full", "database disk image is malformed", "attempt to write a readonly database".
+  Status CheckWritable() override;
 
  private:
   SqliteConversationStore(sqlite3* db, const SqliteStoreOptions& options)
