@@ -10,6 +10,8 @@ packages=(
   libicu-dev
   mecab libmecab-dev mecab-utils mecab-ipadic mecab-ipadic-utf8
   libsqlite3-dev sqlite3
+  # Shared state for several replicas (src/db/postgres.h); the tests start throwaway servers.
+  postgresql libpq-dev
   nlohmann-json3-dev
   libcpp-httplib-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
