@@ -1,4 +1,4 @@
-#include "points/sqlite_points_core.h"
+#include "points/ledger_core.h"
 
 #include <algorithm>
 #include <limits>
@@ -6,8 +6,6 @@
 
 #include "points/errors.h"
 #include "points/fifo.h"
-#include "points/ledger_schema.h"
-#include "points/ledger_store.h"
 #include "points/reissue.h"
 #include "points/validation.h"
 #include "text/era.h"
@@ -16,9 +14,7 @@ namespace madoguchi::points {
 
 namespace {
 
-using db::SqlitePool;
-using db::Transaction;
-using Kind = Transaction::Kind;
+using Access = LedgerDatabase::Access;
 
 Status NotEligible() {
   return PointsError(
@@ -39,61 +35,47 @@ int64_t Sum(const std::vector<Lot>& lots) {
   return total;
 }
 
-// Runs `fn(store, member)` in one transaction of `kind` over a pooled connection, after loading
-// the member (not_found when there is none). Commits when `fn` succeeds; otherwise rolls back, so
-// a refused call leaves nothing behind.
-template <typename Fn>
-auto WithMember(SqlitePool& pool, Kind kind, const std::string& member_id, Fn fn)
-    -> std::invoke_result_t<Fn, LedgerStore&, const MemberRecord&> {
-  StatusOr<SqlitePool::Lease> lease = pool.Acquire();
-  if (!lease.ok()) return lease.status();
-  LedgerStore store(lease->db());
-  Transaction txn(lease->db());
-  MADOGUCHI_RETURN_IF_ERROR(txn.Begin(kind));
-  StatusOr<std::optional<MemberRecord>> rec = store.FindMember(member_id);
-  if (!rec.ok()) return rec.status();
-  if (!rec->has_value()) return MemberNotFound();
-  auto result = fn(store, **rec);
-  if (result.ok()) MADOGUCHI_RETURN_IF_ERROR(txn.Commit());
-  return result;
+Status MemberNumberTaken() {
+  return PointsError(kReasonAlreadyExists, "その会員番号はすでに登録されています。");
 }
 
 }  // namespace
 
-StatusOr<std::unique_ptr<SqlitePointsCore>> SqlitePointsCore::Open(
-    SqlitePointsCoreOptions options) {
-  if (options.db_path.empty()) return BadArgument("db_path is required");
-  if (options.pbkdf2_iterations < 1) return BadArgument("pbkdf2_iterations must be positive");
-  std::unique_ptr<SqlitePointsCore> core(new SqlitePointsCore(std::move(options)));
-  StatusOr<SqlitePool::Lease> lease = core->pool_.Acquire();
-  if (!lease.ok()) return lease.status();
-  MADOGUCHI_RETURN_IF_ERROR(EnsureLedgerSchema(lease->db()));
-  StatusOr<std::string> salt = LedgerStore(lease->db()).Meta("guard_salt");
-  if (!salt.ok()) return salt.status();
-  if (salt->empty()) return Internal("the points database has no guard salt");
-  core->guard_salt_ = *std::move(salt);
-  return core;
-}
-
-SqlitePointsCore::SqlitePointsCore(SqlitePointsCoreOptions options)
+LedgerCore::LedgerCore(LedgerCoreOptions options, std::unique_ptr<LedgerDatabase> database)
     : options_(std::move(options)),
       now_(options_.now != nullptr ? options_.now : &SystemNow::Instance()),
-      pool_(options_.db_path, options_.sqlite, options_.max_connections) {
+      database_(std::move(database)) {
   for (const kb::Program& p : options_.programs) programs_[p.id] = p;
 }
 
-const kb::Program* SqlitePointsCore::FindProgram(const std::string& id) const {
+template <typename T, typename Fn>
+StatusOr<T> LedgerCore::WithMember(Access access, const std::string& member_id, Fn fn) {
+  std::optional<StatusOr<T>> result;
+  Status done = database_->Transact(access, [&](LedgerStore& store) -> Status {
+    result.reset();  // a run the database retries starts afresh
+    StatusOr<std::optional<MemberRecord>> rec = store.FindMember(
+        member_id, access == Access::kWrite ? RowLock::kForUpdate : RowLock::kNone);
+    if (!rec.ok()) return rec.status();
+    if (!rec->has_value()) return MemberNotFound();
+    result.emplace(fn(store, **rec));
+    return result->status();
+  });
+  if (!done.ok()) return done;
+  return *std::move(result);
+}
+
+const kb::Program* LedgerCore::FindProgram(const std::string& id) const {
   auto it = programs_.find(id);
   return it == programs_.end() ? nullptr : &it->second;
 }
 
-StatusOr<const kb::Program*> SqlitePointsCore::ProgramOf(const Member& member) const {
+StatusOr<const kb::Program*> LedgerCore::ProgramOf(const Member& member) const {
   const kb::Program* p = FindProgram(member.program);
   if (p == nullptr) return ProgramNotFound(member.program);
   return p;
 }
 
-const std::string& SqlitePointsCore::DummyHash() {
+const std::string& LedgerCore::DummyHash() {
   std::call_once(dummy_once_, [&] {
     StatusOr<std::string> h = HashAuthCode("no code issued", options_.pbkdf2_iterations);
     dummy_hash_ = h.ok() ? *h : "";
@@ -101,7 +83,7 @@ const std::string& SqlitePointsCore::DummyHash() {
   return dummy_hash_;
 }
 
-StatusOr<Member> SqlitePointsCore::CreateMember(const NewMember& typed) {
+StatusOr<Member> LedgerCore::CreateMember(const NewMember& typed) {
   StatusOr<std::string> normalized = NormalizeMemberId(typed.member_id);
   if (!normalized.ok()) return normalized.status();
   NewMember m = typed;
@@ -123,43 +105,43 @@ StatusOr<Member> SqlitePointsCore::CreateMember(const NewMember& typed) {
     if (!h.ok()) return h.status();
     hash = std::move(h).value();
   }
-  StatusOr<SqlitePool::Lease> lease = pool_.Acquire();
-  if (!lease.ok()) return lease.status();
-  LedgerStore store(lease->db());
-  Transaction txn(lease->db());
-  MADOGUCHI_RETURN_IF_ERROR(txn.Begin(Kind::kWrite));
-  StatusOr<std::optional<MemberRecord>> existing = store.FindMember(m.member_id);
-  if (!existing.ok()) return existing.status();
-  if (existing->has_value()) {
-    return PointsError(kReasonAlreadyExists, "その会員番号はすでに登録されています。");
-  }
-  StatusOr<int64_t> audit =
-      store.Audit(Now(), m.member_id, "create_member",
-                  "program=" + m.program + " status=" + MemberStatusName(m.status) +
-                      " auth_code=" + (hash.empty() ? "none" : "set"));
-  if (!audit.ok()) return audit.status();
-  MADOGUCHI_RETURN_IF_ERROR(store.InsertMember(m, hash));
-  MADOGUCHI_RETURN_IF_ERROR(txn.Commit());
+  Status created = database_->Transact(Access::kWrite, [&](LedgerStore& store) -> Status {
+    StatusOr<std::optional<MemberRecord>> existing =
+        store.FindMember(m.member_id, RowLock::kForUpdate);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) return MemberNumberTaken();
+    StatusOr<int64_t> audit =
+        store.Audit(Now(), m.member_id, "create_member",
+                    "program=" + m.program + " status=" + MemberStatusName(m.status) +
+                        " auth_code=" + (hash.empty() ? "none" : "set"));
+    if (!audit.ok()) return audit.status();
+    Status inserted = store.InsertMember(m, hash);
+    // Two processes registering one number at once: no row to lock yet, so the database's
+    // unique key decides, and the loser hears what it would have heard a moment later.
+    if (inserted.code() == StatusCode::kAlreadyExists) return MemberNumberTaken();
+    return inserted;
+  });
+  if (!created.ok()) return created;
   return Member{m.member_id,           m.program,       m.birth_date, m.status,
                 m.status_effective_on, m.eligible_from, !hash.empty()};
 }
 
-StatusOr<Member> SqlitePointsCore::GetMember(const std::string& typed_id) {
+StatusOr<Member> LedgerCore::GetMember(const std::string& typed_id) {
   StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
   if (!normalized.ok()) return normalized.status();
-  return WithMember(
-      pool_, Kind::kRead, *normalized,
+  return WithMember<Member>(
+      Access::kRead, *normalized,
       [&](LedgerStore&, const MemberRecord& rec) -> StatusOr<Member> { return rec.member; });
 }
 
-StatusOr<Lot> SqlitePointsCore::Grant(const std::string& typed_id, const GrantRequest& grant) {
+StatusOr<Lot> LedgerCore::Grant(const std::string& typed_id, const GrantRequest& grant) {
   StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
   if (!normalized.ok()) return normalized.status();
   MADOGUCHI_RETURN_IF_ERROR(ValidateLabel("activity（付与の理由）", grant.activity));
   MADOGUCHI_RETURN_IF_ERROR(ValidatePoints(grant.points));
   MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("付与日（granted_on）", grant.granted_on));
-  return WithMember(
-      pool_, Kind::kWrite, *normalized,
+  return WithMember<Lot>(
+      Access::kWrite, *normalized,
       [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<Lot> {
         const std::string& member_id = rec.member.member_id;
         StatusOr<const kb::Program*> program = ProgramOf(rec.member);
@@ -184,51 +166,50 @@ StatusOr<Lot> SqlitePointsCore::Grant(const std::string& typed_id, const GrantRe
       });
 }
 
-StatusOr<PointBalance> SqlitePointsCore::Balance(const std::string& typed_id, const Date& as_of) {
+StatusOr<PointBalance> LedgerCore::Balance(const std::string& typed_id, const Date& as_of) {
   StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
   if (!normalized.ok()) return normalized.status();
   MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("基準日（as_of）", as_of));
   // A read transaction: the member and the lots come from one snapshot.
-  return WithMember(pool_, Kind::kRead, *normalized,
-                    [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<PointBalance> {
-                      const std::string& member_id = rec.member.member_id;
-                      StatusOr<std::vector<Lot>> lots = store.LotsWithPointsLeft(member_id);
-                      if (!lots.ok()) return lots.status();
-                      PointBalance b;
-                      b.member_id = member_id;
-                      b.program = rec.member.program;
-                      b.as_of = as_of;
-                      b.lots = UsableInSpendingOrder(std::move(lots).value(), as_of);
-                      b.balance = Sum(b.lots);
-                      b.expiring = GroupByExpiry(b.lots);
-                      return b;
-                    });
+  return WithMember<PointBalance>(
+      Access::kRead, *normalized,
+      [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<PointBalance> {
+        const std::string& member_id = rec.member.member_id;
+        StatusOr<std::vector<Lot>> lots = store.LotsWithPointsLeft(member_id);
+        if (!lots.ok()) return lots.status();
+        PointBalance b;
+        b.member_id = member_id;
+        b.program = rec.member.program;
+        b.as_of = as_of;
+        b.lots = UsableInSpendingOrder(std::move(lots).value(), as_of);
+        b.balance = Sum(b.lots);
+        b.expiring = GroupByExpiry(b.lots);
+        return b;
+      });
 }
 
-StatusOr<std::vector<HistoryEntry>> SqlitePointsCore::History(const std::string& typed_id,
-                                                              int limit) {
+StatusOr<std::vector<HistoryEntry>> LedgerCore::History(const std::string& typed_id, int limit) {
   StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
   if (!normalized.ok()) return normalized.status();
   if (limit < 1 || limit > kMaxHistoryLimit) {
     return BadArgument("件数は1〜" + std::to_string(kMaxHistoryLimit) + "で指定してください。");
   }
-  return WithMember(pool_, Kind::kRead, *normalized,
-                    [&](LedgerStore& store, const MemberRecord& rec) {
-                      return store.History(rec.member.member_id, limit);
-                    });
+  return WithMember<std::vector<HistoryEntry>>(Access::kRead, *normalized,
+                                               [&](LedgerStore& store, const MemberRecord& rec) {
+                                                 return store.History(rec.member.member_id, limit);
+                                               });
 }
 
-StatusOr<Redemption> SqlitePointsCore::Redeem(const std::string& typed_id,
-                                              const RedeemRequest& request) {
+StatusOr<Redemption> LedgerCore::Redeem(const std::string& typed_id, const RedeemRequest& request) {
   StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
   if (!normalized.ok()) return normalized.status();
   MADOGUCHI_RETURN_IF_ERROR(ValidateLabel("item（交換する商品）", request.item));
   MADOGUCHI_RETURN_IF_ERROR(ValidatePoints(request.points));
   MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("申込日（requested_on）", request.requested_on));
-  // The write lock is held from the member's read to the commit, so the balance read below is
-  // the balance the debits apply to: two redemptions can never both spend the same points.
-  return WithMember(
-      pool_, Kind::kWrite, *normalized,
+  // The member's row is locked from its read to the commit, so the balance read below is the
+  // balance the debits apply to: two redemptions can never both spend the same points.
+  return WithMember<Redemption>(
+      Access::kWrite, *normalized,
       [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<Redemption> {
         const std::string& member_id = rec.member.member_id;
         StatusOr<const kb::Program*> program = ProgramOf(rec.member);
@@ -269,14 +250,14 @@ StatusOr<Redemption> SqlitePointsCore::Redeem(const std::string& typed_id,
       });
 }
 
-StatusOr<StatusChangeResult> SqlitePointsCore::ChangeStatus(const std::string& typed_id,
-                                                            const StatusChange& change) {
+StatusOr<StatusChangeResult> LedgerCore::ChangeStatus(const std::string& typed_id,
+                                                      const StatusChange& change) {
   StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
   if (!normalized.ok()) return normalized.status();
   MADOGUCHI_RETURN_IF_ERROR(
       ValidateLedgerDate("資格の変更日（effective_on）", change.effective_on));
-  return WithMember(
-      pool_, Kind::kWrite, *normalized,
+  return WithMember<StatusChangeResult>(
+      Access::kWrite, *normalized,
       [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<StatusChangeResult> {
         const std::string& member_id = rec.member.member_id;
         StatusOr<const kb::Program*> program = ProgramOf(rec.member);
@@ -315,17 +296,17 @@ StatusOr<StatusChangeResult> SqlitePointsCore::ChangeStatus(const std::string& t
       });
 }
 
-StatusOr<ReissueRequest> SqlitePointsCore::RequestReissue(const std::string& typed_id,
-                                                          const std::string& idempotency_key,
-                                                          const Date& today) {
+StatusOr<ReissueRequest> LedgerCore::RequestReissue(const std::string& typed_id,
+                                                    const std::string& idempotency_key,
+                                                    const Date& today) {
   StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
   if (!normalized.ok()) return normalized.status();
   MADOGUCHI_RETURN_IF_ERROR(ValidateIdempotencyKey(idempotency_key));
   MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("申込日（requested_on）", today));
   StatusOr<std::string> new_id = RandomHex(8);
   if (!new_id.ok()) return new_id.status();
-  return WithMember(
-      pool_, Kind::kWrite, *normalized,
+  return WithMember<ReissueRequest>(
+      Access::kWrite, *normalized,
       [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<ReissueRequest> {
         const std::string& member_id = rec.member.member_id;
         StatusOr<std::optional<ReissueRequest>> seen =
@@ -364,7 +345,7 @@ StatusOr<ReissueRequest> SqlitePointsCore::RequestReissue(const std::string& typ
       });
 }
 
-StatusOr<Verification> SqlitePointsCore::Verify(const VerifyRequest& request) {
+StatusOr<Verification> LedgerCore::Verify(const VerifyRequest& request) {
   StatusOr<std::string> normalized = NormalizeMemberId(request.member_id);
   if (!normalized.ok()) return normalized.status();
   const TimePoint now = Now();
@@ -375,10 +356,11 @@ StatusOr<Verification> SqlitePointsCore::Verify(const VerifyRequest& request) {
   MADOGUCHI_RETURN_IF_ERROR(ValidateRequesters(request.requesters));
   // Guards by salted hash: the number's (known or not: one code path, so neither the reply nor
   // the work tells them apart) and each requester's.
-  const std::string number_key = GuardKey(guard_salt_, kGuardNumber, MemberIdKey(*normalized));
+  const std::string number_key =
+      GuardKey(database_->guard_salt(), kGuardNumber, MemberIdKey(*normalized));
   std::vector<std::string> requester_keys;
   for (const std::string& r : request.requesters) {
-    requester_keys.push_back(GuardKey(guard_salt_, kGuardRequester, r));
+    requester_keys.push_back(GuardKey(database_->guard_salt(), kGuardRequester, r));
   }
   const LockoutPolicy& policy = options_.lockout;
   const Status locked = PointsError(
@@ -408,73 +390,75 @@ StatusOr<Verification> SqlitePointsCore::Verify(const VerifyRequest& request) {
     return Status::Ok();
   };
   std::optional<MemberRecord> rec;
-  {
-    // Read, then check the answers with no connection held: PBKDF2 takes a noticeable time, and
-    // other calls should not wait for it.
-    StatusOr<SqlitePool::Lease> lease = pool_.Acquire();
-    if (!lease.ok()) return lease.status();
-    LedgerStore store(lease->db());
-    StatusOr<std::optional<MemberRecord>> found = store.FindMember(*normalized);
+  bool admitted_before = false;
+  // Read, then check the answers with no connection held: PBKDF2 takes a noticeable time, and
+  // other calls should not wait for it.
+  Status read = database_->Run([&](LedgerStore& store) -> Status {
+    StatusOr<std::optional<MemberRecord>> found = store.FindMember(*normalized, RowLock::kNone);
     if (!found.ok()) return found.status();
     rec = std::move(found).value();
     LockState number;
     std::vector<LockState> requesters;
     MADOGUCHI_RETURN_IF_ERROR(read_guards(store, &number, &requesters));
-    if (!admitted(number, requesters)) return locked;
-  }
+    admitted_before = admitted(number, requesters);
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
+  if (!admitted_before) return locked;
   VerificationLevel level =
       CheckAnswers(rec ? std::optional<Date>(rec->member.birth_date) : std::nullopt,
                    rec ? rec->auth_code_hash : "", DummyHash(), request);
   const bool success = level != VerificationLevel::kNone;
   // Record the attempt against the guards as they are now: concurrent attempts each count, and
   // an attempt that finds a guard locked in the meantime reveals nothing.
-  StatusOr<SqlitePool::Lease> lease = pool_.Acquire();
-  if (!lease.ok()) return lease.status();
-  LedgerStore store(lease->db());
-  Transaction txn(lease->db());
-  MADOGUCHI_RETURN_IF_ERROR(txn.Begin(Kind::kWrite));
-  LockState number;
-  std::vector<LockState> requesters;
-  MADOGUCHI_RETURN_IF_ERROR(read_guards(store, &number, &requesters));
-  if (!admitted(number, requesters)) return locked;
+  std::vector<std::string> all_keys = requester_keys;
+  all_keys.push_back(number_key);
   bool locks_now = false;
-  // A number already locked stays locked until its time is up, whatever a clean requester's
-  // attempt shows; only the member's own success lifts it.
-  LockState number_after = success                 ? LockState{}
-                           : IsLocked(number, now) ? number
-                                                   : AfterAttempt(number, false, now, policy);
-  locks_now = !IsLocked(number, now) && IsLocked(number_after, now);
-  MADOGUCHI_RETURN_IF_ERROR(
-      store.PutGuard(number_key, number_after, ForgetAt(number_after, policy)));
-  for (size_t i = 0; i < requester_keys.size(); ++i) {
-    LockState after = AfterAttempt(requesters[i], success, now, policy, /*success_clears=*/false);
-    locks_now = locks_now || IsLocked(after, now);
-    MADOGUCHI_RETURN_IF_ERROR(store.PutGuard(requester_keys[i], after, ForgetAt(after, policy)));
-  }
-  MADOGUCHI_RETURN_IF_ERROR(store.ForgetGuards(ToUnixSeconds(now)));
-  // The audit names the member when there is one; an unknown number is not kept.
-  std::string detail = success     ? std::string("level=") + VerificationLevelName(level)
-                       : locks_now ? std::string("locked")
-                                   : "failures=" + std::to_string(number_after.failed_attempts);
-  StatusOr<int64_t> audit = store.Audit(now, rec ? rec->member.member_id : "",
-                                        success ? "verify_ok" : "verify_failed", detail);
-  if (!audit.ok()) return audit.status();
-  MADOGUCHI_RETURN_IF_ERROR(txn.Commit());
+  Status recorded = database_->Transact(Access::kWrite, [&](LedgerStore& store) -> Status {
+    locks_now = false;
+    MADOGUCHI_RETURN_IF_ERROR(store.LockGuards(all_keys));
+    LockState number;
+    std::vector<LockState> requesters;
+    MADOGUCHI_RETURN_IF_ERROR(read_guards(store, &number, &requesters));
+    if (!admitted(number, requesters)) return locked;
+    // A number already locked stays locked until its time is up, whatever a clean requester's
+    // attempt shows; only the member's own success lifts it.
+    LockState number_after = success                 ? LockState{}
+                             : IsLocked(number, now) ? number
+                                                     : AfterAttempt(number, false, now, policy);
+    locks_now = !IsLocked(number, now) && IsLocked(number_after, now);
+    MADOGUCHI_RETURN_IF_ERROR(
+        store.PutGuard(number_key, number_after, ForgetAt(number_after, policy)));
+    for (size_t i = 0; i < requester_keys.size(); ++i) {
+      LockState after = AfterAttempt(requesters[i], success, now, policy, /*success_clears=*/false);
+      locks_now = locks_now || IsLocked(after, now);
+      MADOGUCHI_RETURN_IF_ERROR(store.PutGuard(requester_keys[i], after, ForgetAt(after, policy)));
+    }
+    MADOGUCHI_RETURN_IF_ERROR(store.ForgetGuards(ToUnixSeconds(now)));
+    // The audit names the member when there is one; an unknown number is not kept.
+    std::string detail = success     ? std::string("level=") + VerificationLevelName(level)
+                         : locks_now ? std::string("locked")
+                                     : "failures=" + std::to_string(number_after.failed_attempts);
+    StatusOr<int64_t> audit = store.Audit(now, rec ? rec->member.member_id : "",
+                                          success ? "verify_ok" : "verify_failed", detail);
+    return audit.status();
+  });
+  if (!recorded.ok()) return recorded;
   // The failure that locks is committed with the lock, then reported as the lock.
   if (locks_now) return locked;
   return Verification{success, level};
 }
 
-StatusOr<rules::ExchangeWindow> SqlitePointsCore::ExchangeWindow(const std::string& program,
-                                                                 const Date& on) {
+StatusOr<rules::ExchangeWindow> LedgerCore::ExchangeWindow(const std::string& program,
+                                                           const Date& on) {
   MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("日付（on）", on));
   const kb::Program* p = FindProgram(program);
   if (p == nullptr) return ProgramNotFound(program);
   return rules::ExchangeWindowOn(*p, on);
 }
 
-StatusOr<MemberRank> SqlitePointsCore::Rank(const std::string& program, const std::string& typed_id,
-                                            const Date& as_of) {
+StatusOr<MemberRank> LedgerCore::Rank(const std::string& program, const std::string& typed_id,
+                                      const Date& as_of) {
   StatusOr<std::string> normalized = NormalizeMemberId(typed_id);
   if (!normalized.ok()) return normalized.status();
   MADOGUCHI_RETURN_IF_ERROR(ValidateLedgerDate("基準日（as_of）", as_of));
@@ -483,8 +467,8 @@ StatusOr<MemberRank> SqlitePointsCore::Rank(const std::string& program, const st
   if (p->rules.ranks.empty()) {
     return PointsError(kReasonNoRanks, "このプログラムにはランク制度がありません。");
   }
-  return WithMember(
-      pool_, Kind::kRead, *normalized,
+  return WithMember<MemberRank>(
+      Access::kRead, *normalized,
       [&](LedgerStore& store, const MemberRecord& rec) -> StatusOr<MemberRank> {
         const std::string& member_id = rec.member.member_id;
         if (rec.member.program != program) return MemberNotFound();

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "points/auth_code.h"
-#include "points/ledger_store.h"
+#include "points/sqlite_ledger_store.h"
 #include "points/validation.h"
 #include "points/verification.h"
 
@@ -151,7 +151,7 @@ Status MoveV1LockStates(SqliteDb& db, const std::string& salt) {
     lock.locked_until = read->Int(2);
     // v1 counted failures without a window: they count from now on.
     if (lock.failed_attempts > 0) lock.window_start = UnixSeconds();
-    LedgerStore store(db);
+    SqliteLedgerStore store(db);
     MADOGUCHI_RETURN_IF_ERROR(store.PutGuard(
         GuardKey(salt, kGuardNumber, MemberIdKey(read->Text(0))), lock, ForgetAt(lock, {})));
   }

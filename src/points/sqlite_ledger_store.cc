@@ -1,4 +1,4 @@
-#include "points/ledger_store.h"
+#include "points/sqlite_ledger_store.h"
 
 namespace madoguchi::points {
 
@@ -45,7 +45,9 @@ StatusOr<std::optional<ReissueRequest>> OneReissue(StatusOr<Statement>& stmt) {
 
 }  // namespace
 
-StatusOr<std::optional<MemberRecord>> LedgerStore::FindMember(std::string_view member_id) {
+StatusOr<std::optional<MemberRecord>> SqliteLedgerStore::FindMember(std::string_view member_id,
+                                                                    RowLock /*lock*/) {
+  // The write transaction (BEGIN IMMEDIATE) already keeps every other writer out.
   StatusOr<Statement> s = db_.Prepare(
       "SELECT member_id, program, birth_date, status, status_effective_on, eligible_from, "
       "auth_code_hash FROM members WHERE member_id = ?1 COLLATE NOCASE "
@@ -67,7 +69,7 @@ StatusOr<std::optional<MemberRecord>> LedgerStore::FindMember(std::string_view m
   return std::optional<MemberRecord>(std::move(r));
 }
 
-Status LedgerStore::InsertMember(const NewMember& m, const std::string& auth_code_hash) {
+Status SqliteLedgerStore::InsertMember(const NewMember& m, const std::string& auth_code_hash) {
   StatusOr<Statement> s = db_.Prepare(
       "INSERT INTO members (member_id, program, birth_date, status, status_effective_on, "
       "eligible_from, auth_code_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -82,8 +84,8 @@ Status LedgerStore::InsertMember(const NewMember& m, const std::string& auth_cod
   return RunPrepared(s);
 }
 
-Status LedgerStore::UpdateStatus(std::string_view member_id, MemberStatus status,
-                                 const Date& effective_on) {
+Status SqliteLedgerStore::UpdateStatus(std::string_view member_id, MemberStatus status,
+                                       const Date& effective_on) {
   StatusOr<Statement> s =
       db_.Prepare("UPDATE members SET status = ?2, status_effective_on = ?3 WHERE member_id = ?1");
   if (!s.ok()) return s.status();
@@ -91,7 +93,11 @@ Status LedgerStore::UpdateStatus(std::string_view member_id, MemberStatus status
   return RunPrepared(s);
 }
 
-StatusOr<LockState> LedgerStore::FindGuard(std::string_view guard_key) {
+Status SqliteLedgerStore::LockGuards(std::vector<std::string> /*keys*/) {
+  return Status::Ok();  // as FindMember: the write transaction is the lock
+}
+
+StatusOr<LockState> SqliteLedgerStore::FindGuard(std::string_view guard_key) {
   StatusOr<Statement> s = db_.Prepare(
       "SELECT failed_attempts, window_start, locked_until FROM verify_guards WHERE guard_key = ?1");
   if (!s.ok()) return s.status();
@@ -107,7 +113,8 @@ StatusOr<LockState> LedgerStore::FindGuard(std::string_view guard_key) {
   return lock;
 }
 
-Status LedgerStore::PutGuard(std::string_view guard_key, const LockState& lock, int64_t forget_at) {
+Status SqliteLedgerStore::PutGuard(std::string_view guard_key, const LockState& lock,
+                                   int64_t forget_at) {
   StatusOr<Statement> s = db_.Prepare(
       "INSERT OR REPLACE INTO verify_guards "
       "(guard_key, failed_attempts, window_start, locked_until, forget_at) "
@@ -118,14 +125,14 @@ Status LedgerStore::PutGuard(std::string_view guard_key, const LockState& lock, 
   return RunPrepared(s);
 }
 
-Status LedgerStore::ForgetGuards(int64_t now_unix_seconds) {
+Status SqliteLedgerStore::ForgetGuards(int64_t now_unix_seconds) {
   StatusOr<Statement> s = db_.Prepare("DELETE FROM verify_guards WHERE forget_at <= ?1");
   if (!s.ok()) return s.status();
   s->Bind(1, now_unix_seconds);
   return RunPrepared(s);
 }
 
-StatusOr<std::string> LedgerStore::Meta(std::string_view name) {
+StatusOr<std::string> SqliteLedgerStore::Meta(std::string_view name) {
   StatusOr<Statement> s = db_.Prepare("SELECT value FROM ledger_meta WHERE name = ?1");
   if (!s.ok()) return s.status();
   s->Bind(1, name);
@@ -134,7 +141,7 @@ StatusOr<std::string> LedgerStore::Meta(std::string_view name) {
   return *row ? s->Text(0) : std::string();
 }
 
-StatusOr<std::vector<Lot>> LedgerStore::LotsWithPointsLeft(std::string_view member_id) {
+StatusOr<std::vector<Lot>> SqliteLedgerStore::LotsWithPointsLeft(std::string_view member_id) {
   StatusOr<Statement> s = db_.Prepare(
       "SELECT lot_id, activity, points, remaining, granted_on, expires_on FROM lots "
       "WHERE member_id = ?1 AND remaining > 0");
@@ -150,8 +157,8 @@ StatusOr<std::vector<Lot>> LedgerStore::LotsWithPointsLeft(std::string_view memb
   return lots;
 }
 
-StatusOr<int64_t> LedgerStore::PointsGrantedBetween(std::string_view member_id, const Date& from,
-                                                    const Date& to) {
+StatusOr<int64_t> SqliteLedgerStore::PointsGrantedBetween(std::string_view member_id,
+                                                          const Date& from, const Date& to) {
   StatusOr<Statement> s = db_.Prepare(
       "SELECT COALESCE(SUM(points), 0) FROM lots "
       "WHERE member_id = ?1 AND granted_on >= ?2 AND granted_on <= ?3");
@@ -162,8 +169,10 @@ StatusOr<int64_t> LedgerStore::PointsGrantedBetween(std::string_view member_id, 
   return *row ? s->Int(0) : int64_t{0};
 }
 
-StatusOr<int64_t> LedgerStore::InsertLot(std::string_view member_id, const GrantRequest& grant,
-                                         const std::optional<Date>& expires_on, int64_t audit_id) {
+StatusOr<int64_t> SqliteLedgerStore::InsertLot(std::string_view member_id,
+                                               const GrantRequest& grant,
+                                               const std::optional<Date>& expires_on,
+                                               int64_t audit_id) {
   StatusOr<Statement> s = db_.Prepare(
       "INSERT INTO lots (member_id, activity, points, remaining, granted_on, expires_on, audit_id) "
       "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6)");
@@ -174,8 +183,9 @@ StatusOr<int64_t> LedgerStore::InsertLot(std::string_view member_id, const Grant
   return db_.LastInsertRowId();
 }
 
-StatusOr<int64_t> LedgerStore::InsertRedemption(std::string_view member_id,
-                                                const RedeemRequest& request, int64_t audit_id) {
+StatusOr<int64_t> SqliteLedgerStore::InsertRedemption(std::string_view member_id,
+                                                      const RedeemRequest& request,
+                                                      int64_t audit_id) {
   StatusOr<Statement> s = db_.Prepare(
       "INSERT INTO redemptions (member_id, item, points, requested_on, audit_id) "
       "VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -186,9 +196,9 @@ StatusOr<int64_t> LedgerStore::InsertRedemption(std::string_view member_id,
   return db_.LastInsertRowId();
 }
 
-StatusOr<int64_t> LedgerStore::InsertForfeit(std::string_view member_id, MemberStatus status,
-                                             const Date& effective_on, int64_t points,
-                                             int64_t audit_id) {
+StatusOr<int64_t> SqliteLedgerStore::InsertForfeit(std::string_view member_id, MemberStatus status,
+                                                   const Date& effective_on, int64_t points,
+                                                   int64_t audit_id) {
   StatusOr<Statement> s = db_.Prepare(
       "INSERT INTO forfeits (member_id, status, effective_on, points, audit_id) "
       "VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -199,8 +209,8 @@ StatusOr<int64_t> LedgerStore::InsertForfeit(std::string_view member_id, MemberS
   return db_.LastInsertRowId();
 }
 
-Status LedgerStore::InsertStatusChange(std::string_view member_id, MemberStatus status,
-                                       const Date& effective_on, int64_t audit_id) {
+Status SqliteLedgerStore::InsertStatusChange(std::string_view member_id, MemberStatus status,
+                                             const Date& effective_on, int64_t audit_id) {
   StatusOr<Statement> s = db_.Prepare(
       "INSERT INTO status_changes (member_id, status, effective_on, audit_id) "
       "VALUES (?1, ?2, ?3, ?4)");
@@ -209,8 +219,8 @@ Status LedgerStore::InsertStatusChange(std::string_view member_id, MemberStatus 
   return RunPrepared(s);
 }
 
-Status LedgerStore::ApplyDebit(const Debit& debit, std::optional<int64_t> redemption_id,
-                               std::optional<int64_t> forfeit_id) {
+Status SqliteLedgerStore::ApplyDebit(const Debit& debit, std::optional<int64_t> redemption_id,
+                                     std::optional<int64_t> forfeit_id) {
   {
     StatusOr<Statement> s = db_.Prepare(
         "UPDATE lots SET remaining = remaining - ?2 WHERE lot_id = ?1 AND remaining >= ?2");
@@ -230,7 +240,7 @@ Status LedgerStore::ApplyDebit(const Debit& debit, std::optional<int64_t> redemp
   return RunPrepared(s);
 }
 
-StatusOr<std::optional<ReissueRequest>> LedgerStore::FindReissueByKey(
+StatusOr<std::optional<ReissueRequest>> SqliteLedgerStore::FindReissueByKey(
     std::string_view member_id, std::string_view idempotency_key) {
   StatusOr<Statement> s = db_.Prepare(
       "SELECT r.request_id, r.delivery, r.requested_on, r.estimated_arrival, k.first_repeated "
@@ -240,7 +250,8 @@ StatusOr<std::optional<ReissueRequest>> LedgerStore::FindReissueByKey(
   return OneReissue(s);
 }
 
-StatusOr<std::optional<ReissueRequest>> LedgerStore::LatestReissue(std::string_view member_id) {
+StatusOr<std::optional<ReissueRequest>> SqliteLedgerStore::LatestReissue(
+    std::string_view member_id) {
   StatusOr<Statement> s = db_.Prepare(
       "SELECT request_id, delivery, requested_on, estimated_arrival, 0 FROM reissue_requests "
       "WHERE member_id = ?1 ORDER BY requested_on DESC, audit_id DESC LIMIT 1");
@@ -248,8 +259,8 @@ StatusOr<std::optional<ReissueRequest>> LedgerStore::LatestReissue(std::string_v
   return OneReissue(s);
 }
 
-Status LedgerStore::InsertReissue(std::string_view member_id, const ReissueRequest& r,
-                                  int64_t audit_id) {
+Status SqliteLedgerStore::InsertReissue(std::string_view member_id, const ReissueRequest& r,
+                                        int64_t audit_id) {
   StatusOr<Statement> s = db_.Prepare(
       "INSERT INTO reissue_requests (request_id, member_id, delivery, requested_on, "
       "estimated_arrival, audit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -259,8 +270,9 @@ Status LedgerStore::InsertReissue(std::string_view member_id, const ReissueReque
   return RunPrepared(s);
 }
 
-Status LedgerStore::InsertReissueKey(std::string_view member_id, std::string_view idempotency_key,
-                                     const ReissueRequest& request) {
+Status SqliteLedgerStore::InsertReissueKey(std::string_view member_id,
+                                           std::string_view idempotency_key,
+                                           const ReissueRequest& request) {
   StatusOr<Statement> s = db_.Prepare(
       "INSERT INTO reissue_keys (member_id, idempotency_key, request_id, first_repeated) "
       "VALUES (?1, ?2, ?3, ?4)");
@@ -270,7 +282,8 @@ Status LedgerStore::InsertReissueKey(std::string_view member_id, std::string_vie
   return RunPrepared(s);
 }
 
-StatusOr<std::vector<HistoryEntry>> LedgerStore::History(std::string_view member_id, int limit) {
+StatusOr<std::vector<HistoryEntry>> SqliteLedgerStore::History(std::string_view member_id,
+                                                               int limit) {
   StatusOr<Statement> s = db_.Prepare(
       "SELECT kind, on_date, points, label, expires_on FROM ("
       "  SELECT 0 AS kind, granted_on AS on_date, points, activity AS label, expires_on, audit_id"
@@ -300,8 +313,8 @@ StatusOr<std::vector<HistoryEntry>> LedgerStore::History(std::string_view member
   return out;
 }
 
-StatusOr<int64_t> LedgerStore::Audit(TimePoint at, std::string_view member_id,
-                                     std::string_view action, std::string_view detail) {
+StatusOr<int64_t> SqliteLedgerStore::Audit(TimePoint at, std::string_view member_id,
+                                           std::string_view action, std::string_view detail) {
   StatusOr<Statement> s =
       db_.Prepare("INSERT INTO audit (at, member_id, action, detail) VALUES (?1, ?2, ?3, ?4)");
   if (!s.ok()) return s.status();
