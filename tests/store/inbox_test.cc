@@ -1,46 +1,85 @@
-#include "store/sqlite_inbox.h"
+#include "store/inbox.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "damage.h"
+#include "db/postgres.h"
+#include "store/postgres_inbox.h"
+#include "store/sqlite_inbox.h"
+#include "support/postgres_server.h"
 
 namespace madoguchi::store {
 namespace {
 
 using std::chrono::milliseconds;
 
-// A fresh database file per test, removed afterwards (with its WAL and shared-memory files).
-class InboxTest : public ::testing::Test {
+enum class Backend { kSqlite, kPostgres };
+
+// One inbox's storage per test: a fresh SQLite file (removed afterwards, with its WAL and
+// shared-memory files) or a fresh database on the test PostgreSQL server. OpenInbox may be
+// called again on the same storage: a restarted process (SQLite), or another replica or a
+// restarted one (PostgreSQL). Every inbox of a test reads the same injected clock.
+class InboxFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUpBackend(Backend backend) {
+    backend_ = backend;
+    if (backend_ == Backend::kPostgres) {
+      url_ = madoguchi::testing::FreshPostgresDatabase("inbox");
+      // Skipped when PostgreSQL is absent (and not required); a failure stops the test here.
+      if (url_.empty() && !IsSkipped()) FAIL() << "no test database";
+      return;
+    }
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = ::testing::TempDir() + "inbox_" + info->name() + "_" + std::to_string(getpid()) + ".db";
+    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
+    for (char& c : name) {
+      if (c == '/') c = '_';
+    }
+    path_ = ::testing::TempDir() + "inbox_" + name + "_" + std::to_string(getpid()) + ".db";
     RemoveFiles();
   }
-  void TearDown() override { RemoveFiles(); }
+  void TearDown() override {
+    if (!path_.empty()) RemoveFiles();
+  }
   void RemoveFiles() {
     for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
   }
 
+  db::PostgresOptions Postgres() const {
+    db::PostgresOptions o;
+    o.url = url_;
+    o.password_env = "";  // the test server trusts loopback
+    return o;
+  }
+
   std::unique_ptr<Inbox> OpenInbox(InboxOptions options = {}) {
-    auto inbox = SqliteInbox::Open(path_, options, [this] { return now_ms_.load(); });
+    std::function<int64_t()> clock = [this] { return now_ms_.load(); };
+    if (backend_ == Backend::kPostgres) {
+      auto inbox = PostgresInbox::Open(Postgres(), options, clock);
+      EXPECT_TRUE(inbox.ok()) << inbox.status().ToString();
+      return inbox.ok() ? std::unique_ptr<Inbox>(std::move(inbox).value()) : nullptr;
+    }
+    auto inbox = SqliteInbox::Open(path_, options, clock);
     EXPECT_TRUE(inbox.ok()) << inbox.status().ToString();
-    return inbox.ok() ? std::move(inbox).value() : nullptr;
+    return inbox.ok() ? std::unique_ptr<Inbox>(std::move(inbox).value()) : nullptr;
   }
 
   static NewInboxEvent Event(const std::string& id, const std::string& ordering_key = "",
@@ -48,11 +87,37 @@ class InboxTest : public ::testing::Test {
     return {channel, id, ordering_key, "{\"id\":\"" + id + "\"}", 0};
   }
 
-  std::string path_;
+  Backend backend_ = Backend::kSqlite;
+  std::string path_;  // SQLite
+  std::string url_;   // PostgreSQL
   std::atomic<int64_t> now_ms_{1'700'000'000'000};
 };
 
-TEST_F(InboxTest, EnqueueClaimComplete) {
+// What every inbox promises (store/inbox.h), run against each implementation.
+class InboxContractTest : public InboxFixture, public ::testing::WithParamInterface<Backend> {
+ protected:
+  void SetUp() override { SetUpBackend(GetParam()); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, InboxContractTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& param_info) {
+                           return param_info.param == Backend::kSqlite ? "SQLite" : "PostgreSQL";
+                         });
+
+// What only the SQLite file does: one process owns it, and it lives in files on this disk.
+class SqliteInboxTest : public InboxFixture {
+ protected:
+  void SetUp() override { SetUpBackend(Backend::kSqlite); }
+};
+
+// What only the shared PostgreSQL inbox does: several replicas use it at once.
+class PostgresInboxTest : public InboxFixture {
+ protected:
+  void SetUp() override { SetUpBackend(Backend::kPostgres); }
+};
+
+TEST_P(InboxContractTest, EnqueueClaimComplete) {
   auto inbox = OpenInbox();
   ASSERT_NE(inbox, nullptr);
   auto r = inbox->Enqueue({"line", "ev1", "", "{\"a\":1}", 1234});
@@ -78,7 +143,7 @@ TEST_F(InboxTest, EnqueueClaimComplete) {
   EXPECT_TRUE(inbox->Complete(e).ok()) << "completing twice is harmless";
 }
 
-TEST_F(InboxTest, ReceivedAtDefaultsToNow) {
+TEST_P(InboxContractTest, ReceivedAtDefaultsToNow) {
   auto inbox = OpenInbox();
   ASSERT_TRUE(inbox->Enqueue(Event("ev1")).ok());
   auto claimed = inbox->Claim(1);
@@ -86,7 +151,7 @@ TEST_F(InboxTest, ReceivedAtDefaultsToNow) {
   EXPECT_EQ(claimed->front().received_at_ms, now_ms_.load());
 }
 
-TEST_F(InboxTest, RejectsEventsWithoutChannelOrId) {
+TEST_P(InboxContractTest, RejectsEventsWithoutChannelOrId) {
   auto inbox = OpenInbox();
   EXPECT_EQ(inbox->Enqueue({"", "x", "", "{}", 0}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(inbox->Enqueue({"line", "", "", "{}", 0}).status().code(),
@@ -94,7 +159,7 @@ TEST_F(InboxTest, RejectsEventsWithoutChannelOrId) {
   EXPECT_EQ(*inbox->Depth(), 0);
 }
 
-TEST_F(InboxTest, DuplicateIdsAreStoredOnce) {
+TEST_P(InboxContractTest, DuplicateIdsAreStoredOnce) {
   auto inbox = OpenInbox();
   EXPECT_EQ(*inbox->Enqueue(Event("ev1")), EnqueueResult::kEnqueued);
   EXPECT_EQ(*inbox->Enqueue(Event("ev1")), EnqueueResult::kDuplicate);
@@ -111,7 +176,7 @@ TEST_F(InboxTest, DuplicateIdsAreStoredOnce) {
   EXPECT_TRUE(inbox->Claim(10, "line")->empty());
 }
 
-TEST_F(InboxTest, EnqueueAllIsOneTransactionAndDedupesWithin) {
+TEST_P(InboxContractTest, EnqueueAllIsOneTransactionAndDedupesWithin) {
   auto inbox = OpenInbox();
   ASSERT_TRUE(inbox->Enqueue(Event("old")).ok());
   auto results = inbox->EnqueueAll({Event("a"), Event("old"), Event("b"), Event("a")});
@@ -126,7 +191,7 @@ TEST_F(InboxTest, EnqueueAllIsOneTransactionAndDedupesWithin) {
   EXPECT_TRUE(inbox->EnqueueAll({})->empty());
 }
 
-TEST_F(InboxTest, UnclaimedEventSurvivesReopening) {
+TEST_P(InboxContractTest, UnclaimedEventSurvivesReopening) {
   {
     auto inbox = OpenInbox();
     ASSERT_EQ(*inbox->Enqueue(Event("ev1")), EnqueueResult::kEnqueued);
@@ -141,24 +206,7 @@ TEST_F(InboxTest, UnclaimedEventSurvivesReopening) {
   EXPECT_EQ(*inbox->Enqueue(Event("ev1")), EnqueueResult::kDuplicate);
 }
 
-TEST_F(InboxTest, ClaimLeftByACrashIsHandedOutAgainOnReopen) {
-  {
-    auto inbox = OpenInbox();
-    ASSERT_TRUE(inbox->Enqueue(Event("ev1")).ok());
-    auto claimed = inbox->Claim(10);
-    ASSERT_EQ(claimed->size(), 1u);
-    ASSERT_TRUE(inbox->Checkpoint(claimed->front(), "rendered").ok());
-    // The worker dies here: never completed.
-  }
-  auto inbox = OpenInbox();  // the clock has not moved: the old lease has not run out
-  auto claimed = inbox->Claim(10);
-  ASSERT_EQ(claimed->size(), 1u);
-  EXPECT_EQ(claimed->front().event_id, "ev1");
-  EXPECT_EQ(claimed->front().attempt, 2);
-  EXPECT_EQ(claimed->front().checkpoint, "rendered") << "progress survives the crash";
-}
-
-TEST_F(InboxTest, ExpiredLeaseIsHandedOutAgainAndStaleWorkerIsFenced) {
+TEST_P(InboxContractTest, ExpiredLeaseIsHandedOutAgainAndStaleWorkerIsFenced) {
   InboxOptions options;
   options.lease = milliseconds(60'000);
   auto inbox = OpenInbox(options);
@@ -183,7 +231,7 @@ TEST_F(InboxTest, ExpiredLeaseIsHandedOutAgainAndStaleWorkerIsFenced) {
   EXPECT_EQ(*inbox->Depth(), 0);
 }
 
-TEST_F(InboxTest, FailRetriesAfterTheDelayThenDeadLetters) {
+TEST_P(InboxContractTest, FailRetriesAfterTheDelayThenDeadLetters) {
   InboxOptions options;
   options.max_attempts = 3;
   auto inbox = OpenInbox(options);
@@ -205,7 +253,7 @@ TEST_F(InboxTest, FailRetriesAfterTheDelayThenDeadLetters) {
   EXPECT_EQ(*inbox->Enqueue(Event("ev1")), EnqueueResult::kDuplicate);
 }
 
-TEST_F(InboxTest, LeaseRunningOutOnTheLastAttemptDeadLetters) {
+TEST_P(InboxContractTest, LeaseRunningOutOnTheLastAttemptDeadLetters) {
   InboxOptions options;
   options.max_attempts = 2;
   options.lease = milliseconds(1000);
@@ -219,20 +267,7 @@ TEST_F(InboxTest, LeaseRunningOutOnTheLastAttemptDeadLetters) {
   EXPECT_EQ(*inbox->DeadLettered(), 1);
 }
 
-TEST_F(InboxTest, ClaimLeftOnTheLastAttemptIsDeadLetteredOnReopen) {
-  InboxOptions options;
-  options.max_attempts = 1;
-  {
-    auto inbox = OpenInbox(options);
-    ASSERT_TRUE(inbox->Enqueue(Event("poison")).ok());
-    ASSERT_EQ(inbox->Claim(1)->size(), 1u);
-  }
-  auto inbox = OpenInbox(options);
-  EXPECT_TRUE(inbox->Claim(1)->empty());
-  EXPECT_EQ(*inbox->DeadLettered(), 1);
-}
-
-TEST_F(InboxTest, OneConversationIsHandedOutInOrderOneAtATime) {
+TEST_P(InboxContractTest, OneConversationIsHandedOutInOrderOneAtATime) {
   auto inbox = OpenInbox();
   ASSERT_TRUE(inbox
                   ->EnqueueAll({Event("a1", "user-a"), Event("b1", "user-b"), Event("a2", "user-a"),
@@ -258,7 +293,7 @@ TEST_F(InboxTest, OneConversationIsHandedOutInOrderOneAtATime) {
   EXPECT_EQ(next->front().event_id, "a2");
 }
 
-TEST_F(InboxTest, ClaimFiltersByChannel) {
+TEST_P(InboxContractTest, ClaimFiltersByChannel) {
   auto inbox = OpenInbox();
   ASSERT_TRUE(inbox->EnqueueAll({Event("s1", "", "slack"), Event("l1", "", "line")}).ok());
   auto line = inbox->Claim(10, "line");
@@ -271,7 +306,7 @@ TEST_F(InboxTest, ClaimFiltersByChannel) {
   EXPECT_TRUE(inbox->Claim(0)->empty());
 }
 
-TEST_F(InboxTest, FinishedIdsAreForgottenAfterRetention) {
+TEST_P(InboxContractTest, FinishedIdsAreForgottenAfterRetention) {
   InboxOptions options;
   options.retention = std::chrono::hours(72);
   auto inbox = OpenInbox(options);
@@ -286,7 +321,7 @@ TEST_F(InboxTest, FinishedIdsAreForgottenAfterRetention) {
   EXPECT_EQ(*inbox->Enqueue(Event("ev1")), EnqueueResult::kEnqueued);
 }
 
-TEST_F(InboxTest, ConcurrentClaimsNeverShareAnEvent) {
+TEST_P(InboxContractTest, ConcurrentClaimsNeverShareAnEvent) {
   auto inbox = OpenInbox();
   constexpr int kEvents = 600;
   std::vector<NewInboxEvent> events;
@@ -325,7 +360,7 @@ TEST_F(InboxTest, ConcurrentClaimsNeverShareAnEvent) {
   EXPECT_EQ(*inbox->Depth(), 0);
 }
 
-TEST_F(InboxTest, ConcurrentEnqueuesShareCommitsAndDedupe) {
+TEST_P(InboxContractTest, ConcurrentEnqueuesDedupe) {
   auto inbox = OpenInbox();
   // Eight webhooks at once, each redelivering half of what another sent.
   std::atomic<int> enqueued{0}, duplicates{0}, errors{0};
@@ -352,7 +387,47 @@ TEST_F(InboxTest, ConcurrentEnqueuesShareCommitsAndDedupe) {
   EXPECT_EQ(*inbox->Depth(), 160);
 }
 
-TEST_F(InboxTest, EnqueueFailsCleanlyWhileAnotherWriterHoldsTheFile) {
+TEST_P(InboxContractTest, CheckWritableWritesAHeartbeatThatIsNoEvent) {
+  auto inbox = OpenInbox();
+  ASSERT_NE(inbox, nullptr);
+  EXPECT_TRUE(inbox->CheckWritable().ok());
+  now_ms_ += 1000;
+  EXPECT_TRUE(inbox->CheckWritable().ok()) << "the second check updates the same row";
+  EXPECT_EQ(*inbox->Depth(), 0);
+  EXPECT_TRUE(inbox->Claim(10)->empty());
+}
+
+TEST_F(SqliteInboxTest, ClaimLeftByACrashIsHandedOutAgainOnReopen) {
+  {
+    auto inbox = OpenInbox();
+    ASSERT_TRUE(inbox->Enqueue(Event("ev1")).ok());
+    auto claimed = inbox->Claim(10);
+    ASSERT_EQ(claimed->size(), 1u);
+    ASSERT_TRUE(inbox->Checkpoint(claimed->front(), "rendered").ok());
+    // The worker dies here: never completed.
+  }
+  auto inbox = OpenInbox();  // the clock has not moved: the old lease has not run out
+  auto claimed = inbox->Claim(10);
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ(claimed->front().event_id, "ev1");
+  EXPECT_EQ(claimed->front().attempt, 2);
+  EXPECT_EQ(claimed->front().checkpoint, "rendered") << "progress survives the crash";
+}
+
+TEST_F(SqliteInboxTest, ClaimLeftOnTheLastAttemptIsDeadLetteredOnReopen) {
+  InboxOptions options;
+  options.max_attempts = 1;
+  {
+    auto inbox = OpenInbox(options);
+    ASSERT_TRUE(inbox->Enqueue(Event("poison")).ok());
+    ASSERT_EQ(inbox->Claim(1)->size(), 1u);
+  }
+  auto inbox = OpenInbox(options);
+  EXPECT_TRUE(inbox->Claim(1)->empty());
+  EXPECT_EQ(*inbox->DeadLettered(), 1);
+}
+
+TEST_F(SqliteInboxTest, EnqueueFailsCleanlyWhileAnotherWriterHoldsTheFile) {
   InboxOptions options;
   options.busy_timeout_ms = 50;
   auto inbox = OpenInbox(options);
@@ -371,7 +446,7 @@ TEST_F(InboxTest, EnqueueFailsCleanlyWhileAnotherWriterHoldsTheFile) {
 // The commits leave checkpoints to the inbox's own thread; it must still run, or the log would
 // grow by every event ever received. 300 commits of ten 4 KB events write about 15 MB of log;
 // checkpointed every 1,000 pages (4 MB), the log is reused and stays well under that.
-TEST_F(InboxTest, WriteAheadLogIsCheckpointedAndReused) {
+TEST_F(SqliteInboxTest, WriteAheadLogIsCheckpointedAndReused) {
   auto inbox = OpenInbox();
   ASSERT_NE(inbox, nullptr);
   const std::string payload(4096, 'x');
@@ -392,7 +467,7 @@ TEST_F(InboxTest, WriteAheadLogIsCheckpointedAndReused) {
   EXPECT_EQ(*inbox->Depth(), 3000);
 }
 
-TEST_F(InboxTest, SharesAFileWithOtherTables) {
+TEST_F(SqliteInboxTest, SharesAFileWithOtherTables) {
   auto a = OpenInbox();
   ASSERT_TRUE(a->Enqueue(Event("ev1")).ok());
   a.reset();
@@ -401,7 +476,7 @@ TEST_F(InboxTest, SharesAFileWithOtherTables) {
   EXPECT_FALSE(SqliteInbox::Open("/nonexistent-dir/inbox.db").ok());
 }
 
-TEST_F(InboxTest, CheckWritableWritesAndFailsWhenTheDiskIsFull) {
+TEST_F(SqliteInboxTest, CheckWritableWritesAndFailsWhenTheDiskIsFull) {
   auto inbox = OpenInbox();
   EXPECT_TRUE(inbox->CheckWritable().ok());
   EXPECT_TRUE(inbox->CheckWritable().ok());
@@ -414,7 +489,7 @@ TEST_F(InboxTest, CheckWritableWritesAndFailsWhenTheDiskIsFull) {
   EXPECT_EQ(*inbox->Depth(), 0);  // the heartbeat is not an event
 }
 
-TEST_F(InboxTest, CheckWritableFailsOnADamagedFile) {
+TEST_F(SqliteInboxTest, CheckWritableFailsOnADamagedFile) {
   OpenInbox().reset();
   ASSERT_EQ(testing::DamageTables(path_, {"inbox_heartbeat"}), 1);
   auto inbox = OpenInbox();  // the events' pages are intact
@@ -426,7 +501,7 @@ TEST_F(InboxTest, CheckWritableFailsOnADamagedFile) {
 
 // What a member wrote must not outlive its event: after Complete the payload is readable
 // neither in the database file nor in its WAL (read here as raw bytes, as a thief would).
-TEST_F(InboxTest, CompletedPayloadsLeaveNoTraceInTheFiles) {
+TEST_F(SqliteInboxTest, CompletedPayloadsLeaveNoTraceInTheFiles) {
   auto inbox = OpenInbox();
   ASSERT_NE(inbox, nullptr);
   const std::string secret = "member-wrote-K1001-1980-06-15";
@@ -450,7 +525,7 @@ TEST_F(InboxTest, CompletedPayloadsLeaveNoTraceInTheFiles) {
 }
 
 // The inbox file and its companions are the service's own, whatever the umask.
-TEST_F(InboxTest, FilesAreReadableByTheServiceOnly) {
+TEST_F(SqliteInboxTest, FilesAreReadableByTheServiceOnly) {
   const mode_t old_umask = ::umask(022);
   auto inbox = OpenInbox();
   ::umask(old_umask);
@@ -461,6 +536,220 @@ TEST_F(InboxTest, FilesAreReadableByTheServiceOnly) {
     ASSERT_EQ(::stat((path_ + suffix).c_str(), &st), 0) << suffix;
     EXPECT_EQ(st.st_mode & 0777, 0600u) << suffix;
   }
+}
+
+TEST_F(PostgresInboxTest, AnEventEnqueuedOnOneReplicaIsClaimedOnAnother) {
+  auto a = OpenInbox();
+  auto b = OpenInbox();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  ASSERT_EQ(*a->Enqueue(Event("ev1", "user-1")), EnqueueResult::kEnqueued);
+  EXPECT_EQ(*b->Enqueue(Event("ev1", "user-1")), EnqueueResult::kDuplicate)
+      << "a redelivery to another replica is recognised";
+  auto claimed = b->Claim(10, "line");
+  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ(claimed->front().payload, "{\"id\":\"ev1\"}");
+  EXPECT_TRUE(a->Claim(10)->empty()) << "leased to a worker of the other replica";
+  EXPECT_EQ(*a->Depth(), 1);
+  ASSERT_TRUE(b->Complete(claimed->front()).ok());
+  EXPECT_EQ(*a->Depth(), 0);
+  EXPECT_EQ(*a->Enqueue(Event("ev1")), EnqueueResult::kDuplicate);
+}
+
+// A replica that starts does not take over the claims of those running; the claims of one that
+// died come back when their lease runs out, with what it had checkpointed.
+TEST_F(PostgresInboxTest, AClaimOfADeadReplicaReturnsAfterItsLeaseNotWhenAnotherStarts) {
+  InboxOptions options;
+  options.lease = milliseconds(1000);
+  auto a = OpenInbox(options);
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(a->Enqueue(Event("ev1", "user-1")).ok());
+  auto held = a->Claim(1);
+  ASSERT_EQ(held->size(), 1u);
+  ASSERT_TRUE(a->Checkpoint(held->front(), "rendered").ok());
+
+  auto b = OpenInbox(options);
+  ASSERT_NE(b, nullptr);
+  EXPECT_TRUE(b->Claim(1)->empty()) << "opening released a live replica's claim";
+  a.reset();  // replica A dies holding the claim
+  now_ms_ += 999;
+  EXPECT_TRUE(b->Claim(1)->empty()) << "before the lease ran out";
+  now_ms_ += 1;
+  auto again = b->Claim(1);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ(again->front().id, held->front().id);
+  EXPECT_EQ(again->front().attempt, 2);
+  EXPECT_EQ(again->front().checkpoint, "rendered");
+  // Had A lived on, its late Fail would be refused: the claim is B's now.
+  EXPECT_EQ(*b->Fail(held->front(), milliseconds(0)), FailOutcome::kStale);
+  ASSERT_TRUE(b->Complete(again->front()).ok());
+  EXPECT_EQ(*b->Depth(), 0);
+}
+
+// Two replicas, each with webhooks enqueueing and workers draining, on conversations that
+// overlap. Every event is handed out exactly once; a conversation is never in two workers'
+// hands at once, and its events come out in the order each webhook enqueued them.
+TEST_F(PostgresInboxTest, ConcurrentReplicasShareNoEventAndNoConversation) {
+  std::vector<std::unique_ptr<Inbox>> replicas;
+  for (int r = 0; r < 2; ++r) {
+    replicas.push_back(OpenInbox());
+    ASSERT_NE(replicas.back(), nullptr);
+  }
+  constexpr int kKeys = 6;
+  constexpr int kPerSender = 120;  // events each replica's webhook enqueues
+  constexpr int kWorkersPerReplica = 3;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+
+  std::mutex mu;
+  std::set<std::string> in_hand;                        // ordering keys being worked on
+  std::map<std::string, int> handed_out;                // event id -> times
+  std::map<std::string, std::vector<int64_t>> key_ids;  // key -> ids in hand-out order
+  std::map<std::string, std::vector<int>> sender_seq;   // "sender/key" -> sequence handed out
+  std::vector<std::string> violations;
+  std::atomic<int> senders_done{0}, completed{0}, errors{0};
+
+  std::vector<std::thread> threads;
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([&, r] {
+      std::mt19937 rng(r);
+      int seq = 0;
+      while (seq < kPerSender) {
+        // Batches of one to three, as a webhook delivers them; some without a conversation.
+        std::vector<NewInboxEvent> batch;
+        for (int n = 1 + static_cast<int>(rng() % 3); n > 0 && seq < kPerSender; --n, ++seq) {
+          std::string key = seq % 10 == 9 ? "" : "user-" + std::to_string(rng() % kKeys);
+          NewInboxEvent e = Event("r" + std::to_string(r) + "-" + std::to_string(seq), key);
+          e.payload = std::to_string(r) + "/" + key + "/" + std::to_string(seq);
+          batch.push_back(std::move(e));
+        }
+        if (!replicas[r]->EnqueueAll(batch).ok()) ++errors;
+      }
+      ++senders_done;
+    });
+  }
+  for (int r = 0; r < 2; ++r) {
+    for (int w = 0; w < kWorkersPerReplica; ++w) {
+      threads.emplace_back([&, r] {
+        Inbox& inbox = *replicas[r];
+        while (completed.load() < 2 * kPerSender) {
+          if (std::chrono::steady_clock::now() > deadline) {
+            ++errors;
+            return;
+          }
+          auto claimed = inbox.Claim(4, "line");
+          if (!claimed.ok()) {
+            ++errors;
+            return;
+          }
+          if (claimed->empty()) {
+            std::this_thread::sleep_for(milliseconds(1));
+            continue;
+          }
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            for (const InboxEvent& e : *claimed) {
+              ++handed_out[e.event_id];
+              if (e.ordering_key.empty()) continue;
+              if (!in_hand.insert(e.ordering_key).second) {
+                violations.push_back(e.ordering_key + " in two hands at once");
+              }
+              key_ids[e.ordering_key].push_back(e.id);
+              const std::string sender = e.payload.substr(0, e.payload.rfind('/'));
+              sender_seq[sender].push_back(std::stoi(e.payload.substr(e.payload.rfind('/') + 1)));
+            }
+          }
+          std::this_thread::sleep_for(std::chrono::microseconds(200));  // the work
+          for (const InboxEvent& e : *claimed) {
+            {
+              std::lock_guard<std::mutex> lock(mu);
+              in_hand.erase(e.ordering_key);
+            }
+            if (inbox.Complete(e).ok()) {
+              ++completed;
+            } else {
+              ++errors;
+            }
+          }
+        }
+      });
+    }
+  }
+  for (auto& t : threads) t.join();
+
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(senders_done.load(), 2);
+  EXPECT_EQ(completed.load(), 2 * kPerSender);
+  EXPECT_EQ(handed_out.size(), static_cast<size_t>(2 * kPerSender));
+  for (const auto& [id, times] : handed_out) EXPECT_EQ(times, 1) << id;
+  EXPECT_TRUE(violations.empty()) << violations.front();
+  for (const auto& [key, ids] : key_ids) {
+    EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end())) << key << " out of enqueue order";
+  }
+  for (const auto& [sender, seqs] : sender_seq) {
+    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << sender << " out of order";
+  }
+  EXPECT_GT(key_ids.size(), 1u);
+  EXPECT_EQ(*replicas[0]->Depth(), 0);
+  EXPECT_EQ(*replicas[1]->Depth(), 0);
+}
+
+// Claims racing on one conversation's head from both replicas: exactly one wins each round.
+TEST_F(PostgresInboxTest, RacingClaimsOnOneConversationHandOutOneEventAtATime) {
+  auto a = OpenInbox();
+  auto b = OpenInbox();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  constexpr int kEvents = 30;
+  std::vector<NewInboxEvent> events;
+  for (int i = 0; i < kEvents; ++i) events.push_back(Event("e" + std::to_string(i), "user-1"));
+  ASSERT_TRUE(a->EnqueueAll(events).ok());
+  for (int i = 0; i < kEvents; ++i) {
+    std::vector<InboxEvent> got_a, got_b;
+    std::atomic<int> errors{0};
+    auto claim = [&errors](Inbox& inbox, std::vector<InboxEvent>& got) {
+      auto claimed = inbox.Claim(5);
+      if (claimed.ok()) {
+        got = std::move(claimed).value();
+      } else {
+        ++errors;
+      }
+    };
+    std::thread ta([&] { claim(*a, got_a); });
+    std::thread tb([&] { claim(*b, got_b); });
+    ta.join();
+    tb.join();
+    ASSERT_EQ(errors.load(), 0);
+    ASSERT_EQ(got_a.size() + got_b.size(), 1u) << "round " << i;
+    const InboxEvent& e = got_a.empty() ? got_b.front() : got_a.front();
+    EXPECT_EQ(e.event_id, "e" + std::to_string(i));
+    ASSERT_TRUE((got_a.empty() ? b : a)->Complete(e).ok());
+  }
+  EXPECT_EQ(*a->Depth(), 0);
+}
+
+// What was acknowledged is on the server's disk: it outlives a PostgreSQL restart, and the
+// replicas' pools reconnect on their own.
+TEST_F(PostgresInboxTest, AnAcknowledgedEventOutlivesAPostgresRestart) {
+  auto inbox = OpenInbox();
+  ASSERT_NE(inbox, nullptr);
+  ASSERT_EQ(*inbox->Enqueue(Event("ev1", "user-1")), EnqueueResult::kEnqueued);
+  madoguchi::testing::PostgresServer* server = madoguchi::testing::SharedPostgresServer();
+  ASSERT_NE(server, nullptr);
+  ASSERT_TRUE(server->Restart().ok());
+  auto claimed = inbox->Claim(10);
+  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ(claimed->front().event_id, "ev1");
+  EXPECT_TRUE(inbox->CheckWritable().ok());
+}
+
+TEST_F(PostgresInboxTest, AnUnreachableServerIsUnavailable) {
+  db::PostgresOptions o = Postgres();
+  o.url = "postgresql://postgres@127.0.0.1:1/none";
+  o.connect_timeout = milliseconds(1000);
+  auto inbox = PostgresInbox::Open(o);
+  EXPECT_EQ(inbox.status().code(), StatusCode::kUnavailable) << inbox.status().ToString();
 }
 
 }  // namespace
