@@ -1,7 +1,8 @@
 // Tests of the points API: one typed contract suite run against SqlitePointsCore (a temp SQLite
-// file) and HttpPointsCore (talking to a real server started in-process on 127.0.0.1, random
-// port), then the wire itself: status codes and error bodies, the token, body limits, retries,
-// and a stopped server.
+// file), PostgresPointsCore (a fresh database on the harness's PostgreSQL server) and
+// HttpPointsCore talking to a real server started in-process on 127.0.0.1, random port, in front
+// of either of them; then the wire itself: status codes and error bodies, the token, body limits,
+// retries, and a stopped server.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -18,11 +19,13 @@
 #include <vector>
 
 #include "points/points_core.h"
+#include "points/postgres_points_core.h"
 #include "points/sqlite_points_core.h"
 #include "points/test_programs.h"
 #include "points_http/bearer.h"
 #include "points_http/client.h"
 #include "points_http/server.h"
+#include "support/postgres_server.h"
 
 namespace madoguchi::points {
 namespace {
@@ -50,23 +53,66 @@ std::unique_ptr<SqlitePointsCore> OpenSqlite(const TempDir& dir, const NowSource
   return std::move(core).value();
 }
 
-// The embedded core, as the bot uses it by default.
-class SqliteBackend {
+// Where a ledger lives: a temp SQLite file, or a fresh database on the test PostgreSQL server.
+class SqliteStore {
  public:
-  SqliteBackend() : now_(kStart), core_(OpenSqlite(dir_, &now_)) {}
+  bool Prepare() { return true; }
+  std::unique_ptr<PointsCore> Open(const NowSource* now) { return OpenSqlite(dir_, now); }
+
+ private:
+  TempDir dir_;
+};
+
+class PostgresStore {
+ public:
+  // False (the test is skipped, or failed in CI) when there is no PostgreSQL.
+  bool Prepare() {
+    url_ = madoguchi::testing::FreshPostgresDatabase("points_http");
+    return !url_.empty();
+  }
+  std::unique_ptr<PointsCore> Open(const NowSource* now) {
+    PostgresPointsCoreOptions o;
+    o.postgres.url = url_;
+    o.programs = testing::TestPrograms();
+    o.now = now;
+    o.pbkdf2_iterations = 1000;
+    StatusOr<std::unique_ptr<PostgresPointsCore>> core = PostgresPointsCore::Open(std::move(o));
+    EXPECT_TRUE(core.ok()) << core.status().ToString();
+    return core.ok() ? std::move(core).value() : nullptr;
+  }
+
+ private:
+  std::string url_;
+};
+
+// The core in process: the embedded default, or the PostgreSQL one.
+template <typename Store>
+class DirectBackend {
+ public:
+  DirectBackend() : now_(kStart) {}
+  bool Start() {
+    if (!store_.Prepare()) return false;
+    core_ = store_.Open(&now_);
+    return core_ != nullptr;
+  }
   PointsCore& core() { return *core_; }
   ManualNow& now() { return now_; }
 
  private:
-  TempDir dir_;
+  Store store_;
   ManualNow now_;
-  std::unique_ptr<SqlitePointsCore> core_;
+  std::unique_ptr<PointsCore> core_;
 };
 
-// The same core behind `points serve`, reached through HttpPointsCore over loopback.
+// A core behind `points serve`, reached through HttpPointsCore over loopback.
+template <typename Store>
 class HttpBackend {
  public:
-  HttpBackend() : now_(kStart), ledger_(OpenSqlite(dir_, &now_)) {
+  HttpBackend() : now_(kStart) {}
+  bool Start() {
+    if (!store_.Prepare()) return false;
+    ledger_ = store_.Open(&now_);
+    if (ledger_ == nullptr) return false;
     PointsHttpServerOptions o;
     o.token = kToken;
     server_ = std::make_unique<PointsHttpServer>(*ledger_, o);
@@ -76,17 +122,23 @@ class HttpBackend {
     c.base_url = "http://127.0.0.1:" + std::to_string(server_->port());
     c.token = kToken;
     client_ = std::make_unique<HttpPointsCore>(c);
+    return s.ok();
   }
   PointsCore& core() { return *client_; }
   ManualNow& now() { return now_; }
 
  private:
-  TempDir dir_;
+  Store store_;
   ManualNow now_;
-  std::unique_ptr<SqlitePointsCore> ledger_;
+  std::unique_ptr<PointsCore> ledger_;
   std::unique_ptr<PointsHttpServer> server_;
   std::unique_ptr<HttpPointsCore> client_;
 };
+
+using SqliteBackend = DirectBackend<SqliteStore>;
+using PostgresBackend = DirectBackend<PostgresStore>;
+using HttpSqliteBackend = HttpBackend<SqliteStore>;
+using HttpPostgresBackend = HttpBackend<PostgresStore>;
 
 // ---------------------------------------------------------------------------------------------
 // The contract every PointsCore keeps.
@@ -94,6 +146,9 @@ class HttpBackend {
 template <typename Backend>
 class PointsCoreContract : public ::testing::Test {
  protected:
+  void SetUp() override {
+    if (!backend_.Start() && !IsSkipped()) FAIL() << "the backend did not start";
+  }
   PointsCore& core() { return backend_.core(); }
 
   void AddMember(const std::string& id, const std::string& program = "kagawa") {
@@ -117,12 +172,16 @@ class PointsCoreContract : public ::testing::Test {
   Backend backend_;
 };
 
-using Backends = ::testing::Types<SqliteBackend, HttpBackend>;
+using Backends =
+    ::testing::Types<SqliteBackend, PostgresBackend, HttpSqliteBackend, HttpPostgresBackend>;
 class BackendNames {
  public:
   template <typename T>
   static std::string GetName(int) {
-    return std::is_same_v<T, SqliteBackend> ? "Sqlite" : "Http";
+    if (std::is_same_v<T, SqliteBackend>) return "Sqlite";
+    if (std::is_same_v<T, PostgresBackend>) return "Postgres";
+    if (std::is_same_v<T, HttpSqliteBackend>) return "HttpSqlite";
+    return "HttpPostgres";
   }
 };
 TYPED_TEST_SUITE(PointsCoreContract, Backends, BackendNames);
