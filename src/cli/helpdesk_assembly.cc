@@ -13,12 +13,47 @@
 #include "points/sqlite_points_core.h"
 #include "points_http/client.h"
 #include "rules/placeholders.h"
+#include "store/postgres_conversation_store.h"
 
 namespace madoguchi::cli {
 
 namespace {
 
 constexpr char kDemoMembersFile[] = "demo-members.txt";
+// Where store::Sealer looks for the state key before falling back to a file in the data
+// directory.
+constexpr char kStateKeyEnvVar[] = "MADOGUCHI_STATE_KEY";
+
+// The conversation store the config names: nullptr for the embedded SQLite file, which the
+// helpdesk opens itself.
+StatusOr<std::unique_ptr<store::ConversationStore>> OpenSharedStore(
+    const ServeConfig& config, const store::ConversationStoreOptions& options,
+    std::string* description) {
+  *description = "SQLite, " + config.data_dir + "/conversations.db";
+  if (config.store.postgres_url.empty()) return std::unique_ptr<store::ConversationStore>();
+  // Links and flow slots are sealed with the state key. A key generated into each replica's own
+  // data directory would leave every replica unable to open what the others sealed, so a
+  // shared store takes the key from the environment only.
+  const char* key = std::getenv(kStateKeyEnvVar);
+  if (key == nullptr || *key == '\0') {
+    return InvalidArgument(std::string("store.postgres is set: every replica sharing it must seal "
+                                       "with the same state key; set ") +
+                           kStateKeyEnvVar +
+                           " to the same 64 hex characters in each (openssl rand -hex 32)");
+  }
+  db::PostgresOptions postgres;
+  postgres.url = config.store.postgres_url;
+  postgres.password_env = config.store.password_env;
+  postgres.pool_size = config.store.pool_size;
+  StatusOr<std::unique_ptr<store::PostgresConversationStore>> opened =
+      store::PostgresConversationStore::Open(postgres, options);
+  if (!opened.ok()) {
+    return Status(opened.status().code(), "conversation store: " + opened.status().message());
+  }
+  *description = "PostgreSQL, " + config.store.postgres_url;
+  return std::unique_ptr<store::ConversationStore>(std::move(opened).value());
+}
+
 
 // The programs' rules, which the embedded ledger applies.
 StatusOr<std::vector<kb::Program>> LoadPrograms(const std::string& kb_dir) {
@@ -100,6 +135,10 @@ StatusOr<AssembledHelpdesk> AssembleHelpdesk(const AssemblyOptions& options) {
   ho.link.page_url = options.link_page_url;
 
   AssembledHelpdesk out;
+  // Before the points core: a config that cannot share state fails before a ledger is seeded.
+  StatusOr<std::unique_ptr<store::ConversationStore>> conversations =
+      OpenSharedStore(config, ho.store, &out.store_description);
+  if (!conversations.ok()) return conversations.status();
   std::unique_ptr<points::PointsCore> core;
   if (config.points.mode == PointsConfig::Mode::kHttp) {
     const char* token = std::getenv(config.points.token_env.c_str());
@@ -143,7 +182,7 @@ StatusOr<AssembledHelpdesk> AssembleHelpdesk(const AssemblyOptions& options) {
         std::make_unique<points::ErrorCountingPointsCore>(std::move(core), options.on_points_error);
   }
   StatusOr<std::unique_ptr<service::Helpdesk>> helpdesk =
-      service::Helpdesk::Create(ho, std::move(core));
+      service::Helpdesk::Create(ho, std::move(core), std::move(conversations).value());
   if (!helpdesk.ok()) return helpdesk.status();
   out.helpdesk = std::move(helpdesk).value();
   return out;

@@ -1,6 +1,7 @@
 // Builds the helpdesk a config describes: the points core (embedded over SQLite, seeded with the
 // demo members when asked, or an HTTP client of a remote `madoguchi points serve`), the engine
-// over the knowledge base, and the conversation store under the data directory. What
+// over the knowledge base, and the conversation store (SQLite under the data directory, or the
+// PostgreSQL database the config's "store" names). What
 // `madoguchi serve` and `madoguchi chat` run. AssembleHelpdesk is called once, at start-up; what
 // it returns is the caller's, and the helpdesk in it is thread-safe.
 #ifndef MADOGUCHI_CLI_HELPDESK_ASSEMBLY_H_
@@ -38,15 +39,19 @@ struct AssembledHelpdesk {
   std::unique_ptr<service::Helpdesk> helpdesk;
   // Where the points are, for the start-up message: "embedded (madoguchi-data/points.db)".
   std::string points_description;
+  // Where conversations are kept, likewise: "SQLite, madoguchi-data/conversations.db" or
+  // "PostgreSQL, postgresql://madoguchi@db/madoguchi" (the URL holds no password).
+  std::string store_description;
   // The demo members as a text table (member number, program, birth date, demo auth code,
   // state), when the embedded ledger holds them; empty otherwise. Kept in
   // <data_dir>/demo-members.txt when seeded, so later starts can show it too.
   std::string demo_members;
 };
 
-// InvalidArgument for a config that cannot run (http mode without its token variable set);
-// the errors of the parts otherwise (a knowledge base that does not load, a data directory that
-// cannot be written). A remote points core that is down is not an error: members are told
+// InvalidArgument for a config that cannot run (http mode without its token variable set; a
+// PostgreSQL store without MADOGUCHI_STATE_KEY, since replicas sharing conversations must share
+// the key sealing them); the errors of the parts otherwise (a knowledge base that does not load,
+// a data directory that cannot be written, PostgreSQL not answering at start). A remote points core that is down is not an error: members are told
 // politely when they ask.
 StatusOr<AssembledHelpdesk> AssembleHelpdesk(const AssemblyOptions& options);
 

@@ -33,7 +33,7 @@ void PrintWelcome(const Service& service, const std::string& chat_flags) {
                                               : " -H \"Authorization: Bearer $" +
                                                     std::string(http::kApiTokenEnvVar) + "\"";
   std::cout << "madoguchi is serving " << url << " (points " << service.points_description()
-            << ")\n";
+            << "; conversations " << service.store_description() << ")\n";
   if (service.api_open()) {
     std::cout << "The API is open without a token: " << http::kApiTokenEnvVar
               << " is not set, and the service listens on loopback only.\n";

@@ -79,6 +79,7 @@ class Service {
   bool api_open() const { return server_->api_open(); }
   const std::string& link_page_url() const { return link_page_url_; }
   const std::string& points_description() const { return assembled_.points_description; }
+  const std::string& store_description() const { return assembled_.store_description; }
   // The demo members table, when the embedded ledger holds them (see AssembledHelpdesk).
   const std::string& demo_members() const { return assembled_.demo_members; }
   service::Helpdesk& helpdesk() { return *assembled_.helpdesk; }
