@@ -54,7 +54,6 @@ StatusOr<std::unique_ptr<store::ConversationStore>> OpenSharedStore(
   return std::unique_ptr<store::ConversationStore>(std::move(opened).value());
 }
 
-
 // The programs' rules, which the embedded ledger applies.
 StatusOr<std::vector<kb::Program>> LoadPrograms(const std::string& kb_dir) {
   kb::LoadOptions lo;

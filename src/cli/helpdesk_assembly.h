@@ -51,8 +51,8 @@ struct AssembledHelpdesk {
 // InvalidArgument for a config that cannot run (http mode without its token variable set; a
 // PostgreSQL store without MADOGUCHI_STATE_KEY, since replicas sharing conversations must share
 // the key sealing them); the errors of the parts otherwise (a knowledge base that does not load,
-// a data directory that cannot be written, PostgreSQL not answering at start). A remote points core that is down is not an error: members are told
-// politely when they ask.
+// a data directory that cannot be written, PostgreSQL not answering at start). A remote points
+// core that is down is not an error: members are told politely when they ask.
 StatusOr<AssembledHelpdesk> AssembleHelpdesk(const AssemblyOptions& options);
 
 }  // namespace madoguchi::cli

@@ -118,8 +118,9 @@ Status ReadStore(const json& s, StoreConfig* store) {
       return Bad("store.postgres", "must start with postgresql://");
     }
     if (UrlHoldsPassword(url)) {
-      return Bad("store.postgres", "must not hold a password: put it in the environment variable "
-                                   "store.password_env names");
+      return Bad("store.postgres",
+                 "must not hold a password: put it in the environment variable "
+                 "store.password_env names");
     }
   }
   return Status::Ok();

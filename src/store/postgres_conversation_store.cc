@@ -210,13 +210,13 @@ StatusOr<std::optional<Link>> PostgresConversationStore::GetLink(const Conversat
 }
 
 Status PostgresConversationStore::PutLink(const ConversationKey& key, const Link& link) {
-  Status s = Write(*pool_,
-                   "INSERT INTO conversation_link (channel, user_id, program, sealed_member_id, "
-                   "linked_at) VALUES ($1, $2, $3, $4, $5) "
-                   "ON CONFLICT (channel, user_id) DO UPDATE SET program = EXCLUDED.program, "
-                   "sealed_member_id = EXCLUDED.sealed_member_id, linked_at = EXCLUDED.linked_at",
-                   {key.channel, key.user, link.program, link.sealed_member_id,
-                    Num(link.linked_at)});
+  Status s =
+      Write(*pool_,
+            "INSERT INTO conversation_link (channel, user_id, program, sealed_member_id, "
+            "linked_at) VALUES ($1, $2, $3, $4, $5) "
+            "ON CONFLICT (channel, user_id) DO UPDATE SET program = EXCLUDED.program, "
+            "sealed_member_id = EXCLUDED.sealed_member_id, linked_at = EXCLUDED.linked_at",
+            {key.channel, key.user, link.program, link.sealed_member_id, Num(link.linked_at)});
   return s.ok() ? s : Because(s, "write link");
 }
 
@@ -261,8 +261,7 @@ StatusOr<LinkToken> PostgresConversationStore::ConsumeLinkToken(const std::strin
   return ReadToken(hash, now, /*consume=*/true);
 }
 
-StatusOr<LinkToken> PostgresConversationStore::PeekLinkToken(const std::string& hash,
-                                                             int64_t now) {
+StatusOr<LinkToken> PostgresConversationStore::PeekLinkToken(const std::string& hash, int64_t now) {
   return ReadToken(hash, now, /*consume=*/false);
 }
 
@@ -286,8 +285,8 @@ StatusOr<LinkNonce> PostgresConversationStore::ConsumeLinkNonce(const std::strin
                  {hash, Num(now)});
   if (!r.ok()) return Because(r.status(), "read link nonce");
   if (r->rows() == 0) return Status(StatusCode::kNotFound, "unknown, used or expired nonce");
-  return LinkNonce{{r->Text(0, 0), r->Text(0, 1)}, r->Text(0, 2), r->Text(0, 3), r->Text(0, 4),
-                   r->Int(0, 5)};
+  return LinkNonce{
+      {r->Text(0, 0), r->Text(0, 1)}, r->Text(0, 2), r->Text(0, 3), r->Text(0, 4), r->Int(0, 5)};
 }
 
 Status PostgresConversationStore::AddFeedback(const Feedback& f) {
@@ -309,8 +308,8 @@ StatusOr<std::vector<Feedback>> PostgresConversationStore::RecentFeedback(
   std::vector<Feedback> out;
   out.reserve(static_cast<size_t>(r->rows()));
   for (int i = 0; i < r->rows(); ++i) {
-    out.push_back({{r->Text(i, 0), r->Text(i, 1)}, program, r->Text(i, 2), r->Bool(i, 3),
-                   r->Int(i, 4)});
+    out.push_back(
+        {{r->Text(i, 0), r->Text(i, 1)}, program, r->Text(i, 2), r->Bool(i, 3), r->Int(i, 4)});
   }
   return out;
 }
@@ -374,8 +373,7 @@ StatusOr<std::vector<DailyOutcomes>> PostgresConversationStore::OutcomesByDay(
     if (out.empty() || out.back().day != day) out.push_back({std::move(day)});
     const std::string outcome = r->Text(i, 1);
     DailyOutcomes& d = out.back();
-    (outcome == "answer" ? d.answer : outcome == "clarify" ? d.clarify : d.fallback) =
-        r->Int(i, 2);
+    (outcome == "answer" ? d.answer : outcome == "clarify" ? d.clarify : d.fallback) = r->Int(i, 2);
   }
   return out;
 }

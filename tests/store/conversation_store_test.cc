@@ -510,8 +510,8 @@ TEST_F(PostgresConversationStoreTest, OutcomeCountsFromTwoReplicasAddUp) {
     }
   });
   EXPECT_EQ(errors.load(), 0);
-  for (ConversationStore* replica : {static_cast<ConversationStore*>(a.get()),
-                                     static_cast<ConversationStore*>(b.get())}) {
+  for (ConversationStore* replica :
+       {static_cast<ConversationStore*>(a.get()), static_cast<ConversationStore*>(b.get())}) {
     auto days = replica->OutcomesByDay("kagawa", 7);
     ASSERT_TRUE(days.ok()) << days.status().ToString();
     ASSERT_EQ(days->size(), 1u);
@@ -521,9 +521,9 @@ TEST_F(PostgresConversationStoreTest, OutcomeCountsFromTwoReplicasAddUp) {
     EXPECT_EQ((*days)[0].clarify, 0);
   }
   // Counts only: no conversation, no text.
-  auto columns = Sql(
-      "SELECT column_name FROM information_schema.columns "
-      "WHERE table_name = 'conversation_outcome_daily' ORDER BY ordinal_position");
+  auto columns =
+      Sql("SELECT column_name FROM information_schema.columns "
+          "WHERE table_name = 'conversation_outcome_daily' ORDER BY ordinal_position");
   ASSERT_TRUE(columns.ok()) << columns.status().ToString();
   std::vector<std::string> names;
   for (int i = 0; i < columns->rows(); ++i) names.push_back(columns->Text(i, 0));
@@ -563,8 +563,8 @@ TEST_F(PostgresConversationStoreTest, AStoreOpenedTwiceAtOnceMigratesOnce) {
   for (int i = 0; i < kReplicas; ++i) {
     EXPECT_TRUE(opened[static_cast<size_t>(i)].ok()) << opened[static_cast<size_t>(i)].ToString();
   }
-  auto versions = Sql(
-      "SELECT version FROM madoguchi_schema_versions WHERE component = 'conversation_store'");
+  auto versions =
+      Sql("SELECT version FROM madoguchi_schema_versions WHERE component = 'conversation_store'");
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
   ASSERT_EQ(versions->rows(), 1);
   EXPECT_EQ(versions->Int(0, 0), 1);
