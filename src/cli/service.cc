@@ -5,6 +5,7 @@
 
 #include "cli/rate_limited_handle.h"
 #include "http/listen_address.h"
+#include "store/postgres_inbox.h"
 #include "store/sealer.h"
 #include "store/sqlite_inbox.h"
 
@@ -21,6 +22,27 @@ StatusOr<std::string> SecretFromEnv(const std::string& variable, const std::stri
                   what + " is read from $" + variable + ", which is not set");
   }
   return std::string(value);
+}
+
+// The inbox the webhooks write to and the workers drain. With a shared PostgreSQL store
+// ("store" in the config) it lives in that database, so every replica's workers drain every
+// replica's events and a redelivery to another replica is still recognised; its own pool of
+// store.pool_size connections, beside the conversation store's. Otherwise it is the SQLite
+// file in the data directory, which this process owns.
+StatusOr<std::unique_ptr<store::Inbox>> OpenInbox(const ServeConfig& config) {
+  if (!config.store.postgres_url.empty()) {
+    db::PostgresOptions postgres;
+    postgres.url = config.store.postgres_url;
+    postgres.password_env = config.store.password_env;
+    postgres.pool_size = config.store.pool_size;
+    StatusOr<std::unique_ptr<store::PostgresInbox>> inbox = store::PostgresInbox::Open(postgres);
+    if (!inbox.ok()) return Status(inbox.status().code(), "inbox: " + inbox.status().message());
+    return std::unique_ptr<store::Inbox>(std::move(inbox).value());
+  }
+  StatusOr<std::unique_ptr<store::SqliteInbox>> inbox =
+      store::SqliteInbox::Open(config.data_dir + "/inbox.db");
+  if (!inbox.ok()) return inbox.status();
+  return std::unique_ptr<store::Inbox>(std::move(inbox).value());
 }
 
 StatusOr<std::vector<line::LineChannel>> LineChannels(const ServeConfig& config) {
@@ -227,8 +249,7 @@ Status Service::StartChannels(const ServiceOptions& options,
   const ServeConfig& config = options.config;
   if (line_channels.empty() && !slack_app) return Status::Ok();
 
-  StatusOr<std::unique_ptr<store::SqliteInbox>> inbox =
-      store::SqliteInbox::Open(config.data_dir + "/inbox.db");
+  StatusOr<std::unique_ptr<store::Inbox>> inbox = OpenInbox(config);
   if (!inbox.ok()) return inbox.status();
   inbox_ = std::move(inbox).value();
   store::Inbox* inbox_ptr = inbox_.get();

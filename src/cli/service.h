@@ -2,8 +2,10 @@
 // server (adapters/http), started and stopped as one. Also what the integration tests and the
 // benchmark start in-process, so they exercise the same wiring as the command.
 //
-// The channels (LINE, Slack) share one durable inbox at <data_dir>/inbox.db, written by their
-// webhook routes and drained by their workers; a missing secret variable refuses to start.
+// The channels (LINE, Slack) share one durable inbox, written by their webhook routes and
+// drained by their workers: <data_dir>/inbox.db, or, when the config's "store" names a
+// PostgreSQL database, that database, where every replica's workers drain every replica's
+// events. A missing secret variable refuses to start.
 //
 // Thread safety: Start and Stop from one thread; the service answers requests on its own
 // threads. helpdesk() may be used from any thread.
