@@ -4,11 +4,13 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "cli/flags.h"
 #include "cli/table.h"
 #include "kb/knowledge_base.h"
 #include "points/demo_seed.h"
+#include "points/postgres_points_core.h"
 #include "points/sqlite_points_core.h"
 #include "points_http/server.h"
 #include "rules/placeholders.h"
@@ -20,9 +22,13 @@ namespace {
 
 void Usage() {
   std::cerr << "usage:\n"
-               "  madoguchi points serve --db FILE --listen HOST:PORT [--today YYYY-MM-DD] "
+               "  madoguchi points serve LEDGER --listen HOST:PORT [--today YYYY-MM-DD] "
                "[--kb DIR]\n"
-               "  madoguchi points seed-demo --db FILE [--today YYYY-MM-DD] [--kb DIR]\n"
+               "  madoguchi points seed-demo LEDGER [--today YYYY-MM-DD] [--kb DIR]\n"
+               "LEDGER is --db FILE (SQLite) or --database postgresql://USER@HOST:PORT/DB\n"
+               "[--database-password-env VAR] (the password from $VAR, default $"
+            << points::kPointsDatabasePasswordEnv
+            << "; never in the URL).\n"
                "serve takes its bearer token from $"
             << points_http::kTokenEnvVar << ".\n";
 }
@@ -36,12 +42,23 @@ int Fail(const Status& s) {
 // Everything both subcommands open: the programs' rules and the ledger over them.
 struct Ledger {
   std::vector<kb::Program> programs;
-  std::unique_ptr<points::SqlitePointsCore> core;
+  std::unique_ptr<points::PointsCore> core;
+  std::string where;  // the file or the database URL (which never holds a password)
 };
+
+// The flags every subcommand takes to name its ledger.
+const std::set<std::string> kLedgerFlags = {"db", "database", "database-password-env"};
 
 StatusOr<Ledger> OpenLedger(const Flags& flags) {
   std::optional<std::string> db = flags.Get("db");
-  if (!db || db->empty()) return InvalidArgument("--db FILE is required");
+  std::optional<std::string> database = flags.Get("database");
+  if (db.has_value() == database.has_value() || (db && db->empty()) ||
+      (database && database->empty())) {
+    return InvalidArgument("give the ledger as --db FILE or as --database postgresql://…");
+  }
+  if (flags.Get("database-password-env") && !database) {
+    return InvalidArgument("--database-password-env goes with --database");
+  }
   kb::LoadOptions lo;
   lo.known_placeholders = rules::KnownPlaceholders();
   StatusOr<kb::KnowledgeBase> kb =
@@ -49,15 +66,32 @@ StatusOr<Ledger> OpenLedger(const Flags& flags) {
   if (!kb.ok()) return kb.status();
   Ledger ledger;
   for (const auto& [id, program] : kb->programs) ledger.programs.push_back(program.program);
+  // As many connections as the HTTP server has worker threads, so none waits for another's.
+  constexpr int kConnections = 8;
+  if (database) {
+    // Several `points serve` processes may share this database: the core locks what it changes.
+    points::PostgresPointsCoreOptions o;
+    o.postgres.url = *database;
+    o.postgres.password_env =
+        flags.GetOr("database-password-env", points::kPointsDatabasePasswordEnv);
+    o.postgres.pool_size = kConnections;
+    o.programs = ledger.programs;
+    StatusOr<std::unique_ptr<points::PostgresPointsCore>> core =
+        points::PostgresPointsCore::Open(std::move(o));
+    if (!core.ok()) return core.status();
+    ledger.core = std::move(core).value();
+    ledger.where = *database;
+    return ledger;
+  }
   points::SqlitePointsCoreOptions o;
   o.db_path = *db;
   o.programs = ledger.programs;
-  // As many connections as the HTTP server has worker threads, so none waits for another's.
-  o.max_connections = 8;
+  o.max_connections = kConnections;
   StatusOr<std::unique_ptr<points::SqlitePointsCore>> core =
       points::SqlitePointsCore::Open(std::move(o));
   if (!core.ok()) return core.status();
   ledger.core = std::move(core).value();
+  ledger.where = *db;
   return ledger;
 }
 
@@ -83,7 +117,9 @@ bool ParseListen(const std::string& listen, std::string* host, int* port) {
 }
 
 int SeedDemo(const std::vector<std::string>& args) {
-  StatusOr<Flags> flags = ParseFlags(args, {"db", "today", "kb"}, {});
+  std::set<std::string> known = kLedgerFlags;
+  known.insert({"today", "kb"});
+  StatusOr<Flags> flags = ParseFlags(args, known, {});
   if (!flags.ok()) {
     Usage();
     return 2;
@@ -100,14 +136,16 @@ int SeedDemo(const std::vector<std::string>& args) {
   for (const points::DemoMember& m : *rows) {
     table.push_back({m.member_id, m.program, FormatIsoDate(m.birth_date), m.auth_code, m.state});
   }
-  std::cout << "デモ会員を登録しました（" << *flags->Get("db") << "、基準日 "
-            << FormatIsoDate(*today) << "）。認証コードはデモ会員に限り表示しています。\n\n";
+  std::cout << "デモ会員を登録しました（" << ledger->where << "、基準日 " << FormatIsoDate(*today)
+            << "）。認証コードはデモ会員に限り表示しています。\n\n";
   std::cout << FormatTable(table);
   return 0;
 }
 
 int Serve(const std::vector<std::string>& args) {
-  StatusOr<Flags> flags = ParseFlags(args, {"db", "listen", "today", "kb"}, {});
+  std::set<std::string> known = kLedgerFlags;
+  known.insert({"listen", "today", "kb"});
+  StatusOr<Flags> flags = ParseFlags(args, known, {});
   if (!flags.ok() || !flags->Get("listen")) {
     Usage();
     return 2;
@@ -152,8 +190,8 @@ int Serve(const std::vector<std::string>& args) {
   if (!started.ok()) return Fail(started);
   std::string names;
   for (const kb::Program& p : ledger->programs) names += (names.empty() ? "" : ", ") + p.id;
-  std::cerr << "madoguchi points: serving http://" << host << ":" << server.port() << " (db "
-            << *flags->Get("db") << "; programs " << names << ")\n";
+  std::cerr << "madoguchi points: serving http://" << host << ":" << server.port() << " (ledger "
+            << ledger->where << "; programs " << names << ")\n";
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::cerr << "madoguchi points: stopping\n";
