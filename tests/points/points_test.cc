@@ -1088,5 +1088,71 @@ TYPED_TEST(LedgerCoreTest, ConcurrentFailedVerificationsAllCount) {
   EXPECT_EQ(this->Count("SELECT COUNT(*) FROM audit WHERE action = 'verify_failed'"), 5);
 }
 
+// What only PostgreSQL has: a server that can go away and come back under a running core.
+TEST(PostgresCoreTest, UnavailableWhileTheServerIsDownAndBackAfterItRestarts) {
+  // Skips (or, in CI, fails) exactly as the shared server's tests do when there is none.
+  if (madoguchi::testing::FreshPostgresDatabase("points_probe").empty()) return;
+  StatusOr<std::unique_ptr<madoguchi::testing::PostgresServer>> server =
+      madoguchi::testing::PostgresServer::Start();
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  StatusOr<std::string> url = (*server)->CreateDatabase("points_restart");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  ManualNow now(FromUnixSeconds(1'760'000'000));
+  PostgresPointsCoreOptions o;
+  o.postgres.url = *url;
+  o.postgres.connect_timeout = std::chrono::milliseconds(1000);
+  o.programs = testing::TestPrograms();
+  o.now = &now;
+  o.pbkdf2_iterations = 1000;
+  StatusOr<std::unique_ptr<PostgresPointsCore>> core = PostgresPointsCore::Open(std::move(o));
+  ASSERT_TRUE(core.ok()) << core.status().ToString();
+  NewMember m;
+  m.member_id = "K1";
+  m.program = "kagawa";
+  m.birth_date = D(1980, 6, 15);
+  ASSERT_TRUE((*core)->CreateMember(m).ok());
+  ASSERT_TRUE((*core)->Grant("K1", GrantRequest{"健診", 100, D(2025, 6, 1)}).ok());
+
+  ASSERT_TRUE((*server)->Stop().ok());
+  StatusOr<PointBalance> down = (*core)->Balance("K1", D(2025, 6, 1));
+  EXPECT_EQ(down.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(down.status().reason(), kReasonUnavailable);
+  StatusOr<Redemption> refused = (*core)->Redeem("K1", RedeemRequest{"本", 10, D(2025, 6, 1)});
+  EXPECT_EQ(refused.status().reason(), kReasonUnavailable);
+
+  // Back: the pool's dead connections are replaced and nothing was half-written.
+  ASSERT_TRUE((*server)->Restart().ok());
+  StatusOr<PointBalance> up = (*core)->Balance("K1", D(2025, 6, 1));
+  ASSERT_TRUE(up.ok()) << up.status().ToString();
+  EXPECT_EQ(up->balance, 100);
+  StatusOr<Redemption> spent = (*core)->Redeem("K1", RedeemRequest{"本", 10, D(2025, 6, 1)});
+  ASSERT_TRUE(spent.ok()) << spent.status().ToString();
+  EXPECT_EQ(spent->balance_after, 90);
+}
+
+// An older binary must not write a ledger a newer one has migrated.
+TEST(PostgresCoreTest, RefusesADatabaseFromANewerRelease) {
+  const std::string url = madoguchi::testing::FreshPostgresDatabase("points_newer");
+  if (url.empty()) return;
+  PostgresPointsCoreOptions o;
+  o.postgres.url = url;
+  o.programs = testing::TestPrograms();
+  ASSERT_TRUE(PostgresPointsCore::Open(o).ok());
+  {
+    db::PostgresOptions po;
+    po.url = url;
+    StatusOr<std::unique_ptr<db::PgPool>> pool = db::PgPool::Open(po);
+    ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+    ASSERT_TRUE((*pool)
+                    ->Run([](db::PgConnection& conn) {
+                      return conn.ExecScript(
+                          "UPDATE madoguchi_schema_versions SET version = version + 1 "
+                          "WHERE component = 'points'");
+                    })
+                    .ok());
+  }
+  EXPECT_EQ(PostgresPointsCore::Open(o).status().code(), StatusCode::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace madoguchi::points
