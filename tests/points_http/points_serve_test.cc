@@ -280,5 +280,22 @@ TEST_F(PointsServeTest, TwoProcessesOnOneDatabaseNeverOverspend) {
   }
 }
 
+TEST_F(PointsServeTest, SeedDemoFillsAPostgresLedgerThatServeThenServes) {
+  setenv("MADOGUCHI_POINTS_DATABASE_PASSWORD", kPassword, 1);
+  const std::string url = AsUser(url_, kPasswordRole);
+  PointsProcess seed(dir_, "seed", {"seed-demo", "--database", url, "--today", "2026-04-15"});
+  ASSERT_EQ(seed.Wait(), 0) << seed.Log();
+  // Seeding twice is refused: the members are there already.
+  PointsProcess again(dir_, "again", {"seed-demo", "--database", url, "--today", "2026-04-15"});
+  EXPECT_EQ(again.Wait(), 1);
+  const int port = FreePort();
+  PointsProcess serve(
+      dir_, "serve", {"serve", "--database", url, "--listen", "127.0.0.1:" + std::to_string(port)});
+  ASSERT_TRUE(Healthy(serve, port));
+  StatusOr<PointBalance> b = ClientOf(port)->Balance("K1001", D(2026, 4, 15));
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_GT(b->balance, 0);
+}
+
 }  // namespace
 }  // namespace madoguchi::points
