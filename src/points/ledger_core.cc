@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <limits>
-#include <type_traits>
+#include <optional>
 
 #include "points/errors.h"
 #include "points/fifo.h"
@@ -100,7 +100,7 @@ StatusOr<Member> LedgerCore::CreateMember(const NewMember& typed) {
   std::string hash;
   if (m.auth_code) {
     MADOGUCHI_RETURN_IF_ERROR(ValidateAuthCode(*m.auth_code));
-    // Hashed before the write lock is taken: PBKDF2 is slow on purpose.
+    // Hashed before the transaction takes its locks: PBKDF2 is slow on purpose.
     StatusOr<std::string> h = HashAuthCode(*m.auth_code, options_.pbkdf2_iterations);
     if (!h.ok()) return h.status();
     hash = std::move(h).value();
