@@ -20,22 +20,39 @@ struct RateLimitOptions {
   double burst = 10;       // bucket size. Default: 10.
 };
 
-class RateLimiter {
+// What the message routes and the channel workers ask before answering a member, whoever keeps
+// the buckets: this process (RateLimiter) or a database every replica shares. Implementations
+// are thread-safe.
+class MessageLimiter {
  public:
-  using Clock = std::chrono::steady_clock;
-  explicit RateLimiter(const RateLimitOptions& options) : options_(options) {}
-
-  // True when `key` may send one more message now (and takes a token).
-  bool Allow(const std::string& key, Clock::time_point now = Clock::now());
-
   enum class Admission {
     kAllowed,       // a token was taken
     kFirstRefusal,  // refused, and the key was not limited before this message
     kRefused,       // refused again in the same limited spell
   };
-  // Allow() telling refusals apart (see above). Mixing Allow() and Admit() on one key is fine:
-  // both take tokens the same way, and Allow()'s refusals count as the spell's too.
-  Admission Admit(const std::string& key, Clock::time_point now = Clock::now());
+  virtual ~MessageLimiter() = default;
+
+  // One more message from `key` now: a token is taken when it is allowed. Refusals are told
+  // apart (see above).
+  virtual Admission Admit(const std::string& key) = 0;
+  // True when `key` may send one more message now (and takes a token). Mixing Allow() and
+  // Admit() on one key is fine: both take tokens the same way, and Allow()'s refusals count as
+  // the spell's too.
+  bool Allow(const std::string& key) { return Admit(key) == Admission::kAllowed; }
+};
+
+// The buckets in this process's memory: a limit per process (per replica).
+class RateLimiter final : public MessageLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit RateLimiter(const RateLimitOptions& options) : options_(options) {}
+
+  using MessageLimiter::Admit;
+  using MessageLimiter::Allow;
+  Admission Admit(const std::string& key) override { return Admit(key, Clock::now()); }
+  // As of `now` (tests drive the clock).
+  bool Allow(const std::string& key, Clock::time_point now);
+  Admission Admit(const std::string& key, Clock::time_point now);
 
  private:
   struct Bucket {

@@ -2,6 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "ops/postgres_rate_limiter.h"
+#include "support/postgres_server.h"
+
 namespace madoguchi::ops {
 namespace {
 
@@ -56,6 +66,142 @@ TEST(RateLimiterTest, AllowRefusalsBelongToTheSameSpell) {
   EXPECT_TRUE(limiter.Allow("u", t0));
   EXPECT_FALSE(limiter.Allow("u", t0));
   EXPECT_EQ(limiter.Admit("u", t0), Admission::kRefused);
+}
+
+// --- The same limits shared by replicas, in PostgreSQL (a real server from tests/support) ---
+
+db::PostgresOptions PostgresAt(const std::string& url) {
+  db::PostgresOptions o;
+  o.url = url;
+  o.password_env = "";
+  return o;
+}
+
+class PostgresRateLimiterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = madoguchi::testing::FreshPostgresDatabase("ratelimit");
+    if (url_.empty() && !IsSkipped()) FAIL() << "no PostgreSQL database for the test";
+  }
+  // One replica's limiter: its own pool of connections.
+  std::unique_ptr<PostgresRateLimiter> Replica(RateLimitOptions options,
+                                               const std::string& scope = "api") {
+    auto l = PostgresRateLimiter::Open(PostgresAt(url_), options, scope);
+    EXPECT_TRUE(l.ok()) << l.status().ToString();
+    return l.ok() ? std::move(l).value() : nullptr;
+  }
+  std::string url_;
+};
+
+TEST_F(PostgresRateLimiterTest, TwoReplicasShareOneBucketAndOneSpell) {
+  using Admission = MessageLimiter::Admission;
+  // A token a minute: nothing refills during the test.
+  auto a = Replica({/*per_minute=*/1, /*burst=*/3});
+  auto b = Replica({/*per_minute=*/1, /*burst=*/3});
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->Admit("api:u"), Admission::kAllowed);
+  EXPECT_EQ(b->Admit("api:u"), Admission::kAllowed);
+  EXPECT_EQ(a->Admit("api:u"), Admission::kAllowed);
+  // The member is limited on every replica, and told once.
+  EXPECT_EQ(b->Admit("api:u"), Admission::kFirstRefusal);
+  EXPECT_EQ(a->Admit("api:u"), Admission::kRefused);
+  EXPECT_FALSE(b->Allow("api:u"));
+  // Another member's bucket is their own.
+  EXPECT_TRUE(b->Allow("api:v"));
+}
+
+TEST_F(PostgresRateLimiterTest, RacingReplicasAllowExactlyTheBurst) {
+  constexpr int kBurst = 5;
+  std::vector<std::unique_ptr<PostgresRateLimiter>> replicas;
+  for (int i = 0; i < 3; ++i) replicas.push_back(Replica({/*per_minute=*/1, kBurst}));
+  for (const auto& r : replicas) ASSERT_NE(r, nullptr);
+  std::atomic<int> allowed{0}, first_refusals{0}, ready{0};
+  std::vector<std::thread> threads;
+  constexpr int kThreads = 9;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      ready.fetch_add(1);
+      while (ready.load() < kThreads) std::this_thread::yield();
+      for (int i = 0; i < 4; ++i) {
+        MessageLimiter::Admission a = replicas[static_cast<size_t>(t % 3)]->Admit("line:U1");
+        if (a == MessageLimiter::Admission::kAllowed) ++allowed;
+        if (a == MessageLimiter::Admission::kFirstRefusal) ++first_refusals;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(allowed.load(), kBurst);
+  EXPECT_EQ(first_refusals.load(), 1);
+}
+
+TEST_F(PostgresRateLimiterTest, ScopesKeepTheirOwnBuckets) {
+  auto api = Replica({/*per_minute=*/1, /*burst=*/1}, "api");
+  auto channel = Replica({/*per_minute=*/1, /*burst=*/1}, "channel");
+  ASSERT_TRUE(api && channel);
+  EXPECT_TRUE(api->Allow("same-key"));
+  EXPECT_FALSE(api->Allow("same-key"));
+  EXPECT_TRUE(channel->Allow("same-key"));
+}
+
+TEST_F(PostgresRateLimiterTest, TokensComeBackWithTime) {
+  using Admission = MessageLimiter::Admission;
+  // 600 a minute: a token every 100 ms.
+  auto l = Replica({/*per_minute=*/600, /*burst=*/1});
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(l->Admit("u"), Admission::kAllowed);
+  EXPECT_EQ(l->Admit("u"), Admission::kFirstRefusal);
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  EXPECT_EQ(l->Admit("u"), Admission::kAllowed);  // the spell is over
+  EXPECT_EQ(l->Admit("u"), Admission::kFirstRefusal);
+}
+
+TEST_F(PostgresRateLimiterTest, BucketsThatRefilledAreSweptNowAndThen) {
+  // 600,000 a minute with a burst of 1: a bucket is full again after 0.1 ms.
+  auto l = Replica({/*per_minute=*/600000, /*burst=*/1});
+  ASSERT_NE(l, nullptr);
+  auto rows = [&]() -> int64_t {
+    auto pool = db::PgPool::Open(PostgresAt(url_));
+    if (!pool.ok()) return -1;
+    int64_t n = -1;
+    Status s = (*pool)->Run([&](db::PgConnection& conn) -> Status {
+      auto r = conn.Exec("SELECT count(*) FROM rate_limit_bucket");
+      if (!r.ok()) return r.status();
+      n = r->Int(0, 0);
+      return Status::Ok();
+    });
+    return s.ok() ? n : -1;
+  };
+  for (int i = 0; i < 999; ++i) ASSERT_TRUE(l->Allow("user-" + std::to_string(i)));
+  EXPECT_EQ(rows(), 999);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(l->Allow("user-last"));  // the 1000th: sweeps first
+  EXPECT_EQ(rows(), 1);
+}
+
+TEST_F(PostgresRateLimiterTest, ABadLimitIsRefused) {
+  EXPECT_EQ(PostgresRateLimiter::Open(PostgresAt(url_), {/*per_minute=*/0, /*burst=*/1}, "api")
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(PostgresRateLimiterOutage, AllowsWhilePostgresIsDownAndLimitsAgainAfter) {
+  auto server = madoguchi::testing::PostgresServer::Start();
+  if (!server.ok() && server.status().code() == StatusCode::kNotFound &&
+      std::getenv("MADOGUCHI_REQUIRE_POSTGRES") == nullptr) {
+    GTEST_SKIP() << server.status().message();
+  }
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  auto url = (*server)->CreateDatabase("ratelimit_outage");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  auto l = PostgresRateLimiter::Open(PostgresAt(*url), {/*per_minute=*/1, /*burst=*/1}, "api");
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  EXPECT_TRUE((*l)->Allow("u"));
+  EXPECT_FALSE((*l)->Allow("u"));
+  ASSERT_TRUE((*server)->Stop().ok());
+  EXPECT_TRUE((*l)->Allow("u"));  // fails open
+  ASSERT_TRUE((*server)->Restart().ok());
+  EXPECT_FALSE((*l)->Allow("u"));  // the bucket was kept
 }
 
 }  // namespace
