@@ -71,8 +71,8 @@ struct RouteContext {
   store::Inbox* inbox = nullptr;
   // Outcome counters are updated from generic replies; /metrics renders it.
   ops::Registry* metrics = nullptr;
-  // Per-user limit of POST /api/v1/messages.
-  ops::RateLimiter* message_limiter = nullptr;
+  // Per-user limit of POST /api/v1/messages (this process's, or shared by the replicas).
+  ops::MessageLimiter* message_limiter = nullptr;
   // The tokens of the staff paths (IsStaffApiPath); null or empty: they refuse every request.
   const staff::StaffTokens* staff_tokens = nullptr;
   // One structured line per request (server.cc); null: the plain access log, if enabled.

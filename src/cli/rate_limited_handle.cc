@@ -4,14 +4,14 @@
 
 namespace madoguchi::cli {
 
-HandleFn RateLimitedHandle(HandleFn handle, ops::RateLimiter* limiter,
+HandleFn RateLimitedHandle(HandleFn handle, ops::MessageLimiter* limiter,
                            RateLimitedHandleOptions options) {
   return [handle = std::move(handle), limiter,
           options = std::move(options)](const dialogue::Message& m) -> StatusOr<dialogue::Turn> {
     if (m.follow) return handle(m);
-    const ops::RateLimiter::Admission admission = limiter->Admit(m.key.ToString());
-    if (admission == ops::RateLimiter::Admission::kAllowed) return handle(m);
-    const bool notice = admission == ops::RateLimiter::Admission::kFirstRefusal;
+    const ops::MessageLimiter::Admission admission = limiter->Admit(m.key.ToString());
+    if (admission == ops::MessageLimiter::Admission::kAllowed) return handle(m);
+    const bool notice = admission == ops::MessageLimiter::Admission::kFirstRefusal;
     if (options.on_limited) options.on_limited(m, notice);
     dialogue::Turn turn;
     if (notice) {

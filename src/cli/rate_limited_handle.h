@@ -3,7 +3,7 @@
 // channels the limit is applied where the worker hands a message to the conversation: a
 // limited member gets one polite notice, then nothing until the limit lets them through again.
 //
-// The "once" is the rate limiter's (ops::RateLimiter::Admit): the flag that tells the first
+// The "once" is the rate limiter's (ops::MessageLimiter::Admit): the flag that tells the first
 // refusal of a limited spell from the rest lives in the member's bucket, so it ends exactly when
 // the limit does, is swept with the bucket, and needs no second table or lock here.
 #ifndef MADOGUCHI_CLI_RATE_LIMITED_HANDLE_H_
@@ -43,7 +43,7 @@ struct RateLimitedHandleOptions {
 //
 // Borrows `limiter`, which must outlive the returned function. The function is as thread-safe
 // as `handle` and `on_limited`.
-HandleFn RateLimitedHandle(HandleFn handle, ops::RateLimiter* limiter,
+HandleFn RateLimitedHandle(HandleFn handle, ops::MessageLimiter* limiter,
                            RateLimitedHandleOptions options = {});
 
 }  // namespace madoguchi::cli

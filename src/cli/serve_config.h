@@ -71,7 +71,7 @@ struct StoreConfig {
   int pool_size = 8;
 };
 
-// Per-user limit of POST /api/v1/messages (ops::RateLimiter).
+// Per-user message limit (ops::RateLimiter; with store.postgres, ops::PostgresRateLimiter).
 struct RateLimitConfig {
   double per_minute = 30;
   double burst = 10;

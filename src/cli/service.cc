@@ -5,6 +5,7 @@
 
 #include "cli/rate_limited_handle.h"
 #include "http/listen_address.h"
+#include "ops/postgres_rate_limiter.h"
 #include "store/postgres_inbox.h"
 #include "store/sealer.h"
 #include "store/sqlite_inbox.h"
@@ -119,18 +120,35 @@ void RecordChannelEvent(ops::Registry& metrics, const ops::Logger* logger, const
                                                  {"error", status.ok() ? "" : status.ToString()}});
 }
 
-std::unique_ptr<ops::RateLimiter> LimiterFor(const RateLimitConfig& config) {
+// The per-user message limit of one purpose (`scope`: "api" for POST /api/v1/messages,
+// "channel" for LINE and Slack). With a shared PostgreSQL store the buckets are in that
+// database, so the limit holds across replicas (its own pool of store.pool_size connections);
+// otherwise they are in this process's memory.
+StatusOr<std::unique_ptr<ops::MessageLimiter>> LimiterFor(const ServeConfig& config,
+                                                          const std::string& scope) {
   ops::RateLimitOptions o;
-  o.per_minute = config.per_minute;
-  o.burst = config.burst;
-  return std::make_unique<ops::RateLimiter>(o);
+  o.per_minute = config.rate_limit.per_minute;
+  o.burst = config.rate_limit.burst;
+  if (config.store.postgres_url.empty()) {
+    return std::unique_ptr<ops::MessageLimiter>(std::make_unique<ops::RateLimiter>(o));
+  }
+  db::PostgresOptions postgres;
+  postgres.url = config.store.postgres_url;
+  postgres.password_env = config.store.password_env;
+  postgres.pool_size = config.store.pool_size;
+  StatusOr<std::unique_ptr<ops::PostgresRateLimiter>> shared =
+      ops::PostgresRateLimiter::Open(postgres, o, scope);
+  if (!shared.ok()) {
+    return Status(shared.status().code(), "rate limits: " + shared.status().message());
+  }
+  return std::unique_ptr<ops::MessageLimiter>(std::move(shared).value());
 }
 
 // The conversation for a channel that must not answer 429 (LINE, Slack): CountingHandle behind
 // the per-user limit (see rate_limited_handle.h). Limited messages are counted by channel and
 // whether the member was told.
 HandleFn LimitedChannelHandle(service::Helpdesk& helpdesk, ops::Registry& metrics,
-                              ops::RateLimiter* limiter) {
+                              ops::MessageLimiter* limiter) {
   RateLimitedHandleOptions o;
   o.on_limited = [&metrics](const dialogue::Message& m, bool noticed) {
     metrics
@@ -173,7 +191,6 @@ StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options)
     staff_hashes.push_back(store::Sha256Hex(options.staff_token));
   }
   s->staff_tokens_ = std::make_unique<staff::StaffTokens>(std::move(staff_hashes));
-  s->limiter_ = LimiterFor(options.config.rate_limit);
 
   http::HttpServerOptions ho;
   ho.host = listen->host;
@@ -206,6 +223,10 @@ StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options)
   StatusOr<AssembledHelpdesk> assembled = AssembleHelpdesk(ao);
   if (!assembled.ok()) return assembled.status();
   s->assembled_ = std::move(assembled).value();
+  // After the store: when PostgreSQL is away, the start fails naming the conversation store.
+  StatusOr<std::unique_ptr<ops::MessageLimiter>> limiter = LimiterFor(options.config, "api");
+  if (!limiter.ok()) return limiter.status();
+  s->limiter_ = std::move(limiter).value();
   s->logger_ = std::make_unique<ops::Logger>(&s->assembled_.helpdesk->normalizer());
   s->log_events_ = options.log_requests;
   http::DeclareCounters(s->metrics_);
@@ -279,7 +300,9 @@ Status Service::StartChannels(const ServiceOptions& options,
   // The same per-user limit as POST /api/v1/messages, in a limiter of its own: its keys are
   // conversation keys ("line:U…"), which an API client's channel_user must not be able to use
   // up.
-  channel_limiter_ = LimiterFor(config.rate_limit);
+  StatusOr<std::unique_ptr<ops::MessageLimiter>> channel_limiter = LimiterFor(config, "channel");
+  if (!channel_limiter.ok()) return channel_limiter.status();
+  channel_limiter_ = std::move(channel_limiter).value();
 
   if (!line_channels.empty()) {
     line::LineWorkerHooks hooks;

@@ -103,8 +103,8 @@ class Service {
   // calls everything else) first, then the workers, the handlers, the inbox, the helpdesk.
   ops::Registry metrics_;
   std::unique_ptr<staff::StaffTokens> staff_tokens_;
-  std::unique_ptr<ops::RateLimiter> limiter_;          // POST /api/v1/messages
-  std::unique_ptr<ops::RateLimiter> channel_limiter_;  // LINE and Slack (StartChannels)
+  std::unique_ptr<ops::MessageLimiter> limiter_;          // POST /api/v1/messages
+  std::unique_ptr<ops::MessageLimiter> channel_limiter_;  // LINE and Slack (StartChannels)
   AssembledHelpdesk assembled_;
   std::unique_ptr<ops::Logger> logger_;
   bool log_events_ = false;  // ServiceOptions::log_requests

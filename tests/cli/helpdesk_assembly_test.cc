@@ -1,15 +1,18 @@
 // Which conversation store the config picks: the SQLite file in the data directory by default,
 // the PostgreSQL database "store.postgres" names otherwise (a real server from tests/support),
-// and a shared store refused without the shared state key.
+// and a shared store refused without the shared state key. With a shared store the per-user
+// message limit is shared too: two services (replicas) on one database, over HTTP.
 #include "cli/helpdesk_assembly.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <optional>
 #include <string>
 
+#include "cli/service.h"
 #include "points/test_programs.h"
 #include "store/postgres_conversation_store.h"
 #include "support/postgres_server.h"
@@ -126,6 +129,41 @@ TEST_F(HelpdeskAssemblyTest, APostgresStoreKeepsTheConversationsInTheDatabase) {
   ASSERT_EQ(days->size(), 1u);
   EXPECT_EQ((*days)[0].answer + (*days)[0].clarify + (*days)[0].fallback,
             static_cast<int64_t>(turn->messages.size()));
+}
+
+TEST_F(HelpdeskAssemblyTest, ReplicasOnAPostgresStoreShareTheMessageLimit) {
+  const std::string url = madoguchi::testing::FreshPostgresDatabase("assembly_limit");
+  if (url.empty()) return;
+  ScopedEnv key(kStateKey, kKey.c_str());
+  ScopedEnv password("MADOGUCHI_ASSEMBLY_TEST_NO_PASSWORD", nullptr);
+  std::unique_ptr<Service> replicas[2];
+  for (int i = 0; i < 2; ++i) {
+    ServiceOptions o;
+    o.config.listen = "127.0.0.1:0";
+    o.config.data_dir = dir_.File("replica" + std::to_string(i));
+    o.config.store.postgres_url = url;
+    o.config.store.password_env = "MADOGUCHI_ASSEMBLY_TEST_NO_PASSWORD";
+    o.config.rate_limit.per_minute = 1;  // nothing refills during the test
+    o.config.rate_limit.burst = 2;
+    o.today = ParseIsoDate("2026-04-15");
+    auto started = Service::Start(o);
+    ASSERT_TRUE(started.ok()) << started.status().ToString();
+    replicas[i] = std::move(started).value();
+  }
+  auto post = [&](int replica, const std::string& user) {
+    httplib::Client client("127.0.0.1", replicas[replica]->port());
+    auto r = client.Post(
+        "/api/v1/messages",
+        R"({"channel_user":")" + user + R"(","program":"kagawa","text":"ポイントの有効期限は？"})",
+        "application/json");
+    return r ? r->status : -1;
+  };
+  // The member's messages alternate between the replicas, as a load balancer spreads them.
+  EXPECT_EQ(post(0, "alice"), 200);
+  EXPECT_EQ(post(1, "alice"), 200);
+  EXPECT_EQ(post(0, "alice"), 429);
+  EXPECT_EQ(post(1, "alice"), 429);
+  EXPECT_EQ(post(1, "bob"), 200);  // others are not affected
 }
 
 }  // namespace
