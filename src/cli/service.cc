@@ -36,7 +36,18 @@ StatusOr<std::unique_ptr<store::Inbox>> OpenInbox(const ServeConfig& config) {
     postgres.url = config.store.postgres_url;
     postgres.password_env = config.store.password_env;
     postgres.pool_size = config.store.pool_size;
-    StatusOr<std::unique_ptr<store::PostgresInbox>> inbox = store::PostgresInbox::Open(postgres);
+    // Replicas share this inbox, so a replica that dies (kill -9, a lost node) leaves its
+    // claims to run out, not to be released by a restart as with the file. Short enough that
+    // another replica takes a dead one's event up while its LINE reply token is still young
+    // (line::LineWorkerOptions::reply_token_life, 50 s), and so retries the reply it may have
+    // sent, which LINE refuses if it got through, instead of pushing a second answer. A live
+    // worker slower than this is harmless once it has checkpointed: the one that takes over
+    // re-sends the recorded answer with the same reply token or push retry key, which LINE
+    // delivers once.
+    store::InboxOptions options;
+    options.lease = std::chrono::seconds(20);
+    StatusOr<std::unique_ptr<store::PostgresInbox>> inbox =
+        store::PostgresInbox::Open(postgres, options);
     if (!inbox.ok()) return Status(inbox.status().code(), "inbox: " + inbox.status().message());
     return std::unique_ptr<store::Inbox>(std::move(inbox).value());
   }
