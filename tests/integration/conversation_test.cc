@@ -310,16 +310,24 @@ class ScriptRunner {
   std::map<std::string, std::string> seen_;           // by member: everything shown
 };
 
-class ConversationScriptTest
-    : public ::testing::TestWithParam<std::tuple<std::string, PointsMode>> {};
+// Where the service keeps what it keeps: every script runs with the ledger embedded and remote
+// on the SQLite files, and as several replicas run it, remote ledger and PostgreSQL.
+struct Setup {
+  PointsMode points;
+  StoreMode store;
+};
+
+class ConversationScriptTest : public ::testing::TestWithParam<std::tuple<std::string, Setup>> {};
 
 TEST_P(ConversationScriptTest, Passes) {
-  const auto& [name, mode] = GetParam();
+  const auto& [name, setup] = GetParam();
   StatusOr<Script> script = ParseScript(
       name, ReadFile(std::string(MADOGUCHI_CONVERSATIONS_DIR) + "/" + name + ".script"));
   ASSERT_TRUE(script.ok()) << script.status().ToString();
   SCOPED_TRACE(script->title);
-  StatusOr<std::unique_ptr<TestService>> env = TestService::Start({script->today, mode, "", {}});
+  StatusOr<std::unique_ptr<TestService>> env =
+      TestService::Start({script->today, setup.points, "", {}, setup.store});
+  if (IsSkipped()) return;
   ASSERT_TRUE(env.ok()) << env.status().ToString();
   ScriptRunner(**env, *script).Run();
 }
@@ -327,9 +335,14 @@ TEST_P(ConversationScriptTest, Passes) {
 INSTANTIATE_TEST_SUITE_P(
     Scripts, ConversationScriptTest,
     ::testing::Combine(::testing::ValuesIn(ScriptNames()),
-                       ::testing::Values(PointsMode::kEmbedded, PointsMode::kRemote)),
+                       ::testing::Values(Setup{PointsMode::kEmbedded, StoreMode::kSqlite},
+                                         Setup{PointsMode::kRemote, StoreMode::kSqlite},
+                                         Setup{PointsMode::kRemote, StoreMode::kPostgres})),
     [](const ::testing::TestParamInfo<ConversationScriptTest::ParamType>& param) {
-      return std::get<0>(param.param) + "_" + PointsModeName(std::get<1>(param.param));
+      const Setup& setup = std::get<1>(param.param);
+      std::string name = std::get<0>(param.param) + "_" + PointsModeName(setup.points);
+      if (setup.store == StoreMode::kPostgres) name += StoreModeName(setup.store);
+      return name;
     });
 
 TEST(ConversationScriptFormat, EveryScriptParses) {

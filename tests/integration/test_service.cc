@@ -6,6 +6,7 @@
 #include "points/demo_seed.h"
 #include "rules/placeholders.h"
 #include "service/engine.h"
+#include "support/postgres_server.h"
 
 namespace madoguchi::testing {
 
@@ -31,6 +32,10 @@ StatusOr<std::vector<kb::Program>> BundledPrograms() {
 
 const char* PointsModeName(PointsMode mode) {
   return mode == PointsMode::kEmbedded ? "Embedded" : "Remote";
+}
+
+const char* StoreModeName(StoreMode mode) {
+  return mode == StoreMode::kSqlite ? "Sqlite" : "Postgres";
 }
 
 StatusOr<std::unique_ptr<TestService>> TestService::Start(const TestServiceOptions& options) {
@@ -72,6 +77,15 @@ StatusOr<std::unique_ptr<TestService>> TestService::Start(const TestServiceOptio
     so.config.points.mode = cli::PointsConfig::Mode::kHttp;
     so.config.points.url = "http://127.0.0.1:" + std::to_string(t->points_server_->port());
     so.config.points.token_env = kPointsTokenEnv;
+  }
+  if (options.store == StoreMode::kPostgres) {
+    std::string url = FreshPostgresDatabase("service");
+    if (url.empty()) return Unavailable("no PostgreSQL for this test");
+    so.config.store.postgres_url = url;
+    so.config.store.pool_size = 4;
+    // Replicas share one sealing key, which must then come from the environment.
+    setenv("MADOGUCHI_STATE_KEY",
+           "8f1c2a3b4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8", /*overwrite=*/1);
   }
   if (options.configure) options.configure(so);
   StatusOr<std::unique_ptr<cli::Service>> service = cli::Service::Start(so);

@@ -22,6 +22,11 @@ namespace madoguchi::testing {
 enum class PointsMode { kEmbedded, kRemote };
 const char* PointsModeName(PointsMode mode);
 
+// Where conversations, the inbox and the message limits live: the embedded SQLite files in the
+// data directory, or a fresh PostgreSQL database (tests/support), as several replicas run.
+enum class StoreMode { kSqlite, kPostgres };
+const char* StoreModeName(StoreMode mode);
+
 struct TestServiceOptions {
   Date today;
   PointsMode points = PointsMode::kEmbedded;
@@ -29,6 +34,9 @@ struct TestServiceOptions {
   // Adjusts the options last (channels, staff token, limits, worker delays). By default the
   // per-user message limit is raised so conversation scripts are never limited.
   std::function<void(cli::ServiceOptions&)> configure;
+  // kPostgres: Start skips the test (GTEST_SKIP) where PostgreSQL is absent and allowed to be;
+  // check IsSkipped() after a failed Start.
+  StoreMode store = StoreMode::kSqlite;
 };
 
 class TestService {
