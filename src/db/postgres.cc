@@ -28,9 +28,17 @@ bool IsRetryable(std::string_view state) { return state == "40001" || state == "
 
 // libpq's messages end with a newline and may span lines; logs want one line.
 std::string OneLine(const char* message) {
-  std::string s = message ? message : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::string s;
+  for (const char* p = message ? message : ""; *p; ++p) {
+    const bool space = *p == '\n' || *p == '\t' || *p == '\r' || *p == ' ';
+    // Continuation lines start with a tab; any run of blanks becomes one space.
+    if (space) {
+      if (!s.empty() && s.back() != ' ') s.push_back(' ');
+    } else {
+      s.push_back(*p);
+    }
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
 }
 

@@ -157,6 +157,9 @@ TEST(PostgresOpen, NoServerIsUnavailableQuickly) {
   PostgresOptions o = Options("postgresql://postgres@127.0.0.1:1/postgres");
   auto pool = PgPool::Open(o);
   EXPECT_EQ(pool.status().code(), StatusCode::kUnavailable);
+  // One line, for a log line: libpq's own message spans lines.
+  EXPECT_EQ(pool.status().message().find_first_of("\n\t"), std::string::npos)
+      << pool.status().message();
 }
 
 TEST(PostgresOpen, ThePasswordComesFromTheEnvironment) {
