@@ -9,9 +9,13 @@ namespace madoguchi::db {
 namespace {
 // Busy, locked and I/O problems pass (the disk fills, another process holds the lock too long):
 // `unavailable` tells the caller to try later. Anything else is a bug here.
+// `what` is usually the SQL text: its start is enough to tell which statement failed, and keeps
+// a schema script out of a log line.
 Status StatusFromSqlite(sqlite3* db, int rc, std::string_view what) {
+  constexpr size_t kMaxWhat = 80;
   int code = rc & 0xff;
-  std::string detail = std::string(what) + ": " + sqlite3_errmsg(db);
+  std::string detail = std::string(what.substr(0, kMaxWhat)) +
+                       (what.size() > kMaxWhat ? "..." : "") + ": " + sqlite3_errmsg(db);
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_IOERR || code == SQLITE_FULL ||
       code == SQLITE_CANTOPEN || code == SQLITE_READONLY) {
     return Status(StatusCode::kUnavailable, "SQLite database busy or unreachable (" + detail + ")",
@@ -34,7 +38,14 @@ Statement& Statement::Bind(int index, int64_t value) {
 }
 
 Statement& Statement::Bind(int index, std::string_view text) {
-  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  // An empty view may have no data pointer, which SQLite would store as NULL.
+  sqlite3_bind_text(stmt_, index, text.empty() ? "" : text.data(), static_cast<int>(text.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::BindReal(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
   return *this;
 }
 
@@ -69,6 +80,8 @@ bool Statement::IsNull(int column) const {
 }
 
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::Real(int column) const { return sqlite3_column_double(stmt_, column); }
 
 std::string Statement::Text(int column) const {
   const unsigned char* p = sqlite3_column_text(stmt_, column);
@@ -115,6 +128,7 @@ StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
   MADOGUCHI_RETURN_IF_ERROR(
       db->Exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
   MADOGUCHI_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
+  if (options.secure_delete) MADOGUCHI_RETURN_IF_ERROR(db->Exec("PRAGMA secure_delete=ON"));
   return db;
 }
 
@@ -132,7 +146,7 @@ Status SqliteDb::Exec(const char* sql) {
 }
 
 StatusOr<Statement> SqliteDb::Prepare(const char* sql) {
-  auto it = cache_.find(sql);
+  auto it = cache_.find(std::string_view(sql));
   if (it != cache_.end()) return Statement(it->second);
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
@@ -144,6 +158,12 @@ StatusOr<Statement> SqliteDb::Prepare(const char* sql) {
 int64_t SqliteDb::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
 int SqliteDb::Changes() const { return sqlite3_changes(db_); }
+
+Status SqliteDb::CheckpointAndTruncateWal() {
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "wal_checkpoint(TRUNCATE)");
+  return Status::Ok();
+}
 
 Status SqliteDb::Error(int rc, std::string_view what) const {
   return StatusFromSqlite(db_, rc, what);
