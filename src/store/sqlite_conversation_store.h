@@ -6,13 +6,18 @@
 #ifndef MADOGUCHI_STORE_SQLITE_CONVERSATION_STORE_H_
 #define MADOGUCHI_STORE_SQLITE_CONVERSATION_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "store/conversation_store.h"
 
-struct sqlite3;
+namespace madoguchi::db {
+class SqliteDb;
+class Statement;
+}  // namespace madoguchi::db
 
 namespace madoguchi::store {
 
@@ -51,12 +56,15 @@ class SqliteConversationStore final : public ConversationStore {
   Status CheckWritable() override;
 
  private:
-  SqliteConversationStore(sqlite3* db, const SqliteStoreOptions& options)
-      : db_(db), options_(options) {}
+  SqliteConversationStore(std::unique_ptr<db::SqliteDb> db, const SqliteStoreOptions& options);
   StatusOr<LinkToken> ReadToken(const std::string& token_hash, int64_t now, bool consume);
+  // Runs one statement that returns no rows, its parameters set by `bind`; any failure is
+  // `unavailable`, naming `what`. Requires mu_.
+  Status RunLocked(const char* sql, std::string_view what,
+                   const std::function<void(db::Statement&)>& bind);
 
   std::mutex mu_;
-  sqlite3* db_;  // owned
+  std::unique_ptr<db::SqliteDb> db_;  // guarded by mu_
   SqliteStoreOptions options_;
 };
 
