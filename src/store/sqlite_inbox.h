@@ -62,6 +62,9 @@ class SqliteInbox final : public Inbox {
               std::function<int64_t()> now_ms);
   void CommitBatch(const std::vector<Batch*>& batches);
   Status PurgeLocked(int64_t now);
+  // Runs a count(*) query on the fast connection, binding `channel` when it is not empty.
+  // Requires db_mu_.
+  StatusOr<int64_t> CountLocked(const char* sql, std::string_view channel, std::string_view what);
 
   std::unique_ptr<Connections> db_;  // guarded by db_mu_
   std::mutex db_mu_;
