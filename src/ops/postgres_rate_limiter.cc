@@ -58,18 +58,31 @@ std::string Real(double v) {
   return ec == std::errc() ? std::string(buf, end) : "0";
 }
 
-}  // namespace
-
-StatusOr<std::unique_ptr<PostgresRateLimiter>> PostgresRateLimiter::Open(
-    const db::PostgresOptions& postgres, const RateLimitOptions& options, std::string scope) {
+Status CheckLimits(const RateLimitOptions& options) {
   if (!(options.burst >= 1) || !(options.per_minute > 0)) {
     return InvalidArgument("rate limit: burst must be at least 1 and per_minute above 0");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<PostgresRateLimiter>> PostgresRateLimiter::Open(
+    std::shared_ptr<db::PgPool> pool, const RateLimitOptions& options, std::string scope) {
+  MADOGUCHI_RETURN_IF_ERROR(CheckLimits(options));
+  if (pool == nullptr) return InvalidArgument("rate limit: no PostgreSQL pool");
+  MADOGUCHI_RETURN_IF_ERROR(db::Migrate(*pool, "rate_limits", {kSchemaV1}));
+  return std::unique_ptr<PostgresRateLimiter>(
+      new PostgresRateLimiter(std::move(pool), options, std::move(scope)));
+}
+
+StatusOr<std::unique_ptr<PostgresRateLimiter>> PostgresRateLimiter::Open(
+    const db::PostgresOptions& postgres, const RateLimitOptions& options, std::string scope) {
+  // Checked before connecting: bad limits are the caller's, whether or not the server answers.
+  MADOGUCHI_RETURN_IF_ERROR(CheckLimits(options));
   StatusOr<std::unique_ptr<db::PgPool>> pool = db::PgPool::Open(postgres);
   if (!pool.ok()) return pool.status();
-  MADOGUCHI_RETURN_IF_ERROR(db::Migrate(**pool, "rate_limits", {kSchemaV1}));
-  return std::unique_ptr<PostgresRateLimiter>(
-      new PostgresRateLimiter(std::move(pool).value(), options, std::move(scope)));
+  return Open(std::shared_ptr<db::PgPool>(std::move(pool).value()), options, std::move(scope));
 }
 
 MessageLimiter::Admission PostgresRateLimiter::Admit(const std::string& key) {

@@ -9,7 +9,11 @@
 // limiter is away would be worse than an unlimited minute, and the conversation store, on the
 // same server, turns the message away anyway.
 //
-// Thread safety: thread-safe; each Admit borrows one pooled connection.
+// Thread safety: thread-safe; each Admit borrows one pooled connection at a time and gives it
+// back before returning, so the pool may be shared with the conversation store and the inbox
+// (one pool per process): a request that passes the limit and then reads its conversation never
+// holds two connections at once.
+// Ownership: shares its pool (std::shared_ptr) with whoever else the caller handed it to.
 #ifndef MADOGUCHI_OPS_POSTGRES_RATE_LIMITER_H_
 #define MADOGUCHI_OPS_POSTGRES_RATE_LIMITER_H_
 
@@ -26,9 +30,14 @@ namespace madoguchi::ops {
 
 class PostgresRateLimiter final : public MessageLimiter {
  public:
-  // Connects and brings the table up to date (db::Migrate, component "rate_limits"). `scope`
-  // keeps limiters of different purposes apart in the one table ("api", "channel"): a key of
-  // one never uses up the other's tokens.
+  // Brings the table up to date on `pool` (db::Migrate, component "rate_limits") and keeps the
+  // pool, which the process may share with its other PostgreSQL parts. `scope` keeps limiters
+  // of different purposes apart in the one table ("api", "channel"): a key of one never uses up
+  // the other's tokens. InvalidArgument for bad limits or a null pool.
+  static StatusOr<std::unique_ptr<PostgresRateLimiter>> Open(std::shared_ptr<db::PgPool> pool,
+                                                             const RateLimitOptions& options,
+                                                             std::string scope);
+  // The same on a pool of its own, for a process that needs nothing else there.
   static StatusOr<std::unique_ptr<PostgresRateLimiter>> Open(const db::PostgresOptions& postgres,
                                                              const RateLimitOptions& options,
                                                              std::string scope);
@@ -36,12 +45,12 @@ class PostgresRateLimiter final : public MessageLimiter {
   Admission Admit(const std::string& key) override;
 
  private:
-  PostgresRateLimiter(std::unique_ptr<db::PgPool> pool, const RateLimitOptions& options,
+  PostgresRateLimiter(std::shared_ptr<db::PgPool> pool, const RateLimitOptions& options,
                       std::string scope)
       : pool_(std::move(pool)), options_(options), scope_(std::move(scope)) {}
   void SweepFullBuckets();
 
-  const std::unique_ptr<db::PgPool> pool_;
+  const std::shared_ptr<db::PgPool> pool_;
   const RateLimitOptions options_;
   const std::string scope_;
   std::atomic<uint64_t> admits_{0};

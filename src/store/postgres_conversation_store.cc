@@ -126,12 +126,18 @@ Status Because(const Status& s, const std::string& what) {
 }  // namespace
 
 StatusOr<std::unique_ptr<PostgresConversationStore>> PostgresConversationStore::Open(
+    std::shared_ptr<db::PgPool> pool, const ConversationStoreOptions& options) {
+  if (pool == nullptr) return InvalidArgument("conversation store: no PostgreSQL pool");
+  MADOGUCHI_RETURN_IF_ERROR(db::Migrate(*pool, "conversation_store", {kSchemaV1}));
+  return std::unique_ptr<PostgresConversationStore>(
+      new PostgresConversationStore(std::move(pool), options));
+}
+
+StatusOr<std::unique_ptr<PostgresConversationStore>> PostgresConversationStore::Open(
     const db::PostgresOptions& postgres, const ConversationStoreOptions& options) {
   StatusOr<std::unique_ptr<db::PgPool>> pool = db::PgPool::Open(postgres);
   if (!pool.ok()) return pool.status();
-  MADOGUCHI_RETURN_IF_ERROR(db::Migrate(**pool, "conversation_store", {kSchemaV1}));
-  return std::unique_ptr<PostgresConversationStore>(
-      new PostgresConversationStore(std::move(pool).value(), options));
+  return Open(std::shared_ptr<db::PgPool>(std::move(pool).value()), options);
 }
 
 PostgresConversationStore::~PostgresConversationStore() = default;

@@ -9,7 +9,10 @@
 // Unavailable and the pool reconnects on a later call (see db/postgres.h); nothing is buffered.
 //
 // Thread safety: safe to call from many threads at once; each call borrows one pooled
-// connection for its statements.
+// connection for its statements and gives it back before returning, never asking for a second
+// while it holds one, so the pool may be shared with the inbox and the rate limiters (one pool
+// per process) without a request waiting on itself, whatever the pool's size.
+// Ownership: shares its pool (std::shared_ptr) with whoever else the caller handed it to.
 #ifndef MADOGUCHI_STORE_POSTGRES_CONVERSATION_STORE_H_
 #define MADOGUCHI_STORE_POSTGRES_CONVERSATION_STORE_H_
 
@@ -23,9 +26,13 @@ namespace madoguchi::store {
 
 class PostgresConversationStore final : public ConversationStore {
  public:
-  // Connects (db::PgPool::Open: Unavailable when the server cannot be reached, InvalidArgument
-  // for a bad URL) and migrates the schema (FailedPrecondition when the database was written by
-  // a newer madoguchi).
+  // Brings the schema up to date on `pool` (FailedPrecondition when the database was written by
+  // a newer madoguchi; Unavailable when the server cannot be reached) and keeps the pool, which
+  // the process may share with its inbox and rate limiters. InvalidArgument for a null pool.
+  static StatusOr<std::unique_ptr<PostgresConversationStore>> Open(
+      std::shared_ptr<db::PgPool> pool, const ConversationStoreOptions& options);
+  // The same on a pool of its own (db::PgPool::Open: Unavailable when the server cannot be
+  // reached, InvalidArgument for a bad URL), for a process that needs nothing else there.
   static StatusOr<std::unique_ptr<PostgresConversationStore>> Open(
       const db::PostgresOptions& postgres, const ConversationStoreOptions& options);
   ~PostgresConversationStore() override;
@@ -54,12 +61,12 @@ class PostgresConversationStore final : public ConversationStore {
   Status CheckWritable() override;
 
  private:
-  PostgresConversationStore(std::unique_ptr<db::PgPool> pool,
+  PostgresConversationStore(std::shared_ptr<db::PgPool> pool,
                             const ConversationStoreOptions& options)
       : pool_(std::move(pool)), options_(options) {}
   StatusOr<LinkToken> ReadToken(const std::string& token_hash, int64_t now, bool consume);
 
-  const std::unique_ptr<db::PgPool> pool_;
+  const std::shared_ptr<db::PgPool> pool_;
   const ConversationStoreOptions options_;
 };
 

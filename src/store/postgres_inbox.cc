@@ -134,21 +134,28 @@ Status AsUnavailable(const Status& s, std::string_view what) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<PostgresInbox>> PostgresInbox::Open(const db::PostgresOptions& postgres,
+StatusOr<std::unique_ptr<PostgresInbox>> PostgresInbox::Open(std::shared_ptr<db::PgPool> pool,
                                                              const InboxOptions& options,
                                                              std::function<int64_t()> now_ms) {
-  auto pool = db::PgPool::Open(postgres);
-  if (!pool.ok()) return pool.status();
-  MADOGUCHI_RETURN_IF_ERROR(db::Migrate(**pool, "inbox", {kSchemaV1}));
+  if (pool == nullptr) return InvalidArgument("inbox: no PostgreSQL pool");
+  MADOGUCHI_RETURN_IF_ERROR(db::Migrate(*pool, "inbox", {kSchemaV1}));
   if (!now_ms) now_ms = UnixMillis;
   std::unique_ptr<PostgresInbox> inbox(
-      new PostgresInbox(std::move(pool).value(), options, std::move(now_ms)));
+      new PostgresInbox(std::move(pool), options, std::move(now_ms)));
   // No claims are released here: other replicas hold them and are alive.
   MADOGUCHI_RETURN_IF_ERROR(inbox->PurgeAt(inbox->now_ms_()));
   return inbox;
 }
 
-PostgresInbox::PostgresInbox(std::unique_ptr<db::PgPool> pool, const InboxOptions& options,
+StatusOr<std::unique_ptr<PostgresInbox>> PostgresInbox::Open(const db::PostgresOptions& postgres,
+                                                             const InboxOptions& options,
+                                                             std::function<int64_t()> now_ms) {
+  StatusOr<std::unique_ptr<db::PgPool>> pool = db::PgPool::Open(postgres);
+  if (!pool.ok()) return pool.status();
+  return Open(std::shared_ptr<db::PgPool>(std::move(pool).value()), options, std::move(now_ms));
+}
+
+PostgresInbox::PostgresInbox(std::shared_ptr<db::PgPool> pool, const InboxOptions& options,
                              std::function<int64_t()> now_ms)
     : pool_(std::move(pool)), options_(options), now_ms_(std::move(now_ms)) {}
 

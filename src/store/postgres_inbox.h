@@ -27,7 +27,10 @@
 // component "inbox".
 //
 // Thread safety: every method may be called from many threads at once; each call borrows one
-// pooled connection.
+// pooled connection at a time and gives it back before taking another or returning, so the pool
+// may be shared with the conversation store and the rate limiters (one pool per process)
+// without a webhook or a worker waiting on itself, whatever the pool's size.
+// Ownership: shares its pool (std::shared_ptr) with whoever else the caller handed it to.
 #ifndef MADOGUCHI_STORE_POSTGRES_INBOX_H_
 #define MADOGUCHI_STORE_POSTGRES_INBOX_H_
 
@@ -46,10 +49,16 @@ namespace madoguchi::store {
 
 class PostgresInbox final : public Inbox {
  public:
-  // Connects (a pool of postgres.pool_size connections) and brings the schema up to date.
-  // `now_ms` returns unix milliseconds (default: the system clock). Unavailable when the server
-  // cannot be reached; FailedPrecondition when the schema is newer than this binary.
-  // `options.busy_timeout_ms` is SQLite's; here postgres.statement_timeout bounds each call.
+  // Brings the schema up to date on `pool` and keeps the pool, which the process may share with
+  // its conversation store and rate limiters. `now_ms` returns unix milliseconds (default: the
+  // system clock). Unavailable when the server cannot be reached; FailedPrecondition when the
+  // schema is newer than this binary; InvalidArgument for a null pool.
+  // `options.busy_timeout_ms` is SQLite's; here the pool's statement_timeout bounds each call.
+  static StatusOr<std::unique_ptr<PostgresInbox>> Open(std::shared_ptr<db::PgPool> pool,
+                                                       const InboxOptions& options = {},
+                                                       std::function<int64_t()> now_ms = {});
+  // The same on a pool of its own (postgres.pool_size connections), for a process that needs
+  // nothing else there.
   static StatusOr<std::unique_ptr<PostgresInbox>> Open(const db::PostgresOptions& postgres,
                                                        const InboxOptions& options = {},
                                                        std::function<int64_t()> now_ms = {});
@@ -72,11 +81,11 @@ class PostgresInbox final : public Inbox {
   const InboxOptions& options() const override { return options_; }
 
  private:
-  PostgresInbox(std::unique_ptr<db::PgPool> pool, const InboxOptions& options,
+  PostgresInbox(std::shared_ptr<db::PgPool> pool, const InboxOptions& options,
                 std::function<int64_t()> now_ms);
   Status PurgeAt(int64_t now);
 
-  std::unique_ptr<db::PgPool> pool_;
+  const std::shared_ptr<db::PgPool> pool_;
   const InboxOptions options_;
   const std::function<int64_t()> now_ms_;
   std::atomic<int64_t> last_purge_ms_{0};

@@ -178,6 +178,51 @@ TEST_F(PostgresRateLimiterTest, BucketsThatRefilledAreSweptNowAndThen) {
   EXPECT_EQ(rows(), 1);
 }
 
+TEST_F(PostgresRateLimiterTest, LimitersOfTwoScopesShareOneProcessPool) {
+  using Admission = MessageLimiter::Admission;
+  db::PostgresOptions po = PostgresAt(url_);
+  po.pool_size = 1;
+  auto opened = db::PgPool::Open(po);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::shared_ptr<db::PgPool> pool = std::move(opened).value();
+  auto api = PostgresRateLimiter::Open(pool, {/*per_minute=*/1, /*burst=*/1}, "api");
+  auto channel = PostgresRateLimiter::Open(pool, {/*per_minute=*/1, /*burst=*/1}, "channel");
+  ASSERT_TRUE(api.ok()) << api.status().ToString();
+  ASSERT_TRUE(channel.ok()) << channel.status().ToString();
+  // Many threads through one connection: each Admit gives it back before the next takes it.
+  std::vector<std::thread> threads;
+  std::atomic<int> allowed{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        PostgresRateLimiter& l = (t % 2 == 0) ? **api : **channel;
+        if (l.Admit("k" + std::to_string(t) + "-" + std::to_string(i)) == Admission::kAllowed) {
+          ++allowed;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(allowed.load(), 20);
+  // One key in two scopes: two buckets, though one table and one pool.
+  EXPECT_EQ((*api)->Admit("same"), Admission::kAllowed);
+  EXPECT_EQ((*channel)->Admit("same"), Admission::kAllowed);
+  EXPECT_EQ((*api)->Admit("same"), Admission::kFirstRefusal);
+  // The limiters hold the pool with the caller; dropping the caller's share keeps it open.
+  pool.reset();
+  EXPECT_EQ((*channel)->Admit("same"), Admission::kFirstRefusal);
+}
+
+TEST_F(PostgresRateLimiterTest, ANullPoolIsRefused) {
+  EXPECT_EQ(PostgresRateLimiter::Open(std::shared_ptr<db::PgPool>(),
+                                      {/*per_minute=*/1,
+                                       /*burst=*/1},
+                                      "api")
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_F(PostgresRateLimiterTest, ABadLimitIsRefused) {
   EXPECT_EQ(PostgresRateLimiter::Open(PostgresAt(url_), {/*per_minute=*/0, /*burst=*/1}, "api")
                 .status()
