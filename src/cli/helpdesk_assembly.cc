@@ -25,10 +25,11 @@ constexpr char kDemoMembersFile[] = "demo-members.txt";
 constexpr char kStateKeyEnvVar[] = "MADOGUCHI_STATE_KEY";
 
 // The conversation store the config names: nullptr for the embedded SQLite file, which the
-// helpdesk opens itself.
+// helpdesk opens itself. A PostgreSQL store opens the process's pool, kept in *pool for the
+// service's other parts on that database.
 StatusOr<std::unique_ptr<store::ConversationStore>> OpenSharedStore(
     const ServeConfig& config, const store::ConversationStoreOptions& options,
-    std::string* description) {
+    std::string* description, std::shared_ptr<db::PgPool>* pool) {
   *description = "SQLite, " + config.data_dir + "/conversations.db";
   if (config.store.postgres_url.empty()) return std::unique_ptr<store::ConversationStore>();
   // Links and flow slots are sealed with the state key. A key generated into each replica's own
@@ -45,11 +46,18 @@ StatusOr<std::unique_ptr<store::ConversationStore>> OpenSharedStore(
   postgres.url = config.store.postgres_url;
   postgres.password_env = config.store.password_env;
   postgres.pool_size = config.store.pool_size;
+  StatusOr<std::unique_ptr<db::PgPool>> opened_pool = db::PgPool::Open(postgres);
+  if (!opened_pool.ok()) {
+    return Status(opened_pool.status().code(),
+                  "conversation store: " + opened_pool.status().message());
+  }
+  std::shared_ptr<db::PgPool> shared(std::move(opened_pool).value());
   StatusOr<std::unique_ptr<store::PostgresConversationStore>> opened =
-      store::PostgresConversationStore::Open(postgres, options);
+      store::PostgresConversationStore::Open(shared, options);
   if (!opened.ok()) {
     return Status(opened.status().code(), "conversation store: " + opened.status().message());
   }
+  *pool = std::move(shared);
   *description = "PostgreSQL, " + config.store.postgres_url;
   return std::unique_ptr<store::ConversationStore>(std::move(opened).value());
 }
@@ -136,7 +144,7 @@ StatusOr<AssembledHelpdesk> AssembleHelpdesk(const AssemblyOptions& options) {
   AssembledHelpdesk out;
   // Before the points core: a config that cannot share state fails before a ledger is seeded.
   StatusOr<std::unique_ptr<store::ConversationStore>> conversations =
-      OpenSharedStore(config, ho.store, &out.store_description);
+      OpenSharedStore(config, ho.store, &out.store_description, &out.postgres);
   if (!conversations.ok()) return conversations.status();
   std::unique_ptr<points::PointsCore> core;
   if (config.points.mode == PointsConfig::Mode::kHttp) {

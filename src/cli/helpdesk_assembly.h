@@ -18,6 +18,10 @@
 #include "points/error_counting_points_core.h"
 #include "service/helpdesk.h"
 
+namespace madoguchi::db {
+class PgPool;
+}  // namespace madoguchi::db
+
 namespace madoguchi::cli {
 
 struct AssemblyOptions {
@@ -42,6 +46,11 @@ struct AssembledHelpdesk {
   // Where conversations are kept, likewise: "SQLite, madoguchi-data/conversations.db" or
   // "PostgreSQL, postgresql://madoguchi@db/madoguchi" (the URL holds no password).
   std::string store_description;
+  // With store.postgres: the process's one pool of store.pool_size connections to that
+  // database, which the conversation store holds and the service hands on to the inbox and the
+  // rate limiters, so a replica opens store.pool_size connections at most, not one pool per
+  // part. Null with the SQLite store. Thread-safe (db::PgPool).
+  std::shared_ptr<db::PgPool> postgres;
   // The demo members as a text table (member number, program, birth date, demo auth code,
   // state), when the embedded ledger holds them; empty otherwise. Kept in
   // <data_dir>/demo-members.txt when seeded, so later starts can show it too.

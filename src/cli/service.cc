@@ -26,16 +26,13 @@ StatusOr<std::string> SecretFromEnv(const std::string& variable, const std::stri
 }
 
 // The inbox the webhooks write to and the workers drain. With a shared PostgreSQL store
-// ("store" in the config) it lives in that database, so every replica's workers drain every
-// replica's events and a redelivery to another replica is still recognised; its own pool of
-// store.pool_size connections, beside the conversation store's. Otherwise it is the SQLite
-// file in the data directory, which this process owns.
-StatusOr<std::unique_ptr<store::Inbox>> OpenInbox(const ServeConfig& config) {
-  if (!config.store.postgres_url.empty()) {
-    db::PostgresOptions postgres;
-    postgres.url = config.store.postgres_url;
-    postgres.password_env = config.store.password_env;
-    postgres.pool_size = config.store.pool_size;
+// ("store" in the config; `postgres` is then the process's pool, AssembledHelpdesk::postgres)
+// it lives in that database, so every replica's workers drain every replica's events and a
+// redelivery to another replica is still recognised. Otherwise it is the SQLite file in the
+// data directory, which this process owns.
+StatusOr<std::unique_ptr<store::Inbox>> OpenInbox(const ServeConfig& config,
+                                                  const std::shared_ptr<db::PgPool>& postgres) {
+  if (postgres != nullptr) {
     // Replicas share this inbox, so a replica that dies (kill -9, a lost node) leaves its
     // claims to run out, not to be released by a restart as with the file. Short enough that
     // another replica takes a dead one's event up while its LINE reply token is still young
@@ -132,21 +129,18 @@ void RecordChannelEvent(ops::Registry& metrics, const ops::Logger* logger, const
 }
 
 // The per-user message limit of one purpose (`scope`: "api" for POST /api/v1/messages,
-// "channel" for LINE and Slack). With a shared PostgreSQL store the buckets are in that
-// database, so the limit holds across replicas (its own pool of store.pool_size connections);
-// otherwise they are in this process's memory.
-StatusOr<std::unique_ptr<ops::MessageLimiter>> LimiterFor(const ServeConfig& config,
-                                                          const std::string& scope) {
+// "channel" for LINE and Slack). With a shared PostgreSQL store (`postgres`, the process's
+// pool) the buckets are in that database, so the limit holds across replicas; otherwise they
+// are in this process's memory.
+StatusOr<std::unique_ptr<ops::MessageLimiter>> LimiterFor(
+    const ServeConfig& config, const std::shared_ptr<db::PgPool>& postgres,
+    const std::string& scope) {
   ops::RateLimitOptions o;
   o.per_minute = config.rate_limit.per_minute;
   o.burst = config.rate_limit.burst;
-  if (config.store.postgres_url.empty()) {
+  if (postgres == nullptr) {
     return std::unique_ptr<ops::MessageLimiter>(std::make_unique<ops::RateLimiter>(o));
   }
-  db::PostgresOptions postgres;
-  postgres.url = config.store.postgres_url;
-  postgres.password_env = config.store.password_env;
-  postgres.pool_size = config.store.pool_size;
   StatusOr<std::unique_ptr<ops::PostgresRateLimiter>> shared =
       ops::PostgresRateLimiter::Open(postgres, o, scope);
   if (!shared.ok()) {
@@ -234,8 +228,13 @@ StatusOr<std::unique_ptr<Service>> Service::Start(const ServiceOptions& options)
   StatusOr<AssembledHelpdesk> assembled = AssembleHelpdesk(ao);
   if (!assembled.ok()) return assembled.status();
   s->assembled_ = std::move(assembled).value();
-  // After the store: when PostgreSQL is away, the start fails naming the conversation store.
-  StatusOr<std::unique_ptr<ops::MessageLimiter>> limiter = LimiterFor(options.config, "api");
+  // After the store, on its pool: with store.postgres the process opens one pool of
+  // store.pool_size connections, shared by the store, the inbox and both limiters. Every one of
+  // them gives its connection back before the next is taken (a request checks the limit, then
+  // reads and writes its conversation; a webhook reads the inbox depth, then enqueues), so a
+  // request never holds one connection while waiting for another, whatever the pool's size.
+  StatusOr<std::unique_ptr<ops::MessageLimiter>> limiter =
+      LimiterFor(options.config, s->assembled_.postgres, "api");
   if (!limiter.ok()) return limiter.status();
   s->limiter_ = std::move(limiter).value();
   s->logger_ = std::make_unique<ops::Logger>(&s->assembled_.helpdesk->normalizer());
@@ -281,7 +280,7 @@ Status Service::StartChannels(const ServiceOptions& options,
   const ServeConfig& config = options.config;
   if (line_channels.empty() && !slack_app) return Status::Ok();
 
-  StatusOr<std::unique_ptr<store::Inbox>> inbox = OpenInbox(config);
+  StatusOr<std::unique_ptr<store::Inbox>> inbox = OpenInbox(config, assembled_.postgres);
   if (!inbox.ok()) return inbox.status();
   inbox_ = std::move(inbox).value();
   store::Inbox* inbox_ptr = inbox_.get();
@@ -311,7 +310,8 @@ Status Service::StartChannels(const ServiceOptions& options,
   // The same per-user limit as POST /api/v1/messages, in a limiter of its own: its keys are
   // conversation keys ("line:U…"), which an API client's channel_user must not be able to use
   // up.
-  StatusOr<std::unique_ptr<ops::MessageLimiter>> channel_limiter = LimiterFor(config, "channel");
+  StatusOr<std::unique_ptr<ops::MessageLimiter>> channel_limiter =
+      LimiterFor(config, assembled_.postgres, "channel");
   if (!channel_limiter.ok()) return channel_limiter.status();
   channel_limiter_ = std::move(channel_limiter).value();
 

@@ -1,18 +1,28 @@
 // Which conversation store the config picks: the SQLite file in the data directory by default,
 // the PostgreSQL database "store.postgres" names otherwise (a real server from tests/support),
 // and a shared store refused without the shared state key. With a shared store the per-user
-// message limit is shared too: two services (replicas) on one database, over HTTP.
+// message limit is shared too: two services (replicas) on one database, over HTTP. A service
+// on PostgreSQL opens one pool for the store, the inbox and the limiters, and serves through a
+// pool of one connection without a request waiting on itself.
 #include "cli/helpdesk_assembly.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <stdlib.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "cli/service.h"
+#include "db/postgres.h"
+#include "line/fake_line_api.h"
+#include "line/signature.h"
 #include "points/test_programs.h"
 #include "store/postgres_conversation_store.h"
 #include "support/postgres_server.h"
@@ -164,6 +174,125 @@ TEST_F(HelpdeskAssemblyTest, ReplicasOnAPostgresStoreShareTheMessageLimit) {
   EXPECT_EQ(post(0, "alice"), 429);
   EXPECT_EQ(post(1, "alice"), 429);
   EXPECT_EQ(post(1, "bob"), 200);  // others are not affected
+}
+
+// Connections to `url`'s database other than the asking one: what the service holds open.
+int OtherConnections(db::PgPool& pool) {
+  int n = -1;
+  Status s = pool.Run([&](db::PgConnection& conn) -> Status {
+    auto r = conn.Exec(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    if (!r.ok()) return r.status();
+    n = static_cast<int>(r->Int(0, 0));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return n;
+}
+
+// With a pool of one connection, every part on PostgreSQL (store, inbox, both limiters) takes
+// turns on it: a member's message (limit, then conversation) and a LINE webhook (inbox depth,
+// then enqueue; the worker's claim, limit, conversation, checkpoint, completion) each give the
+// connection back before taking it again. Were any of them to hold it while asking for another,
+// it would wait out the pool's acquire timeout (5 s) and fail; every call here must finish well
+// within that, and the service must never have held more than its one connection.
+TEST_F(HelpdeskAssemblyTest, OnePoolOfOneConnectionServesMessagesAndLineWithoutWaitingOnItself) {
+  const std::string url = madoguchi::testing::FreshPostgresDatabase("assembly_one_pool");
+  if (url.empty()) return;
+  ScopedEnv key(kStateKey, kKey.c_str());
+  ScopedEnv password("MADOGUCHI_ASSEMBLY_TEST_NO_PASSWORD", nullptr);
+  constexpr char kLineSecret[] = "assembly-line-channel-secret";
+  ScopedEnv line_secret("MADOGUCHI_ASSEMBLY_TEST_LINE_SECRET", kLineSecret);
+  ScopedEnv line_token("MADOGUCHI_ASSEMBLY_TEST_LINE_TOKEN", "line-access-token");
+  line::testing::FakeLineApi line;
+
+  ServiceOptions o;
+  o.config.listen = "127.0.0.1:0";
+  o.config.data_dir = dir_.File("one_pool");
+  o.config.store.postgres_url = url;
+  o.config.store.password_env = "MADOGUCHI_ASSEMBLY_TEST_NO_PASSWORD";
+  o.config.store.pool_size = 1;
+  o.config.line_channels.push_back({"kagawa", "kagawa", "MADOGUCHI_ASSEMBLY_TEST_LINE_SECRET",
+                                    "MADOGUCHI_ASSEMBLY_TEST_LINE_TOKEN", line.base_url()});
+  o.config.rate_limit.burst = 1000;
+  o.today = ParseIsoDate("2026-04-15");
+  o.line_worker.idle_poll = std::chrono::milliseconds(20);
+  auto started = Service::Start(o);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  std::unique_ptr<Service> service = std::move(started).value();
+
+  // Members asking over the API and over LINE at once, so the HTTP threads and the LINE worker
+  // contend for the one connection.
+  constexpr int kPerThread = 4;
+  constexpr int kThreads = 3;
+  constexpr auto kWellWithinAcquireTimeout = std::chrono::seconds(3);
+  std::atomic<int> slow{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      httplib::Client client("127.0.0.1", service->port());
+      client.set_read_timeout(std::chrono::seconds(20));
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string n = std::to_string(t * 100 + i);
+        // LINE's user ids: "U" and 32 hexadecimal digits.
+        const std::string user = "U" + std::string(32 - n.size(), '0') + n;
+        auto t0 = std::chrono::steady_clock::now();
+        auto api = client.Post("/api/v1/messages",
+                               R"({"channel_user":"api-)" + n +
+                                   R"(","program":"kagawa","text":"ポイントの有効期限は？"})",
+                               "application/json");
+        if (std::chrono::steady_clock::now() - t0 > kWellWithinAcquireTimeout) ++slow;
+        if (!api || api->status != 200) ++failed;
+
+        nlohmann::json event = {
+            {"type", "message"},
+            {"mode", "active"},
+            {"timestamp", 1747000000000},
+            {"source", {{"type", "user"}, {"userId", user}}},
+            {"webhookEventId", "E" + n},
+            {"deliveryContext", {{"isRedelivery", false}}},
+            {"replyToken", "reply-token-" + n},
+            {"message", {{"id", "1" + n}, {"type", "text"}, {"text", "ポイントの有効期限は？"}}}};
+        const std::string body = nlohmann::json{
+            {"destination", "Uab012345678901234567890123456789"},
+            {"events", {event}}}.dump();
+        t0 = std::chrono::steady_clock::now();
+        auto hook = client.Post("/webhook/line/kagawa",
+                                {{"X-Line-Signature", line::ComputeSignature(kLineSecret, body)}},
+                                body, "application/json");
+        if (std::chrono::steady_clock::now() - t0 > kWellWithinAcquireTimeout) ++slow;
+        if (!hook || hook->status != 200) ++failed;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(slow.load(), 0);
+  // Every LINE event is answered by the worker, through the same connection.
+  EXPECT_TRUE(line.WaitForDelivered(kThreads * kPerThread, std::chrono::seconds(20)))
+      << line.delivered().size() << " of " << kThreads * kPerThread << " replies";
+  // The worker completes an event just after its reply is delivered.
+  StatusOr<int64_t> depth = -1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    depth = service->inbox()->Depth();
+    ASSERT_TRUE(depth.ok()) << depth.status().ToString();
+    if (*depth != 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (*depth != 0 && std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(*depth, 0);
+
+  // One pool of one: the store's, the inbox's and the limiters' statements all went through a
+  // single server connection.
+  db::PostgresOptions po;
+  po.url = url;
+  po.password_env = "";
+  po.pool_size = 1;
+  auto observer = db::PgPool::Open(po);
+  ASSERT_TRUE(observer.ok()) << observer.status().ToString();
+  EXPECT_EQ(OtherConnections(**observer), 1);
+  service.reset();
 }
 
 }  // namespace
