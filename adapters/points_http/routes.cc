@@ -160,6 +160,29 @@ Reply Rank(const RouteContext& c, const http_front::Request& req) {
 
 Reply Health(const RouteContext&, const http_front::Request&) { return {200, {{"status", "ok"}}}; }
 
+// A member number nobody is given: the readiness read looks it up.
+constexpr char kReadinessProbeMember[] = "readyz-probe";
+
+// Ready when the ledger's database answers a read, so a load balancer sends requests only to
+// core processes that can serve them: none while their PostgreSQL is down or restarting, or
+// their SQLite file cannot be read. The read goes through the core like any request, whichever
+// database it keeps: one member lookup, found or not, so nothing is written and no member's
+// data leaves it. Only `unavailable` and `internal` mean the database did not answer; the
+// reason goes to on_not_ready (operator detail: host, port, the server's words), the wire gets
+// the error code and the fixed message every API error carries.
+Reply Ready(const RouteContext& c, const http_front::Request&) {
+  StatusOr<points::Member> probe = c.core.GetMember(kReadinessProbeMember);
+  const StatusCode code = probe.ok() ? StatusCode::kOk : probe.status().code();
+  if (code != StatusCode::kUnavailable && code != StatusCode::kInternal) {
+    return {200, {{"status", "ready"}}};
+  }
+  if (c.on_not_ready) c.on_not_ready(probe.status());
+  const HttpError e = HttpErrorFor(probe.status());
+  return {
+      503,
+      {{"status", "not_ready"}, {"check", "database"}, {"error", e.code}, {"message", e.message}}};
+}
+
 using Handler = Reply (*)(const RouteContext&, const http_front::Request&);
 
 struct Route {
@@ -169,9 +192,11 @@ struct Route {
   Handler handler;
 };
 
-// The whole API. /healthz is the only route the bearer check lets through (server.cc).
+// The whole API. /healthz and /readyz are the only routes the bearer check lets through
+// (server.cc).
 constexpr Route kRoutes[] = {
     {"GET", "/healthz", Health},
+    {"GET", "/readyz", Ready},
     {"POST", "/v1/members", CreateMember},
     {"POST", "/v1/members/verify", Verify},
     {"GET", "/v1/members/{}", GetMember},

@@ -4,7 +4,10 @@
 #ifndef MADOGUCHI_ADAPTERS_POINTS_HTTP_ROUTES_H_
 #define MADOGUCHI_ADAPTERS_POINTS_HTTP_ROUTES_H_
 
+#include <functional>
+
 #include "base/date.h"
+#include "base/status.h"
 #include "points/points_core.h"
 
 namespace madoguchi::http_front {
@@ -18,6 +21,8 @@ namespace madoguchi::points_http {
 struct RouteContext {
   points::PointsCore& core;
   const Clock& clock;  // "today" for requests that leave a date out
+  // Told why GET /readyz answered 503 (PointsHttpServerOptions::on_not_ready). May be empty.
+  std::function<void(const Status&)> on_not_ready;
 };
 
 // Answers a request that passed the bearer check (server.cc): its route's handler, with the

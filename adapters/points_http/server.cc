@@ -19,7 +19,8 @@ void SetError(http_front::Response& res, const HttpError& e) {
 
 PointsHttpServer::PointsHttpServer(points::PointsCore& core, PointsHttpServerOptions options)
     : options_(std::move(options)),
-      context_{core, options_.clock != nullptr ? *options_.clock : system_clock_} {
+      context_{core, options_.clock != nullptr ? *options_.clock : system_clock_,
+               options_.on_not_ready} {
   http_front::FrontOptions f;
   f.host = options_.host;
   f.port = options_.port;
@@ -33,7 +34,10 @@ PointsHttpServer::PointsHttpServer(points::PointsCore& core, PointsHttpServerOpt
 PointsHttpServer::~PointsHttpServer() { Stop(); }
 
 void PointsHttpServer::Handle(http_front::Request& req, http_front::Response& res) const {
-  if (req.path != "/healthz" && !BearerMatches(req.Header("Authorization"), options_.token)) {
+  // Probes (a load balancer, Kubernetes) carry no token; neither answer says anything of the
+  // ledger.
+  const bool probe = req.path == "/healthz" || req.path == "/readyz";
+  if (!probe && !BearerMatches(req.Header("Authorization"), options_.token)) {
     res.SetHeader("WWW-Authenticate", "Bearer");
     SetError(res, TransportError(kErrorUnauthorized));
     return;

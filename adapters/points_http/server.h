@@ -1,7 +1,10 @@
 // `madoguchi points serve`: the points API over HTTP, in front of any PointsCore.
 //
-// Every request but GET /healthz needs "Authorization: Bearer <token>"; bodies over the limit get
-// 413; malformed JSON gets 400; every error is {"error", "message"} (http_errors.h).
+// Every request but GET /healthz and GET /readyz needs "Authorization: Bearer <token>"; bodies
+// over the limit get 413; malformed JSON gets 400; every error is {"error", "message"}
+// (http_errors.h). /healthz answers while the process serves; /readyz only while the core's
+// database answers a read (503 {"status": "not_ready", "check": "database", "error", "message"}
+// otherwise), so probes need no token and learn nothing of the ledger.
 //
 // Thread safety: Start and Stop from one thread; requests are served on the server's own threads,
 // which call the core concurrently (PointsCore implementations are thread-safe).
@@ -11,6 +14,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -50,6 +54,10 @@ struct PointsHttpServerOptions {
   std::chrono::seconds keep_alive_timeout{5};
   // "Today" for requests that leave a date out. Default: nullptr, the system clock (Asia/Tokyo).
   const Clock* clock = nullptr;
+  // Told, on the request's thread, why GET /readyz answered 503: the core's status, whose
+  // message is operator detail (PostgreSQL's reason) kept off the wire. Must be thread-safe.
+  // Default: none.
+  std::function<void(const Status&)> on_not_ready;
 };
 
 class PointsHttpServer {

@@ -185,6 +185,11 @@ int Serve(const std::vector<std::string>& args) {
   o.port = port;
   o.token = token;
   o.clock = fixed.get();
+  // The operator's half of a failed readiness check: why the database did not answer (the
+  // probe gets only the error code). The core's messages name no member.
+  o.on_not_ready = [](const Status& s) {
+    std::cerr << "madoguchi points: not ready: " + s.ToString() + "\n" << std::flush;
+  };
   points_http::PointsHttpServer server(*ledger->core, o);
   Status started = server.Start();
   if (!started.ok()) return Fail(started);

@@ -12,7 +12,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -725,6 +727,82 @@ TEST_F(PointsHttpWireTest, ProgramRoutes) {
   auto open = Get("/v1/programs/kagawa/exchange-window?on=2026-05-01");
   EXPECT_EQ(open.second, json::parse(R"({"open":true,"reason":null,"next_open":null})"));
   ExpectError(Get("/v1/programs/kagawa/members/K1/rank"), 409, "no_ranks");
+}
+
+TEST_F(PointsHttpWireTest, ReadyzNeedsNoTokenAndReadsTheLedger) {
+  auto ready = Get("/readyz", {{"X-None", "1"}});
+  EXPECT_EQ(ready.first, 200);
+  EXPECT_EQ(ready.second, json::parse(R"({"status":"ready"})"));
+  // With a token too, and whatever members the ledger holds.
+  CreateMember("K7001");
+  EXPECT_EQ(Get("/readyz").first, 200);
+}
+
+// /readyz follows the PostgreSQL behind the core: 503 with the reason's code while the server
+// is stopped (its own server, so other tests' databases stay up), ready again once it is back,
+// without restarting the core or the HTTP server.
+TEST(PointsHttpReadyzTest, FollowsAStoppedAndRestartedPostgres) {
+  auto pg = madoguchi::testing::PostgresServer::Start();
+  if (!pg.ok() && pg.status().code() == StatusCode::kNotFound &&
+      std::getenv("MADOGUCHI_REQUIRE_POSTGRES") == nullptr) {
+    GTEST_SKIP() << pg.status().message();
+  }
+  ASSERT_TRUE(pg.ok()) << pg.status().ToString();
+  auto url = (*pg)->CreateDatabase("points_readyz");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  PostgresPointsCoreOptions co;
+  co.postgres.url = *url;
+  co.postgres.password_env = "";
+  co.programs = testing::TestPrograms();
+  co.pbkdf2_iterations = 1000;
+  auto core = PostgresPointsCore::Open(std::move(co));
+  ASSERT_TRUE(core.ok()) << core.status().ToString();
+
+  std::mutex mu;
+  std::vector<Status> told;
+  PointsHttpServerOptions so;
+  so.token = kToken;
+  so.on_not_ready = [&](const Status& s) {
+    std::lock_guard<std::mutex> lock(mu);
+    told.push_back(s);
+  };
+  PointsHttpServer server(**core, so);
+  ASSERT_TRUE(server.Start().ok());
+  httplib::Client http("127.0.0.1", server.port());
+  auto readyz = [&]() -> std::pair<int, json> {
+    httplib::Result r = http.Get("/readyz");
+    if (!r) return {0, json()};
+    return {r->status, json::parse(r->body, nullptr, false)};
+  };
+
+  EXPECT_EQ(readyz().first, 200);
+  ASSERT_TRUE((*pg)->Stop().ok());
+  auto down = readyz();
+  EXPECT_EQ(down.first, 503) << down.second.dump();
+  EXPECT_EQ(down.second.value("status", ""), "not_ready");
+  EXPECT_EQ(down.second.value("check", ""), "database");
+  EXPECT_EQ(down.second.value("error", ""), "unavailable");
+  EXPECT_FALSE(down.second.value("message", "").empty());
+  // PostgreSQL's words go to the operator, not onto the wire.
+  EXPECT_EQ(down.second.dump().find("127.0.0.1"), std::string::npos) << down.second.dump();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_EQ(told.size(), 1u);
+    EXPECT_EQ(told[0].code(), StatusCode::kUnavailable);
+  }
+  // The process keeps serving (liveness) while the database is away.
+  auto health = http.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+
+  ASSERT_TRUE((*pg)->Restart().ok());
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((status = readyz().first) != 200 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 200);
+  server.Stop();
 }
 
 TEST(PointsHttpServerTest, RefusesToStartWithoutAToken) {

@@ -1,7 +1,7 @@
 // `madoguchi points serve --database postgresql://…` as operators run it: the built binary, two
 // processes on one PostgreSQL database (from the test harness), members redeeming through both
 // over HTTP at once. Also what the command refuses: a password inside the URL, a wrong one in
-// the environment.
+// the environment. And its /readyz while its PostgreSQL stops and starts again.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -295,6 +295,46 @@ TEST_F(PointsServeTest, SeedDemoFillsAPostgresLedgerThatServeThenServes) {
   StatusOr<PointBalance> b = ClientOf(port)->Balance("K1001", D(2026, 4, 15));
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   EXPECT_GT(b->balance, 0);
+}
+
+// GET /readyz of the command: no token, 503 while its PostgreSQL is stopped (the reason in the
+// process's log, not in the answer), ready again once it is back, the process never restarted.
+TEST(PointsServeReadyzTest, FollowsItsPostgresDownAndUp) {
+  auto pg = madoguchi::testing::PostgresServer::Start();
+  if (!pg.ok() && pg.status().code() == StatusCode::kNotFound &&
+      std::getenv("MADOGUCHI_REQUIRE_POSTGRES") == nullptr) {
+    GTEST_SKIP() << pg.status().message();
+  }
+  ASSERT_TRUE(pg.ok()) << pg.status().ToString();
+  auto url = (*pg)->CreateDatabase("points_serve_readyz");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  setenv("MADOGUCHI_POINTS_TOKEN", kToken, 1);
+  TempDir dir;
+  const int port = FreePort();
+  PointsProcess serve(
+      dir, "serve", {"serve", "--database", *url, "--listen", "127.0.0.1:" + std::to_string(port)});
+  ASSERT_TRUE(Healthy(serve, port));
+  httplib::Client c("127.0.0.1", port);
+  auto readyz = [&] {
+    auto r = c.Get("/readyz");
+    return r ? r->status : 0;
+  };
+  EXPECT_EQ(readyz(), 200);
+
+  ASSERT_TRUE((*pg)->Stop().ok());
+  auto down = c.Get("/readyz");
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503);
+  EXPECT_NE(down->body.find(R"("error":"unavailable")"), std::string::npos) << down->body;
+  EXPECT_NE(serve.Log().find("not ready"), std::string::npos) << serve.Log();
+
+  ASSERT_TRUE((*pg)->Restart().ok());
+  int status = 0;
+  for (int i = 0; i < 200 && (status = readyz()) != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 200);
+  EXPECT_TRUE(serve.Running());
 }
 
 }  // namespace
