@@ -33,7 +33,8 @@ struct SqliteOptions {
   bool synchronous_full = true;
   // secure_delete=ON: a deleted or overwritten value is zeroed in its page rather than left in
   // the page's free space, for tables whose rows hold what members wrote. Costs writing those
-  // bytes. Default: false.
+  // bytes. false leaves SQLite's build default (Debian builds it on; upstream's is off).
+  // Default: false.
   bool secure_delete = false;
 };
 
