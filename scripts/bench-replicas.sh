@@ -52,35 +52,7 @@ unset MADOGUCHI_API_TOKEN
 
 # The same bodies as scripts/bench-http.sh: every question and alternate for /ask, and
 # 200,000 distinct signed LINE text events (wrk's Lua has no HMAC).
-python3 - "$WORK" <<'EOF'
-import base64, glob, hashlib, hmac, json, os, sys
-work = sys.argv[1]
-asks = []
-for path in sorted(glob.glob("faq/*/faq.json")):
-    program = os.path.basename(os.path.dirname(path))
-    if not os.path.exists(os.path.join(os.path.dirname(path), "program.json")):
-        continue
-    data = json.load(open(path, encoding="utf-8"))
-    entries = data["entries"] if isinstance(data, dict) else data
-    for e in entries:
-        for q in [e["question"]] + list(e.get("alternates", [])):
-            asks.append(json.dumps({"program": program, "text": q}, ensure_ascii=False))
-open(os.path.join(work, "ask.txt"), "w", encoding="utf-8").write("\n".join(asks) + "\n")
-questions = [json.loads(a)["text"] for a in asks if json.loads(a)["program"] == "kagawa"]
-secret = os.environ["MADOGUCHI_BENCH_LINE_SECRET"].encode()
-with open(os.path.join(work, "line.txt"), "w", encoding="utf-8") as out:
-    for i in range(200000):
-        body = json.dumps({"destination": "Uab012345678901234567890123456789", "events": [{
-            "type": "message", "mode": "active", "timestamp": 1747000000000,
-            "source": {"type": "user", "userId": "U%032x" % (i % 5000)},
-            "webhookEventId": "01BENCH%012d" % i, "deliveryContext": {"isRedelivery": False},
-            "replyToken": "bench-reply-%d" % i,
-            "message": {"id": str(100000 + i), "type": "text",
-                        "text": questions[i % len(questions)]}}]},
-            ensure_ascii=False, separators=(",", ":"))
-        sig = base64.b64encode(hmac.new(secret, body.encode(), hashlib.sha256).digest()).decode()
-        out.write(sig + "\t" + body + "\n")
-EOF
+python3 bench/make_bodies.py "$WORK" 200000
 
 "$BUILD_DIR/bench/madoguchi_line_sink" "$SINK_PORT" >"$WORK/sink.log" 2>&1 &
 PIDS+=($!)
