@@ -186,15 +186,11 @@ TEST(PostgresOpen, ThePasswordComesFromTheEnvironment) {
 // A restart of PostgreSQL: calls in between are Unavailable, and afterwards the same pool
 // works again without being reopened (its dead connections are replaced).
 TEST(PostgresRestart, ThePoolRecoversWithoutBeingReopened) {
-  auto server = PostgresServer::Start();
-  if (!server.ok() && server.status().code() == StatusCode::kNotFound &&
-      !getenv("MADOGUCHI_REQUIRE_POSTGRES")) {
-    GTEST_SKIP() << server.status().message();
-  }
-  ASSERT_TRUE(server.ok()) << server.status().message();
-  auto url = (*server)->CreateDatabase("restart");
-  ASSERT_TRUE(url.ok());
-  auto pool = PgPool::Open(Options(*url));
+  std::string url;
+  std::unique_ptr<madoguchi::testing::PostgresServer> server =
+      madoguchi::testing::OwnPostgresServer("restart", &url);
+  if (server == nullptr) return;
+  auto pool = PgPool::Open(Options(url));
   ASSERT_TRUE(pool.ok());
   // Fill the pool with several connections that will all be stale.
   std::vector<std::thread> threads;
@@ -206,9 +202,9 @@ TEST(PostgresRestart, ThePoolRecoversWithoutBeingReopened) {
     });
   }
   for (auto& t : threads) t.join();
-  ASSERT_TRUE((*server)->Stop().ok());
+  ASSERT_TRUE(server->Stop().ok());
   EXPECT_EQ((*pool)->Ping().code(), StatusCode::kUnavailable);
-  ASSERT_TRUE((*server)->Restart().ok());
+  ASSERT_TRUE(server->Restart().ok());
   for (int i = 0; i < 6; ++i) {
     Status s = (*pool)->Ping();
     EXPECT_TRUE(s.ok()) << "call " << i << ": " << s.message();

@@ -30,6 +30,7 @@
 #include "gtest/gtest.h"
 #include "line/fake_line_api.h"
 #include "line/signature.h"
+#include "support/child_process.h"
 
 extern char** environ;
 
@@ -100,18 +101,6 @@ class HangingLineApi {
   std::vector<std::string> delivered_;
 };
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 pid_t StartServe(const std::string& config) {
   setenv("MADOGUCHI_CRASH_LINE_SECRET", kSecret, 1);
   setenv("MADOGUCHI_CRASH_LINE_TOKEN", "crash-access-token", 1);
@@ -146,7 +135,7 @@ class ServeFixture {
   ServeFixture(const std::string& line_base_url, const std::string& name)
       : dir_(std::filesystem::temp_directory_path() /
              ("madoguchi-" + name + "-" + std::to_string(getpid()))),
-        port_(FreePort()) {
+        port_(FreeLoopbackPort()) {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     nlohmann::json config = {{"listen", "127.0.0.1:" + std::to_string(port_)},

@@ -7,12 +7,8 @@
 //   - PostgreSQL restarts under load: clear 503s while it is away, then answers again without
 //     a restart of the service.
 // Real binaries, a real PostgreSQL (tests/support), real HTTP on loopback; only LINE is a fake.
-#include <fcntl.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -29,9 +25,8 @@
 #include "gtest/gtest.h"
 #include "line/fake_line_api.h"
 #include "line/signature.h"
+#include "support/child_process.h"
 #include "support/postgres_server.h"
-
-extern char** environ;
 
 namespace madoguchi::testing {
 namespace {
@@ -42,64 +37,6 @@ using line::testing::FakeLineApi;
 constexpr char kToday[] = "2026-05-15";
 constexpr char kLineSecret[] = "replicas-test-channel-secret";
 constexpr char kPointsToken[] = "replicas-points-token-0123456789";
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-// A child process of ours, killed (SIGKILL) if still running when destroyed.
-class Process {
- public:
-  Process(const std::vector<std::string>& args, const std::string& log) {
-    std::vector<std::string> a = args;
-    std::vector<char*> argv;
-    for (std::string& s : a) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0600);
-    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0600);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~Process() { Kill(SIGKILL); }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-  bool started() const { return pid_ > 0; }
-  // Sends `sig` and waits for the exit; the wait status (0: exited with 0), or -1 when not
-  // running.
-  int Kill(int sig) {
-    if (pid_ <= 0) return -1;
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
-}
 
 int GetStatus(int port, const std::string& path) {
   httplib::Client c("127.0.0.1", port);
@@ -144,14 +81,13 @@ class Cluster {
   // Seeds the demo ledger and serves it; false (with the log) when it does not come up.
   ::testing::AssertionResult StartPointsCore() {
     const std::string db = (dir_ / "points.db").string();
-    Process seed({MADOGUCHI_BINARY, "points", "seed-demo", "--db", db, "--today", kToday},
-                 (dir_ / "seed.log").string());
-    // Signal 0 sends nothing: this waits for seed-demo to finish by itself.
-    if (int status = seed.Kill(0); status != 0) {
+    ChildProcess seed({MADOGUCHI_BINARY, "points", "seed-demo", "--db", db, "--today", kToday},
+                      (dir_ / "seed.log").string());
+    if (seed.Wait() != 0) {
       return ::testing::AssertionFailure() << "seed-demo failed: " << Log("seed");
     }
-    points_port_ = FreePort();
-    points_ = std::make_unique<Process>(
+    points_port_ = FreeLoopbackPort();
+    points_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{MADOGUCHI_BINARY, "points", "serve", "--db", db, "--listen",
                                  "127.0.0.1:" + std::to_string(points_port_), "--today", kToday},
         (dir_ / "points.log").string());
@@ -164,7 +100,7 @@ class Cluster {
 
   // Starts replica `i` (a fresh port the first time, the same one after a kill).
   ::testing::AssertionResult StartReplica(int i) {
-    if (ports_.count(i) == 0) ports_[i] = FreePort();
+    if (ports_.count(i) == 0) ports_[i] = FreeLoopbackPort();
     const fs::path data = dir_ / ("replica-" + std::to_string(i));
     fs::create_directories(data);
     nlohmann::json config = {
@@ -184,7 +120,7 @@ class Cluster {
            {"api_base_url", line_.base_url()}}}}};
     const std::string config_path = (data / "config.json").string();
     std::ofstream(config_path) << config.dump();
-    replicas_[i] = std::make_unique<Process>(
+    replicas_[i] = std::make_unique<ChildProcess>(
         std::vector<std::string>{MADOGUCHI_BINARY, "serve", "--config", config_path, "--today",
                                  kToday},
         (dir_ / ("replica-" + std::to_string(i) + ".log")).string());
@@ -197,9 +133,9 @@ class Cluster {
   }
 
   // SIGKILL: no goodbye, claims left as they were.
-  void KillReplica(int i) { replicas_.at(i)->Kill(SIGKILL); }
-  // SIGTERM; the exit status.
-  int StopReplica(int i) { return replicas_.at(i)->Kill(SIGTERM); }
+  void KillReplica(int i) { replicas_.at(i)->Stop(SIGKILL); }
+  // SIGTERM; the exit code.
+  int StopReplica(int i) { return replicas_.at(i)->Stop(SIGTERM); }
 
   int port(int i) { return ports_.at(i); }
   FakeLineApi& line() { return line_; }
@@ -216,9 +152,9 @@ class Cluster {
   std::string postgres_url_;
   FakeLineApi line_;
   int points_port_ = 0;
-  std::unique_ptr<Process> points_;
+  std::unique_ptr<ChildProcess> points_;
   std::map<int, int> ports_;
-  std::map<int, std::unique_ptr<Process>> replicas_;
+  std::map<int, std::unique_ptr<ChildProcess>> replicas_;
 };
 
 // POST /api/v1/messages on replica `port` as `user`: the joined text of the reply, or the
@@ -380,15 +316,11 @@ TEST_F(Replicas, EveryAcknowledgedLineEventIsAnsweredOnceWhenAReplicaIsKilled) {
 // PostgreSQL restarts while members write: replies fail clearly (503 with a reason, never a
 // hang or a crash) while it is away, and succeed again afterwards with no restart of ours.
 TEST(ReplicasPostgresRestart, ClearErrorsThenRecoveryWithoutARestart) {
-  auto server = PostgresServer::Start();
-  if (!server.ok() && server.status().code() == StatusCode::kNotFound &&
-      !getenv("MADOGUCHI_REQUIRE_POSTGRES")) {
-    GTEST_SKIP() << server.status().message();
-  }
-  ASSERT_TRUE(server.ok()) << server.status().message();
-  auto url = (*server)->CreateDatabase("restart_load");
-  ASSERT_TRUE(url.ok());
-  Cluster cluster(*url, "pg-restart");
+  std::string url;
+  std::unique_ptr<madoguchi::testing::PostgresServer> server =
+      madoguchi::testing::OwnPostgresServer("restart_load", &url);
+  if (server == nullptr) return;
+  Cluster cluster(url, "pg-restart");
   ASSERT_TRUE(cluster.StartPointsCore());
   ASSERT_TRUE(cluster.StartReplica(0));
   const int port = cluster.port(0);
@@ -421,14 +353,14 @@ TEST(ReplicasPostgresRestart, ClearErrorsThenRecoveryWithoutARestart) {
     });
   }
   ASSERT_TRUE(WaitFor([&] { return ok > 10; }, std::chrono::seconds(20)));
-  ASSERT_TRUE((*server)->Stop().ok());
+  ASSERT_TRUE(server->Stop().ok());
   EXPECT_TRUE(WaitFor([&] { return GetStatus(port, "/readyz") == 503; }, std::chrono::seconds(15)))
       << "readiness must follow PostgreSQL";
   const int unavailable_before = unavailable;
   std::this_thread::sleep_for(std::chrono::seconds(1));
   EXPECT_GT(unavailable.load(), unavailable_before) << "members are told, not left hanging";
   EXPECT_EQ(GetStatus(port, "/healthz"), 200) << "alive: not to be restarted for it";
-  ASSERT_TRUE((*server)->Restart().ok());
+  ASSERT_TRUE(server->Restart().ok());
   const int ok_after_restart = ok;
   EXPECT_TRUE(WaitFor([&] { return GetStatus(port, "/readyz") == 200; }, std::chrono::seconds(20)));
   EXPECT_TRUE(WaitFor([&] { return ok > ok_after_restart + 10; }, std::chrono::seconds(20)));

@@ -1090,16 +1090,13 @@ TYPED_TEST(LedgerCoreTest, ConcurrentFailedVerificationsAllCount) {
 
 // What only PostgreSQL has: a server that can go away and come back under a running core.
 TEST(PostgresCoreTest, UnavailableWhileTheServerIsDownAndBackAfterItRestarts) {
-  // Skips (or, in CI, fails) exactly as the shared server's tests do when there is none.
-  if (madoguchi::testing::FreshPostgresDatabase("points_probe").empty()) return;
-  StatusOr<std::unique_ptr<madoguchi::testing::PostgresServer>> server =
-      madoguchi::testing::PostgresServer::Start();
-  ASSERT_TRUE(server.ok()) << server.status().ToString();
-  StatusOr<std::string> url = (*server)->CreateDatabase("points_restart");
-  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  std::string url;
+  std::unique_ptr<madoguchi::testing::PostgresServer> server =
+      madoguchi::testing::OwnPostgresServer("points_restart", &url);
+  if (server == nullptr) return;
   ManualNow now(FromUnixSeconds(1'760'000'000));
   PostgresPointsCoreOptions o;
-  o.postgres.url = *url;
+  o.postgres.url = url;
   o.postgres.connect_timeout = std::chrono::milliseconds(1000);
   o.programs = testing::TestPrograms();
   o.now = &now;
@@ -1113,7 +1110,7 @@ TEST(PostgresCoreTest, UnavailableWhileTheServerIsDownAndBackAfterItRestarts) {
   ASSERT_TRUE((*core)->CreateMember(m).ok());
   ASSERT_TRUE((*core)->Grant("K1", GrantRequest{"健診", 100, D(2025, 6, 1)}).ok());
 
-  ASSERT_TRUE((*server)->Stop().ok());
+  ASSERT_TRUE(server->Stop().ok());
   StatusOr<PointBalance> down = (*core)->Balance("K1", D(2025, 6, 1));
   EXPECT_EQ(down.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(down.status().reason(), kReasonUnavailable);
@@ -1121,7 +1118,7 @@ TEST(PostgresCoreTest, UnavailableWhileTheServerIsDownAndBackAfterItRestarts) {
   EXPECT_EQ(refused.status().reason(), kReasonUnavailable);
 
   // Back: the pool's dead connections are replaced and nothing was half-written.
-  ASSERT_TRUE((*server)->Restart().ok());
+  ASSERT_TRUE(server->Restart().ok());
   StatusOr<PointBalance> up = (*core)->Balance("K1", D(2025, 6, 1));
   ASSERT_TRUE(up.ok()) << up.status().ToString();
   EXPECT_EQ(up->balance, 100);

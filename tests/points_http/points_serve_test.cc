@@ -2,15 +2,8 @@
 // processes on one PostgreSQL database (from the test harness), members redeeming through both
 // over HTTP at once. Also what the command refuses: a password inside the URL, a wrong one in
 // the environment. And its /readyz while its PostgreSQL stops and starts again.
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,6 +18,7 @@
 #include "points/points_core.h"
 #include "points/test_programs.h"
 #include "points_http/client.h"
+#include "support/child_process.h"
 #include "support/postgres_server.h"
 
 extern char** environ;
@@ -42,18 +36,6 @@ constexpr char kToken[] = "serve-test-token-0123456789abcdef";
 constexpr char kPasswordRole[] = "madoguchi_pw";
 constexpr char kPassword[] = "pw-secret";
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 // "postgresql://postgres@127.0.0.1:P/NAME" → the same database as `user`.
 std::string AsUser(const std::string& url, const std::string& user) {
   const std::string from = "//postgres@";
@@ -63,52 +45,17 @@ std::string AsUser(const std::string& url, const std::string& user) {
   return out;
 }
 
-// One `madoguchi points …` process, its stderr kept in a file; stopped (SIGTERM) when destroyed.
-class PointsProcess {
+// One `madoguchi points …` process, its output kept in DIR/NAME.log.
+class PointsProcess : public madoguchi::testing::ChildProcess {
  public:
   PointsProcess(const TempDir& dir, const std::string& name, std::vector<std::string> args)
-      : log_(dir.File(name + ".log")) {
-    args.insert(args.begin(), {MADOGUCHI_BINARY, "points"});
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (posix_spawn(&pid_, MADOGUCHI_BINARY, &actions, nullptr, argv.data(), environ) != 0) {
-      pid_ = -1;
-    }
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~PointsProcess() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGTERM);
-      (void)Wait();
-    }
-  }
-
-  // The exit code once the process ends by itself; -1 if it was killed or never started.
-  int Wait() {
-    if (pid_ <= 0) return -1;
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  // Whether it is still running.
-  bool Running() {
-    if (pid_ <= 0 || exited_) return false;
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) exited_ = true;
-    return !exited_;
-  }
-  std::string Log() const { return testing::ReadFile(log_); }
+      : ChildProcess(WithBinary(std::move(args)), dir.File(name + ".log")) {}
 
  private:
-  std::string log_;
-  pid_t pid_ = -1;
-  bool exited_ = false;
+  static std::vector<std::string> WithBinary(std::vector<std::string> args) {
+    args.insert(args.begin(), {MADOGUCHI_BINARY, "points"});
+    return args;
+  }
 };
 
 // Waits for /healthz on `port` while the process runs.
@@ -166,7 +113,7 @@ class PointsServeTest : public ::testing::Test {
 };
 
 TEST_F(PointsServeTest, RefusesAPasswordInTheUrlAndAWrongOneInTheEnvironment) {
-  const int port = FreePort();
+  const int port = madoguchi::testing::FreeLoopbackPort();
   std::string with_password = AsUser(url_, std::string(kPasswordRole) + ":" + kPassword);
   PointsProcess inline_secret(
       dir_, "inline",
@@ -196,8 +143,8 @@ TEST_F(PointsServeTest, TwoProcessesOnOneDatabaseNeverOverspend) {
   setenv("MADOGUCHI_POINTS_DATABASE_PASSWORD", kPassword, 1);
   const std::string url = AsUser(url_, kPasswordRole);
   // Both start at once on the empty database: one creates the tables, the other waits for it.
-  const int port_a = FreePort();
-  const int port_b = FreePort();
+  const int port_a = madoguchi::testing::FreeLoopbackPort();
+  const int port_b = madoguchi::testing::FreeLoopbackPort();
   PointsProcess a(dir_, "a",
                   {"serve", "--database", url, "--listen", "127.0.0.1:" + std::to_string(port_a),
                    "--today", "2026-05-01"});
@@ -288,7 +235,7 @@ TEST_F(PointsServeTest, SeedDemoFillsAPostgresLedgerThatServeThenServes) {
   // Seeding twice is refused: the members are there already.
   PointsProcess again(dir_, "again", {"seed-demo", "--database", url, "--today", "2026-04-15"});
   EXPECT_EQ(again.Wait(), 1);
-  const int port = FreePort();
+  const int port = madoguchi::testing::FreeLoopbackPort();
   PointsProcess serve(
       dir_, "serve", {"serve", "--database", url, "--listen", "127.0.0.1:" + std::to_string(port)});
   ASSERT_TRUE(Healthy(serve, port));
@@ -300,19 +247,15 @@ TEST_F(PointsServeTest, SeedDemoFillsAPostgresLedgerThatServeThenServes) {
 // GET /readyz of the command: no token, 503 while its PostgreSQL is stopped (the reason in the
 // process's log, not in the answer), ready again once it is back, the process never restarted.
 TEST(PointsServeReadyzTest, FollowsItsPostgresDownAndUp) {
-  auto pg = madoguchi::testing::PostgresServer::Start();
-  if (!pg.ok() && pg.status().code() == StatusCode::kNotFound &&
-      std::getenv("MADOGUCHI_REQUIRE_POSTGRES") == nullptr) {
-    GTEST_SKIP() << pg.status().message();
-  }
-  ASSERT_TRUE(pg.ok()) << pg.status().ToString();
-  auto url = (*pg)->CreateDatabase("points_serve_readyz");
-  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  std::string url;
+  std::unique_ptr<madoguchi::testing::PostgresServer> pg =
+      madoguchi::testing::OwnPostgresServer("points_serve_readyz", &url);
+  if (pg == nullptr) return;
   setenv("MADOGUCHI_POINTS_TOKEN", kToken, 1);
   TempDir dir;
-  const int port = FreePort();
+  const int port = madoguchi::testing::FreeLoopbackPort();
   PointsProcess serve(
-      dir, "serve", {"serve", "--database", *url, "--listen", "127.0.0.1:" + std::to_string(port)});
+      dir, "serve", {"serve", "--database", url, "--listen", "127.0.0.1:" + std::to_string(port)});
   ASSERT_TRUE(Healthy(serve, port));
   httplib::Client c("127.0.0.1", port);
   auto readyz = [&] {
@@ -321,14 +264,14 @@ TEST(PointsServeReadyzTest, FollowsItsPostgresDownAndUp) {
   };
   EXPECT_EQ(readyz(), 200);
 
-  ASSERT_TRUE((*pg)->Stop().ok());
+  ASSERT_TRUE(pg->Stop().ok());
   auto down = c.Get("/readyz");
   ASSERT_TRUE(down);
   EXPECT_EQ(down->status, 503);
   EXPECT_NE(down->body.find(R"("error":"unavailable")"), std::string::npos) << down->body;
   EXPECT_NE(serve.Log().find("not ready"), std::string::npos) << serve.Log();
 
-  ASSERT_TRUE((*pg)->Restart().ok());
+  ASSERT_TRUE(pg->Restart().ok());
   int status = 0;
   for (int i = 0; i < 200 && (status = readyz()) != 200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -33,7 +33,9 @@ namespace fs = std::filesystem;
 
 // The newest installed server's binaries (Debian keeps them out of PATH).
 std::string FindBinDir() {
-  if (const char* dir = std::getenv("MADOGUCHI_POSTGRES_BIN")) return dir;
+  if (const char* dir = std::getenv("MADOGUCHI_POSTGRES_BIN")) {
+    return fs::exists(fs::path(dir) / "initdb") ? std::string(dir) : std::string();
+  }
   std::string best;
   int best_version = 0;
   std::error_code ec;
@@ -287,13 +289,15 @@ PostgresServer* SharedPostgresServer(std::string* why) {
   return server.get();
 }
 
+// Failures are fatal (FAIL in a lambda, since FAIL returns from the function it is in): in a
+// fixture's SetUp one keeps the test body from running on a database it does not have.
 std::string FreshPostgresDatabase(const std::string& prefix) {
   std::string why;
   PostgresServer* server = SharedPostgresServer(&why);
   if (server == nullptr) {
     const char* required = std::getenv("MADOGUCHI_REQUIRE_POSTGRES");
     if (required && *required && std::string(required) != "0") {
-      ADD_FAILURE() << "PostgreSQL is required (MADOGUCHI_REQUIRE_POSTGRES) but: " << why;
+      [&] { FAIL() << "PostgreSQL is required (MADOGUCHI_REQUIRE_POSTGRES) but: " << why; }();
     } else {
       // GTEST_SKIP returns from the function it is in, which here must return a value.
       [&] { GTEST_SKIP() << "PostgreSQL not available: " << why; }();
@@ -308,10 +312,27 @@ std::string FreshPostgresDatabase(const std::string& prefix) {
   }
   auto url = server->CreateDatabase(name);
   if (!url.ok()) {
-    ADD_FAILURE() << url.status().message();
+    [&] { FAIL() << url.status().message(); }();
     return "";
   }
   return *url;
+}
+
+std::unique_ptr<PostgresServer> OwnPostgresServer(const std::string& database, std::string* url) {
+  // The shared server's start decides, with its message, whether PostgreSQL is here at all.
+  if (FreshPostgresDatabase(database + "_probe").empty()) return nullptr;
+  auto server = PostgresServer::Start();
+  if (!server.ok()) {
+    [&] { FAIL() << server.status().message(); }();
+    return nullptr;
+  }
+  auto created = (*server)->CreateDatabase(database);
+  if (!created.ok()) {
+    [&] { FAIL() << created.status().message(); }();
+    return nullptr;
+  }
+  *url = *created;
+  return std::move(server).value();
 }
 
 }  // namespace madoguchi::testing

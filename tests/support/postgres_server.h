@@ -66,6 +66,11 @@ PostgresServer* SharedPostgresServer(std::string* why = nullptr);
 // keeps the test body from running).
 std::string FreshPostgresDatabase(const std::string& prefix);
 
+// A server of the test's own, for a test that stops or restarts it, holding one new database
+// `database` whose URL goes to *url. nullptr after GTEST_SKIP or a failure, skipping exactly
+// when FreshPostgresDatabase would: `if (server == nullptr) return;`.
+std::unique_ptr<PostgresServer> OwnPostgresServer(const std::string& database, std::string* url);
+
 }  // namespace madoguchi::testing
 
 #endif  // MADOGUCHI_TESTS_SUPPORT_POSTGRES_SERVER_H_
