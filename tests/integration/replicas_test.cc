@@ -2,8 +2,9 @@
 // one remote points core, with no sticky routing, as deploy/kubernetes runs them:
 //   - a member's conversation moves between replicas mid-flow (a reissue started on A, finished
 //     on B);
-//   - one replica is killed (SIGKILL) while a bounded stream of signed LINE events goes to both:
-//     every event acknowledged with 200 is answered exactly once (the fake LINE API counts);
+//   - one replica is killed (SIGKILL), or stopped and started again as a rolling update does,
+//     while a bounded stream of signed LINE events goes to both: every event acknowledged with
+//     200 is answered exactly once (the fake LINE API counts);
 //   - PostgreSQL restarts under load: clear 503s while it is away, then answers again without
 //     a restart of the service.
 // Real binaries, a real PostgreSQL (tests/support), real HTTP on loopback; only LINE is a fake.
@@ -311,6 +312,51 @@ TEST_F(Replicas, EveryAcknowledgedLineEventIsAnsweredOnceWhenAReplicaIsKilled) {
   EXPECT_EQ(missing, 0) << "acknowledged events never answered";
   EXPECT_EQ(doubled, 0) << "events answered more than once";
   EXPECT_EQ(cluster_->StopReplica(1), 0);
+}
+
+// A rolling update: events stream to both replicas while replica 0 is stopped (SIGTERM) and
+// started again on the same port, as a Deployment replaces a pod. What replica 0 acknowledged
+// before it went is answered once (by itself while stopping, or by replica 1), what reached it
+// while it was down was refused (the sender redelivers), and it exits cleanly.
+TEST_F(Replicas, ARollingRestartAnswersEveryAcknowledgedEventOnce) {
+  constexpr int kEvents = 90;
+  FakeLineApi& line = cluster_->line();
+  std::vector<int> acked;
+  int refused = 0;
+  int exit_code = -1;
+  for (int i = 0; i < kEvents; ++i) {
+    if (i == kEvents / 3) exit_code = cluster_->StopReplica(0);
+    if (i == kEvents * 2 / 3) {
+      ASSERT_TRUE(cluster_->StartReplica(0));
+    }
+    int status = PostLineEvent(cluster_->port(i % 2), i);
+    if (status == 200) {
+      acked.push_back(i);
+    } else {
+      ++refused;
+    }
+  }
+  EXPECT_EQ(exit_code, 0) << "a stopped replica finishes what it holds and exits cleanly";
+  EXPECT_GT(refused, 0) << "the stopped replica took nothing";
+  EXPECT_LT(refused, kEvents / 2);
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto answers = AnswersPerEvent(line, kEvents);
+        for (int i : acked) {
+          if (answers[i] == 0) return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(60)));
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto answers = AnswersPerEvent(line, kEvents);
+  int missing = 0, doubled = 0;
+  for (int i : acked) {
+    missing += answers[i] == 0;
+    doubled += answers[i] > 1;
+  }
+  EXPECT_EQ(missing, 0) << "acknowledged events never answered";
+  EXPECT_EQ(doubled, 0) << "events answered more than once";
 }
 
 // PostgreSQL restarts while members write: replies fail clearly (503 with a reason, never a
