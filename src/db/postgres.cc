@@ -91,9 +91,7 @@ int64_t PgResult::affected() const {
   return (n && *n) ? std::strtoll(n, nullptr, 10) : 0;
 }
 
-bool PgResult::IsNull(int row, int column) const {
-  return PQgetisnull(result_, row, column) == 1;
-}
+bool PgResult::IsNull(int row, int column) const { return PQgetisnull(result_, row, column) == 1; }
 
 std::string PgResult::Text(int row, int column) const {
   if (IsNull(row, column)) return "";
@@ -201,14 +199,13 @@ PgPool::PgPool(PostgresOptions options, std::string password)
 PgPool::~PgPool() = default;
 
 StatusOr<std::unique_ptr<PgConnection>> PgPool::Connect() {
-  const std::string connect_timeout = std::to_string(
-      std::max<int64_t>(1, (options_.connect_timeout.count() + 999) / 1000));
+  const std::string connect_timeout =
+      std::to_string(std::max<int64_t>(1, (options_.connect_timeout.count() + 999) / 1000));
   // Every connection states the session settings the stores rely on.
   const std::string session_options =
       "-c statement_timeout=" + std::to_string(options_.statement_timeout.count()) +
       " -c TimeZone=UTC -c client_encoding=UTF8 -c client_min_messages=warning";
-  std::vector<const char*> keys = {"dbname", "connect_timeout", "options",
-                                   "application_name"};
+  std::vector<const char*> keys = {"dbname", "connect_timeout", "options", "application_name"};
   std::vector<const char*> values = {options_.url.c_str(), connect_timeout.c_str(),
                                      session_options.c_str(), "madoguchi"};
   if (!password_.empty()) {
@@ -235,9 +232,8 @@ StatusOr<std::unique_ptr<PgConnection>> PgPool::Acquire() {
       return !idle_.empty() || open_ < std::max(1, options_.pool_size);
     });
     if (!got) {
-      return Status(StatusCode::kUnavailable, "postgresql: all " +
-                                                  std::to_string(options_.pool_size) +
-                                                  " connections busy");
+      return Status(StatusCode::kUnavailable,
+                    "postgresql: all " + std::to_string(options_.pool_size) + " connections busy");
     }
     if (!idle_.empty()) {
       std::unique_ptr<PgConnection> conn = std::move(idle_.back());
@@ -290,10 +286,8 @@ Status PgPool::Run(const std::function<Status(PgConnection&)>& work) {
   return status;
 }
 
-Status PgPool::Transaction(Isolation isolation,
-                           const std::function<Status(PgConnection&)>& work) {
-  const char* begin = isolation == Isolation::kSerializable
-                          ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+Status PgPool::Transaction(Isolation isolation, const std::function<Status(PgConnection&)>& work) {
+  const char* begin = isolation == Isolation::kSerializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
                       : isolation == Isolation::kRepeatableRead
                           ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
                           : "BEGIN";
@@ -334,15 +328,14 @@ Status Migrate(PgPool& pool, std::string_view component,
         !r.ok()) {
       return r.status();
     }
-    if (Status s = conn.ExecScript(
-            "CREATE TABLE IF NOT EXISTS madoguchi_schema_versions ("
-            " component text PRIMARY KEY, version bigint NOT NULL,"
-            " applied_at timestamptz NOT NULL DEFAULT now())");
+    if (Status s = conn.ExecScript("CREATE TABLE IF NOT EXISTS madoguchi_schema_versions ("
+                                   " component text PRIMARY KEY, version bigint NOT NULL,"
+                                   " applied_at timestamptz NOT NULL DEFAULT now())");
         !s.ok()) {
       return s;
     }
-    auto current = conn.Exec(
-        "SELECT version FROM madoguchi_schema_versions WHERE component = $1", {name});
+    auto current =
+        conn.Exec("SELECT version FROM madoguchi_schema_versions WHERE component = $1", {name});
     if (!current.ok()) return current.status();
     int64_t version = current->rows() ? current->Int(0, 0) : 0;
     if (version > target) {

@@ -95,8 +95,8 @@ class PgConnection {
   Status Error(pg_result* result, std::string_view what);
 
   pg_conn* conn_;
-  bool broken_ = false;    // the server went away: the pool drops this connection
-  int succeeded_ = 0;      // statements that succeeded in the current work
+  bool broken_ = false;  // the server went away: the pool drops this connection
+  int succeeded_ = 0;    // statements that succeeded in the current work
 };
 
 enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };

@@ -1,5 +1,6 @@
-// The ledger's tables in SQLite (postgres_points_core.cc has PostgreSQL's). Versioned with PRAGMA user_version so a later release can migrate a file
-// written by this one, and refuse a file written by a newer one.
+// The ledger's tables in SQLite (postgres_points_core.cc has PostgreSQL's). Versioned with PRAGMA
+// user_version so a later release can migrate a file written by this one, and refuse a file written
+// by a newer one.
 #ifndef MADOGUCHI_POINTS_LEDGER_SCHEMA_H_
 #define MADOGUCHI_POINTS_LEDGER_SCHEMA_H_
 

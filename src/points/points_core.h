@@ -2,8 +2,9 @@
 //
 // Its implementations share one contract (tests/points_http runs one typed suite against all):
 // SqlitePointsCore, embedded over a SQLite file; PostgresPointsCore, a ledger several processes
-// share; and HttpPointsCore, a client of `madoguchi points serve` in front of either. Callers pass every date explicitly ("today" comes from the caller's
-// Clock), so a core never guesses the day; only lockout timing reads a wall clock (NowSource).
+// share; and HttpPointsCore, a client of `madoguchi points serve` in front of either. Callers pass
+// every date explicitly ("today" comes from the caller's Clock), so a core never guesses the day;
+// only lockout timing reads a wall clock (NowSource).
 //
 // Errors are values. A failed call changes nothing. Statuses carry a machine reason the bot and the
 // HTTP adapter branch on. Their messages are Japanese sentences fit to show staff or the member,

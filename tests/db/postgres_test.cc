@@ -38,16 +38,18 @@ class PostgresTest : public ::testing::Test {
 };
 
 TEST_F(PostgresTest, ParametersTravelAsTextAndNullStaysNull) {
-  ASSERT_TRUE(pool_->Run([](PgConnection& c) {
-                     auto r = c.Exec("SELECT $1::text, $2::bigint + 1, $3::text IS NULL, $4",
-                                     {"窓口 🙂", "41", std::nullopt, "t"});
-                     if (!r.ok()) return r.status();
-                     EXPECT_EQ(r->rows(), 1);
-                     EXPECT_EQ(r->Text(0, 0), "窓口 🙂");
-                     EXPECT_EQ(r->Int(0, 1), 42);
-                     EXPECT_TRUE(r->Bool(0, 2));
-                     return Status::Ok();
-                   }).ok());
+  ASSERT_TRUE(pool_
+                  ->Run([](PgConnection& c) {
+                    auto r = c.Exec("SELECT $1::text, $2::bigint + 1, $3::text IS NULL, $4",
+                                    {"窓口 🙂", "41", std::nullopt, "t"});
+                    if (!r.ok()) return r.status();
+                    EXPECT_EQ(r->rows(), 1);
+                    EXPECT_EQ(r->Text(0, 0), "窓口 🙂");
+                    EXPECT_EQ(r->Int(0, 1), 42);
+                    EXPECT_TRUE(r->Bool(0, 2));
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_F(PostgresTest, ErrorsMapToStatusCodes) {
@@ -63,29 +65,32 @@ TEST_F(PostgresTest, ErrorsMapToStatusCodes) {
 }
 
 TEST_F(PostgresTest, ATransactionThatFailsLeavesNothing) {
-  ASSERT_TRUE(pool_->Run([](PgConnection& c) {
-                     return c.ExecScript("CREATE TABLE t (n int)");
-                   }).ok());
+  ASSERT_TRUE(
+      pool_->Run([](PgConnection& c) { return c.ExecScript("CREATE TABLE t (n int)"); }).ok());
   Status s = pool_->Transaction(Isolation::kReadCommitted, [](PgConnection& c) {
     if (auto r = c.Exec("INSERT INTO t VALUES (1)"); !r.ok()) return r.status();
     return Status(StatusCode::kFailedPrecondition, "changed my mind");
   });
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   int64_t rows = -1;
-  ASSERT_TRUE(pool_->Run([&](PgConnection& c) {
-                     auto r = c.Exec("SELECT count(*) FROM t");
-                     if (r.ok()) rows = r->Int(0, 0);
-                     return r.status();
-                   }).ok());
+  ASSERT_TRUE(pool_
+                  ->Run([&](PgConnection& c) {
+                    auto r = c.Exec("SELECT count(*) FROM t");
+                    if (r.ok()) rows = r->Int(0, 0);
+                    return r.status();
+                  })
+                  .ok());
   EXPECT_EQ(rows, 0);
 }
 
 // Read-modify-write under SERIALIZABLE from many threads: conflicts are retried inside
 // Transaction, so no increment is lost and none is applied twice.
 TEST_F(PostgresTest, SerializableConflictsAreRetriedNotLost) {
-  ASSERT_TRUE(pool_->Run([](PgConnection& c) {
-                     return c.ExecScript("CREATE TABLE c (n bigint); INSERT INTO c VALUES (0)");
-                   }).ok());
+  ASSERT_TRUE(pool_
+                  ->Run([](PgConnection& c) {
+                    return c.ExecScript("CREATE TABLE c (n bigint); INSERT INTO c VALUES (0)");
+                  })
+                  .ok());
   std::atomic<int> committed{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -102,11 +107,13 @@ TEST_F(PostgresTest, SerializableConflictsAreRetriedNotLost) {
   }
   for (auto& t : threads) t.join();
   int64_t n = -1;
-  ASSERT_TRUE(pool_->Run([&](PgConnection& c) {
-                     auto r = c.Exec("SELECT n FROM c");
-                     if (r.ok()) n = r->Int(0, 0);
-                     return r.status();
-                   }).ok());
+  ASSERT_TRUE(pool_
+                  ->Run([&](PgConnection& c) {
+                    auto r = c.Exec("SELECT n FROM c");
+                    if (r.ok()) n = r->Int(0, 0);
+                    return r.status();
+                  })
+                  .ok());
   EXPECT_EQ(n, committed.load());
   EXPECT_GT(committed.load(), 20);  // retries make most of them succeed
 }
@@ -125,11 +132,13 @@ TEST_F(PostgresTest, MigrationsRunOnceEvenFromTwoReplicasAtOnce) {
   ASSERT_TRUE(b.ok()) << b.message();
   ASSERT_TRUE(Migrate(*pool_, "test", migrations).ok());
   int64_t rows = -1;
-  ASSERT_TRUE(pool_->Run([&](PgConnection& c) {
-                     auto r = c.Exec("SELECT count(*) FROM m");
-                     if (r.ok()) rows = r->Int(0, 0);
-                     return r.status();
-                   }).ok());
+  ASSERT_TRUE(pool_
+                  ->Run([&](PgConnection& c) {
+                    auto r = c.Exec("SELECT count(*) FROM m");
+                    if (r.ok()) rows = r->Int(0, 0);
+                    return r.status();
+                  })
+                  .ok());
   EXPECT_EQ(rows, 2);
   // An older binary must not write a schema it does not know.
   Status older = Migrate(*pool_, "test", {migrations[0]});
@@ -196,9 +205,10 @@ TEST(PostgresRestart, ThePoolRecoversWithoutBeingReopened) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
-      EXPECT_TRUE((*pool)->Run([](PgConnection& c) {
-                           return c.Exec("SELECT pg_sleep(0.05)").status();
-                         }).ok());
+      EXPECT_TRUE(
+          (*pool)
+              ->Run([](PgConnection& c) { return c.Exec("SELECT pg_sleep(0.05)").status(); })
+              .ok());
     });
   }
   for (auto& t : threads) t.join();

@@ -107,7 +107,8 @@ class Cluster {
     nlohmann::json config = {
         {"listen", "127.0.0.1:" + std::to_string(ports_[i])},
         {"data_dir", data.string()},
-        {"store", {{"postgres", postgres_url_}, {"password_env", "MADOGUCHI_REPLICAS_NO_PASSWORD"}}},
+        {"store",
+         {{"postgres", postgres_url_}, {"password_env", "MADOGUCHI_REPLICAS_NO_PASSWORD"}}},
         {"points",
          {{"mode", "http"},
           {"url", "http://127.0.0.1:" + std::to_string(points_port_)},
@@ -125,8 +126,7 @@ class Cluster {
         std::vector<std::string>{MADOGUCHI_BINARY, "serve", "--config", config_path, "--today",
                                  kToday},
         (dir_ / ("replica-" + std::to_string(i) + ".log")).string());
-    if (WaitFor([&] { return GetStatus(ports_[i], "/readyz") == 200; },
-                std::chrono::seconds(20))) {
+    if (WaitFor([&] { return GetStatus(ports_[i], "/readyz") == 200; }, std::chrono::seconds(20))) {
       return ::testing::AssertionSuccess();
     }
     return ::testing::AssertionFailure()
@@ -192,18 +192,19 @@ std::string Choice(const std::string& reply, const std::string& label) {
 // A signed LINE text event from user `i` with its own event id and reply token.
 int PostLineEvent(int port, int i) {
   const std::string body =
-      nlohmann::json{
-          {"destination", "Uab012345678901234567890123456789"},
-          {"events",
-           {{{"type", "message"},
-             {"mode", "active"},
-             {"timestamp", 1747000000000 + i},
-             {"source", {{"type", "user"}, {"userId", LineUser(i)}}},
-             {"webhookEventId", "01REPLICAS" + std::to_string(100000 + i)},
-             {"deliveryContext", {{"isRedelivery", false}}},
-             {"replyToken", "replicas-reply-" + std::to_string(i)},
-             {"message",
-              {{"id", std::to_string(9000 + i)}, {"type", "text"}, {"text", "ポイントの有効期限は？"}}}}}}}
+      nlohmann::json{{"destination", "Uab012345678901234567890123456789"},
+                     {"events",
+                      {{{"type", "message"},
+                        {"mode", "active"},
+                        {"timestamp", 1747000000000 + i},
+                        {"source", {{"type", "user"}, {"userId", LineUser(i)}}},
+                        {"webhookEventId", "01REPLICAS" + std::to_string(100000 + i)},
+                        {"deliveryContext", {{"isRedelivery", false}}},
+                        {"replyToken", "replicas-reply-" + std::to_string(i)},
+                        {"message",
+                         {{"id", std::to_string(9000 + i)},
+                          {"type", "text"},
+                          {"text", "ポイントの有効期限は？"}}}}}}}
           .dump();
   httplib::Client c("127.0.0.1", port);
   c.set_connection_timeout(std::chrono::milliseconds(300));

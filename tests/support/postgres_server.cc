@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
@@ -11,9 +13,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
-#include <libpq-fe.h>
 
 #include <atomic>
 #include <chrono>
@@ -120,8 +119,9 @@ StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
   std::unique_ptr<PostgresServer> server(new PostgresServer());
   server->bin_dir_ = FindBinDir();
   if (server->bin_dir_.empty()) {
-    return NotFound("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); "
-                    "scripts/install-deps.sh installs it");
+    return NotFound(
+        "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); "
+        "scripts/install-deps.sh installs it");
   }
   if (getuid() == 0) {
     passwd* pw = getpwnam("postgres");
@@ -259,8 +259,7 @@ StatusOr<std::string> PostgresServer::CreateDatabase(const std::string& name) {
     return Unavailable("cannot connect to the test server: " + why);
   }
   // Owned by the password role too, so it may create its tables there.
-  PGresult* r =
-      PQexec(conn, ("CREATE DATABASE " + name + " OWNER madoguchi_pw").c_str());
+  PGresult* r = PQexec(conn, ("CREATE DATABASE " + name + " OWNER madoguchi_pw").c_str());
   bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
   std::string why = ok ? "" : PQresultErrorMessage(r);
   PQclear(r);

@@ -1,7 +1,7 @@
-// A throwaway PostgreSQL server for tests (include as "support/postgres_server.h"): initdb in a fresh temporary directory, a free
-// loopback port, torn down with the object (and, should the test process die, by the kernel:
-// the server gets SIGQUIT when its parent exits). Run as root, the server runs as the
-// `postgres` user, since PostgreSQL refuses to run as root.
+// A throwaway PostgreSQL server for tests (include as "support/postgres_server.h"): initdb in a
+// fresh temporary directory, a free loopback port, torn down with the object (and, should the test
+// process die, by the kernel: the server gets SIGQUIT when its parent exits). Run as root, the
+// server runs as the `postgres` user, since PostgreSQL refuses to run as root.
 //
 // Loopback connections are trusted, except for the role `madoguchi_pw` (password "pw-secret"),
 // which must give its password, so tests can check that the password is taken from the
@@ -11,9 +11,10 @@
 #ifndef MADOGUCHI_TESTS_SUPPORT_POSTGRES_SERVER_H_
 #define MADOGUCHI_TESTS_SUPPORT_POSTGRES_SERVER_H_
 
+#include <sys/types.h>
+
 #include <memory>
 #include <string>
-#include <sys/types.h>
 
 #include "base/status.h"
 
