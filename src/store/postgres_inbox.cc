@@ -83,30 +83,41 @@ constexpr std::string_view kDeadLetterExpired =
 // in READ COMMITTED) and dropped, being no longer ready. An event waits while an older open
 // event has its ordering key (even one waiting for a retry); being finished never reverts, so a
 // claimer's snapshot can at worst think a key's head is still open, never the reverse.
-constexpr std::string_view kClaimAny =
-    "WITH picked AS ("
-    " SELECT a.id FROM inbox_events a WHERE a.state < 2"
-    " AND ((a.state = 0 AND a.ready_at <= $1) OR (a.state = 1 AND a.lease_until <= $1))"
-    " AND a.attempts < $3"
-    " AND (a.ordering_key = '' OR NOT EXISTS (SELECT 1 FROM inbox_events b WHERE b.state < 2"
-    "  AND b.ordering_key = a.ordering_key AND b.id < a.id))"
-    " ORDER BY a.id LIMIT $4 FOR UPDATE OF a SKIP LOCKED) "
-    "UPDATE inbox_events e SET state = 1, attempts = e.attempts + 1, lease_until = $2 "
-    "FROM picked WHERE e.id = picked.id "
-    "RETURNING e.id, e.channel, e.event_id, e.ordering_key, e.payload, e.checkpoint, "
-    "e.received_at, e.attempts";
-constexpr std::string_view kClaimChannel =
-    "WITH picked AS ("
-    " SELECT a.id FROM inbox_events a WHERE a.state < 2 AND a.channel = $5"
-    " AND ((a.state = 0 AND a.ready_at <= $1) OR (a.state = 1 AND a.lease_until <= $1))"
-    " AND a.attempts < $3"
-    " AND (a.ordering_key = '' OR NOT EXISTS (SELECT 1 FROM inbox_events b WHERE b.state < 2"
-    "  AND b.ordering_key = a.ordering_key AND b.id < a.id))"
-    " ORDER BY a.id LIMIT $4 FOR UPDATE OF a SKIP LOCKED) "
-    "UPDATE inbox_events e SET state = 1, attempts = e.attempts + 1, lease_until = $2 "
-    "FROM picked WHERE e.id = picked.id "
-    "RETURNING e.id, e.channel, e.event_id, e.ordering_key, e.payload, e.checkpoint, "
-    "e.received_at, e.attempts";
+// `channel_condition` narrows the pick to one channel ($5) or is empty. Built once per form.
+std::string ClaimSql(std::string_view channel_condition) {
+  return std::string(
+             "WITH picked AS ("
+             " SELECT a.id FROM inbox_events a WHERE a.state < 2") +
+         std::string(channel_condition) +
+         " AND ((a.state = 0 AND a.ready_at <= $1) OR (a.state = 1 AND a.lease_until <= $1))"
+         " AND a.attempts < $3"
+         " AND (a.ordering_key = '' OR NOT EXISTS (SELECT 1 FROM inbox_events b WHERE b.state < 2"
+         "  AND b.ordering_key = a.ordering_key AND b.id < a.id))"
+         " ORDER BY a.id LIMIT $4 FOR UPDATE OF a SKIP LOCKED) "
+         "UPDATE inbox_events e SET state = 1, attempts = e.attempts + 1, lease_until = $2 "
+         "FROM picked WHERE e.id = picked.id "
+         "RETURNING e.id, e.channel, e.event_id, e.ordering_key, e.payload, e.checkpoint, "
+         "e.received_at, e.attempts";
+}
+const std::string& ClaimStatement(bool one_channel) {
+  static const std::string any = ClaimSql("");
+  static const std::string one = ClaimSql(" AND a.channel = $5");
+  return one_channel ? one : any;
+}
+
+// count(*) of the events `where` says, of `channel` or (empty) of all.
+StatusOr<int64_t> CountEvents(db::PgPool& pool, std::string_view where, std::string_view channel) {
+  int64_t n = 0;
+  const std::string sql = "SELECT count(*) FROM inbox_events WHERE " + std::string(where);
+  MADOGUCHI_RETURN_IF_ERROR(pool.Run([&](PgConnection& conn) -> Status {
+    auto r = channel.empty() ? conn.Exec(sql)
+                             : conn.Exec(sql + " AND channel = $1", {std::string(channel)});
+    if (!r.ok()) return r.status();
+    n = r->Int(0, 0);
+    return Status::Ok();
+  }));
+  return n;
+}
 
 std::string Num(int64_t v) { return std::to_string(v); }
 
@@ -214,7 +225,7 @@ StatusOr<std::vector<InboxEvent>> PostgresInbox::Claim(size_t max, std::string_v
     PgParams params = {Num(now), Num(now + options_.lease.count()), Num(options_.max_attempts),
                        Num(static_cast<int64_t>(max))};
     if (!channel.empty()) params.emplace_back(std::string(channel));
-    auto claimed = conn.Exec(channel.empty() ? kClaimAny : kClaimChannel, params);
+    auto claimed = conn.Exec(ClaimStatement(!channel.empty()), params);
     if (!claimed.ok()) return claimed.status();
     for (int r = 0; r < claimed->rows(); ++r) {
       InboxEvent e;
@@ -291,31 +302,11 @@ StatusOr<FailOutcome> PostgresInbox::Fail(const InboxEvent& event,
 }
 
 StatusOr<int64_t> PostgresInbox::Depth(std::string_view channel) {
-  int64_t n = 0;
-  MADOGUCHI_RETURN_IF_ERROR(pool_->Run([&](PgConnection& conn) -> Status {
-    auto r = channel.empty()
-                 ? conn.Exec("SELECT count(*) FROM inbox_events WHERE state < 2")
-                 : conn.Exec("SELECT count(*) FROM inbox_events WHERE state < 2 AND channel = $1",
-                             {std::string(channel)});
-    if (!r.ok()) return r.status();
-    n = r->Int(0, 0);
-    return Status::Ok();
-  }));
-  return n;
+  return CountEvents(*pool_, "state < 2", channel);
 }
 
 StatusOr<int64_t> PostgresInbox::DeadLettered(std::string_view channel) {
-  int64_t n = 0;
-  MADOGUCHI_RETURN_IF_ERROR(pool_->Run([&](PgConnection& conn) -> Status {
-    auto r = channel.empty()
-                 ? conn.Exec("SELECT count(*) FROM inbox_events WHERE state = 3")
-                 : conn.Exec("SELECT count(*) FROM inbox_events WHERE state = 3 AND channel = $1",
-                             {std::string(channel)});
-    if (!r.ok()) return r.status();
-    n = r->Int(0, 0);
-    return Status::Ok();
-  }));
-  return n;
+  return CountEvents(*pool_, "state = 3", channel);
 }
 
 Status PostgresInbox::CheckWritable() {
