@@ -1,7 +1,8 @@
-// A throwaway PostgreSQL server for tests (include as "support/postgres_server.h"): initdb in a
-// fresh temporary directory, a free loopback port, torn down with the object (and, should the test
-// process die, by the kernel: the server gets SIGQUIT when its parent exits). Run as root, the
-// server runs as the `postgres` user, since PostgreSQL refuses to run as root.
+// A throwaway PostgreSQL server for tests (include as "support/postgres_server.h"): a copy of one
+// initdb per machine in a fresh directory (in memory where /dev/shm is), a free loopback port, torn
+// down with the object (and, should the test process die, by the kernel: the server gets SIGQUIT
+// when its parent exits). Run as root, the server runs as the `postgres` user, since PostgreSQL
+// refuses to run as root.
 //
 // Loopback connections are trusted, except for the role `madoguchi_pw` (password "pw-secret"),
 // which must give its password, so tests can check that the password is taken from the
@@ -68,8 +69,9 @@ PostgresServer* SharedPostgresServer(std::string* why = nullptr);
 std::string FreshPostgresDatabase(const std::string& prefix);
 
 // A server of the test's own, for a test that stops or restarts it, holding one new database
-// `database` whose URL goes to *url. nullptr after GTEST_SKIP or a failure, skipping exactly
-// when FreshPostgresDatabase would: `if (server == nullptr) return;`.
+// `database` whose URL goes to *url. nullptr after GTEST_SKIP or a failure: it skips where
+// PostgreSQL is not installed and may be absent, as FreshPostgresDatabase does, and fails on any
+// other problem. `if (server == nullptr) return;`.
 std::unique_ptr<PostgresServer> OwnPostgresServer(const std::string& database, std::string* url);
 
 }  // namespace madoguchi::testing
