@@ -22,7 +22,7 @@
 #include "cli/service.h"
 #include "db/postgres.h"
 #include "line/fake_line_api.h"
-#include "line/signature.h"
+#include "line/text_event.h"
 #include "points/test_programs.h"
 #include "store/postgres_conversation_store.h"
 #include "support/postgres_server.h"
@@ -246,22 +246,11 @@ TEST_F(HelpdeskAssemblyTest, OnePoolOfOneConnectionServesMessagesAndLineWithoutW
         if (std::chrono::steady_clock::now() - t0 > kWellWithinAcquireTimeout) ++slow;
         if (!api || api->status != 200) ++failed;
 
-        nlohmann::json event = {
-            {"type", "message"},
-            {"mode", "active"},
-            {"timestamp", 1747000000000},
-            {"source", {{"type", "user"}, {"userId", user}}},
-            {"webhookEventId", "E" + n},
-            {"deliveryContext", {{"isRedelivery", false}}},
-            {"replyToken", "reply-token-" + n},
-            {"message", {{"id", "1" + n}, {"type", "text"}, {"text", "ポイントの有効期限は？"}}}};
-        const std::string body = nlohmann::json{
-            {"destination", "Uab012345678901234567890123456789"},
-            {"events", {event}}}.dump();
+        const std::string body = line::testing::WebhookBody(line::testing::TextEvent{
+            "E" + n, user, "ポイントの有効期限は？", "reply-token-" + n, "1" + n}
+                                                                .Json());
         t0 = std::chrono::steady_clock::now();
-        auto hook = client.Post("/webhook/line/kagawa",
-                                {{"X-Line-Signature", line::ComputeSignature(kLineSecret, body)}},
-                                body, "application/json");
+        auto hook = line::testing::PostSigned(client, "/webhook/line/kagawa", kLineSecret, body);
         if (std::chrono::steady_clock::now() - t0 > kWellWithinAcquireTimeout) ++slow;
         if (!hook || hook->status != 200) ++failed;
       }

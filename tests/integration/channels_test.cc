@@ -17,6 +17,7 @@
 #include "integration/test_service.h"
 #include "line/fake_line_api.h"
 #include "line/signature.h"
+#include "line/text_event.h"
 #include "slack/fake_slack_api.h"
 #include "slack/signature.h"
 #include "slack/test_bodies.h"
@@ -69,22 +70,14 @@ class ChannelsTest : public ::testing::Test {
 
   static json TextEvent(const std::string& event_id, const std::string& text,
                         const std::string& mode = "active") {
-    return {{"type", "message"},
-            {"mode", mode},
-            {"timestamp", 1747000000000},
-            {"source", {{"type", "user"}, {"userId", kUser}}},
-            {"webhookEventId", event_id},
-            {"deliveryContext", {{"isRedelivery", false}}},
-            {"replyToken", "reply-token-" + event_id},
-            {"message", {{"id", "1" + event_id.substr(1)}, {"type", "text"}, {"text", text}}}};
+    line::testing::TextEvent event{event_id, kUser, text, "", "1" + event_id.substr(1)};
+    event.mode = mode;
+    return event.Json();
   }
-  static std::string Body(const json& event) {
-    return json{{"destination", "Uab012345678901234567890123456789"}, {"events", {event}}}.dump();
-  }
+  static std::string Body(const json& event) { return line::testing::WebhookBody(event); }
 
   httplib::Result PostLine(const std::string& body, const std::string& secret = kLineSecret) {
-    httplib::Headers h = {{"X-Line-Signature", line::ComputeSignature(secret, body)}};
-    return client_->Post("/webhook/line/kagawa", h, body, "application/json");
+    return line::testing::PostSigned(*client_, "/webhook/line/kagawa", secret, body);
   }
 
   httplib::Result Get(const std::string& path, const std::string& token) {

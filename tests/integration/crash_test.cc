@@ -30,6 +30,7 @@
 #include "gtest/gtest.h"
 #include "line/fake_line_api.h"
 #include "line/signature.h"
+#include "line/text_event.h"
 #include "support/child_process.h"
 
 extern char** environ;
@@ -157,23 +158,11 @@ class ServeFixture {
 
   // Posts one signed text event; the status of the acknowledgement, or -1 without an answer.
   int PostEvent() const {
-    const std::string body =
-        nlohmann::json{
-            {"destination", "Uab012345678901234567890123456789"},
-            {"events",
-             {{{"type", "message"},
-               {"mode", "active"},
-               {"timestamp", 1747000000000},
-               {"source", {{"type", "user"}, {"userId", kUser}}},
-               {"webhookEventId", "01CRASHTEST"},
-               {"deliveryContext", {{"isRedelivery", false}}},
-               {"replyToken", "crash-reply-token"},
-               {"message", {{"id", "42"}, {"type", "text"}, {"text", "ポイントの有効期限は？"}}}}}}}
-            .dump();
+    const std::string body = line::testing::WebhookBody(line::testing::TextEvent{
+        "01CRASHTEST", kUser, "ポイントの有効期限は？", "crash-reply-token", "42"}
+                                                            .Json());
     httplib::Client c("127.0.0.1", port_);
-    auto ack = c.Post("/webhook/line/kagawa",
-                      {{"X-Line-Signature", line::ComputeSignature(kSecret, body)}}, body,
-                      "application/json");
+    auto ack = line::testing::PostSigned(c, "/webhook/line/kagawa", kSecret, body);
     return ack ? ack->status : -1;
   }
 

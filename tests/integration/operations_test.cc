@@ -18,7 +18,7 @@
 #include "gtest/gtest.h"
 #include "integration/test_service.h"
 #include "line/fake_line_api.h"
-#include "line/signature.h"
+#include "line/text_event.h"
 #include "service/engine.h"
 #include "store/damage.h"
 
@@ -225,19 +225,9 @@ TEST(PointsCoreErrorsTest, AnOutageIsCountedByCallAndCode) {
 // A signed LINE text event from `user` to the kagawa channel, as LINE posts it.
 httplib::Result PostLineText(httplib::Client& client, const std::string& event_id,
                              const std::string& user, const std::string& text) {
-  json event = {{"type", "message"},
-                {"mode", "active"},
-                {"timestamp", 1747000000000},
-                {"source", {{"type", "user"}, {"userId", user}}},
-                {"webhookEventId", event_id},
-                {"deliveryContext", {{"isRedelivery", false}}},
-                {"replyToken", "reply-token-" + event_id},
-                {"message", {{"id", "1" + event_id}, {"type", "text"}, {"text", text}}}};
-  const std::string body =
-      json{{"destination", "Uab012345678901234567890123456789"}, {"events", {event}}}.dump();
-  return client.Post("/webhook/line/kagawa",
-                     {{"X-Line-Signature", line::ComputeSignature(kLineSecret, body)}}, body,
-                     "application/json");
+  return line::testing::PostSigned(
+      client, "/webhook/line/kagawa", kLineSecret,
+      line::testing::WebhookBody(line::testing::TextEvent{event_id, user, text}.Json()));
 }
 
 class LineLimitTest : public ::testing::Test {

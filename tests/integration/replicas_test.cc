@@ -25,7 +25,7 @@
 
 #include "gtest/gtest.h"
 #include "line/fake_line_api.h"
-#include "line/signature.h"
+#include "line/text_event.h"
 #include "support/child_process.h"
 #include "support/postgres_server.h"
 
@@ -191,32 +191,25 @@ std::string Choice(const std::string& reply, const std::string& label) {
 
 // A signed LINE text event from user `i` with its own event id and reply token.
 int PostLineEvent(int port, int i) {
-  const std::string body =
-      nlohmann::json{{"destination", "Uab012345678901234567890123456789"},
-                     {"events",
-                      {{{"type", "message"},
-                        {"mode", "active"},
-                        {"timestamp", 1747000000000 + i},
-                        {"source", {{"type", "user"}, {"userId", LineUser(i)}}},
-                        {"webhookEventId", "01REPLICAS" + std::to_string(100000 + i)},
-                        {"deliveryContext", {{"isRedelivery", false}}},
-                        {"replyToken", "replicas-reply-" + std::to_string(i)},
-                        {"message",
-                         {{"id", std::to_string(9000 + i)},
-                          {"type", "text"},
-                          {"text", "ポイントの有効期限は？"}}}}}}}
-          .dump();
+  line::testing::TextEvent event{"01REPLICAS" + std::to_string(100000 + i), LineUser(i),
+                                 "ポイントの有効期限は？", "replicas-reply-" + std::to_string(i),
+                                 std::to_string(9000 + i)};
+  event.timestamp += i;
   httplib::Client c("127.0.0.1", port);
   c.set_connection_timeout(std::chrono::milliseconds(300));
   c.set_read_timeout(std::chrono::seconds(5));
-  auto ack = c.Post("/webhook/line/kagawa",
-                    {{"X-Line-Signature", line::ComputeSignature(kLineSecret, body)}}, body,
-                    "application/json");
+  auto ack = line::testing::PostSigned(c, "/webhook/line/kagawa", kLineSecret,
+                                       line::testing::WebhookBody(event.Json()));
   return ack ? ack->status : -1;
 }
 
-// Which event each message LINE delivered answers: a reply by its token, a push by its user.
-std::map<int, int> AnswersPerEvent(const FakeLineApi& line, int events) {
+// Of the `acked` events (of 0 … events − 1), how many LINE delivered no answer for, and how
+// many it delivered more than one for: a reply is matched by its token, a push by its user.
+struct Tally {
+  int missing = 0;
+  int doubled = 0;
+};
+Tally TallyAnswers(const FakeLineApi& line, const std::vector<int>& acked, int events) {
   std::map<std::string, int> by_token, by_user;
   for (int i = 0; i < events; ++i) {
     by_token["replicas-reply-" + std::to_string(i)] = i;
@@ -231,7 +224,12 @@ std::map<int, int> AnswersPerEvent(const FakeLineApi& line, int events) {
       ++answers[by_user[j.value("to", "")]];
     }
   }
-  return answers;
+  Tally tally;
+  for (int i : acked) {
+    tally.missing += answers[i] == 0;
+    tally.doubled += answers[i] > 1;
+  }
+  return tally;
 }
 
 class Replicas : public ::testing::Test {
@@ -286,15 +284,8 @@ TEST_F(Replicas, EveryAcknowledgedLineEventIsAnsweredOnceWhenAReplicaIsKilled) {
   ASSERT_GE(acked.size(), static_cast<size_t>(kEvents * 2 / 3));
   ASSERT_LT(acked.size(), static_cast<size_t>(kEvents)) << "the killed replica answered";
   // Replica 1 drains its own events at once and replica 0's once their leases run out.
-  const bool all = WaitFor(
-      [&] {
-        auto answers = AnswersPerEvent(line, kEvents);
-        for (int i : acked) {
-          if (answers[i] == 0) return false;
-        }
-        return true;
-      },
-      std::chrono::seconds(150));
+  const bool all = WaitFor([&] { return TallyAnswers(line, acked, kEvents).missing == 0; },
+                           std::chrono::seconds(150));
   // The reply replica 0 had in flight went through (LINE took it) but was never confirmed: once
   // its lease runs out replica 1 takes the event up and sends once more with the same reply
   // token, which LINE refuses as used. That second try must come, and must not count twice.
@@ -303,15 +294,10 @@ TEST_F(Replicas, EveryAcknowledgedLineEventIsAnsweredOnceWhenAReplicaIsKilled) {
       << "replica 0's claimed event was never taken up again";
   // Anything sent twice would show within a few polls more.
   std::this_thread::sleep_for(std::chrono::seconds(3));
-  auto answers = AnswersPerEvent(line, kEvents);
-  int missing = 0, doubled = 0;
-  for (int i : acked) {
-    missing += answers[i] == 0;
-    doubled += answers[i] > 1;
-  }
+  const Tally tally = TallyAnswers(line, acked, kEvents);
   EXPECT_TRUE(all);
-  EXPECT_EQ(missing, 0) << "acknowledged events never answered";
-  EXPECT_EQ(doubled, 0) << "events answered more than once";
+  EXPECT_EQ(tally.missing, 0) << "acknowledged events never answered";
+  EXPECT_EQ(tally.doubled, 0) << "events answered more than once";
   EXPECT_EQ(cluster_->StopReplica(1), 0);
 }
 
@@ -340,24 +326,12 @@ TEST_F(Replicas, ARollingRestartAnswersEveryAcknowledgedEventOnce) {
   EXPECT_EQ(exit_code, 0) << "a stopped replica finishes what it holds and exits cleanly";
   EXPECT_GT(refused, 0) << "the stopped replica took nothing";
   EXPECT_LT(refused, kEvents / 2);
-  EXPECT_TRUE(WaitFor(
-      [&] {
-        auto answers = AnswersPerEvent(line, kEvents);
-        for (int i : acked) {
-          if (answers[i] == 0) return false;
-        }
-        return true;
-      },
-      std::chrono::seconds(60)));
+  EXPECT_TRUE(WaitFor([&] { return TallyAnswers(line, acked, kEvents).missing == 0; },
+                      std::chrono::seconds(60)));
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  auto answers = AnswersPerEvent(line, kEvents);
-  int missing = 0, doubled = 0;
-  for (int i : acked) {
-    missing += answers[i] == 0;
-    doubled += answers[i] > 1;
-  }
-  EXPECT_EQ(missing, 0) << "acknowledged events never answered";
-  EXPECT_EQ(doubled, 0) << "events answered more than once";
+  const Tally tally = TallyAnswers(line, acked, kEvents);
+  EXPECT_EQ(tally.missing, 0) << "acknowledged events never answered";
+  EXPECT_EQ(tally.doubled, 0) << "events answered more than once";
 }
 
 // PostgreSQL restarts while members write: replies fail clearly (503 with a reason, never a
