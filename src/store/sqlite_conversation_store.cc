@@ -8,6 +8,7 @@
 
 #include "base/date.h"
 #include "db/sqlite_db.h"
+#include "store/sqlite_status.h"
 
 namespace madoguchi::store {
 
@@ -72,15 +73,6 @@ CREATE TABLE IF NOT EXISTS store_heartbeat (
   checked_at INTEGER NOT NULL,
   checks INTEGER NOT NULL);
 )sql";
-
-// Every SQLite failure reaches the store's callers as `unavailable`, naming what failed: a
-// damaged file refuses members' messages as surely as a full disk does, and the readiness check
-// and the adapters' 5xx treat both alike (the points core, by contrast, reports damage as
-// `internal`, the db layer's default).
-Status Checked(std::string_view what, const Status& s) {
-  if (s.ok()) return s;
-  return Unavailable(std::string(what) + ": " + s.message());
-}
 
 // Files written before link tokens named their account lack the column; CREATE TABLE IF NOT
 // EXISTS leaves such a table as it is, so the column is added here. Old tokens read as "".

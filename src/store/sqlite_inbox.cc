@@ -5,6 +5,7 @@
 
 #include "base/date.h"
 #include "db/sqlite_db.h"
+#include "store/sqlite_status.h"
 
 namespace madoguchi::store {
 
@@ -45,14 +46,6 @@ CREATE TABLE IF NOT EXISTS inbox_heartbeat (
   checked_at INTEGER NOT NULL,
   checks INTEGER NOT NULL);
 )sql";
-
-// Every SQLite failure reaches the inbox's callers as `unavailable`, naming what failed: the
-// webhook answers 5xx and the sender retries, and the readiness check reports a damaged file as
-// it reports a full disk.
-Status Checked(std::string_view what, const Status& s) {
-  if (s.ok()) return s;
-  return Unavailable(std::string(what) + ": " + s.message());
-}
 
 // Runs one statement that returns no rows, its parameters set by `bind`.
 template <typename BindFn>
