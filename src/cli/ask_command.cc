@@ -28,14 +28,15 @@ void PrintReply(const dialogue::Reply& r, bool json) {
 int RunAsk(const std::vector<std::string>& args) {
   std::set<std::string> with_value = EngineFlagNames();
   with_value.insert("program");
-  auto flags = ParseFlags(args, with_value, {"json", "explain"});
+  auto flags = ParseFlags(args, with_value, {"json", "explain", "bare"});
   if (!flags.ok()) {
     std::cerr << "madoguchi ask: " << flags.status().message() << "\n";
     return 2;
   }
   auto program = flags->Get("program");
   if (!program) {
-    std::cerr << "usage: madoguchi ask --program P [--today D] [--json] [--explain] [TEXT]\n";
+    std::cerr
+        << "usage: madoguchi ask --program P [--today D] [--json] [--explain] [--bare] [TEXT]\n";
     return 2;
   }
   auto engine = EngineFromFlags(*flags);

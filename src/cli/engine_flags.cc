@@ -49,6 +49,7 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"entry_weight", &o->index.entry_weight},
       {"answer_weight", &o->index.answer_weight},
       {"unseen_weight", &o->index.unseen_weight},
+      {"unseen_wording_weight", &o->index.unseen_wording_weight},
       {"coverage_weight", &o->index.coverage_weight},
       {"word_weight", &o->analyzer.word_weight},
       {"reading_weight", &o->analyzer.reading_weight},

@@ -17,7 +17,7 @@ void Usage() {
                "  madoguchi serve [--config FILE] [--listen HOST:PORT] [--data-dir DIR] "
                "[--today D] [--kb DIR]\n"
                "  madoguchi chat --program P [--config FILE] [--data-dir DIR] [--today D]\n"
-               "  madoguchi ask --program P [--today D] [--json] [--explain] [TEXT]\n"
+               "  madoguchi ask --program P [--today D] [--json] [--explain] [--bare] [TEXT]\n"
                "  madoguchi eval --set FILE [--today D] [--bare] --json\n"
                "  madoguchi eval-retrieval [--program P] [--json] [--min-ndcg X]\n"
                "  madoguchi search --program P --queries FILE [--top K] [--kb DIR]\n"

@@ -73,10 +73,10 @@ Analyzed Analyzer::Analyze(std::string_view raw) const {
 void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   std::unordered_map<std::string, size_t> index;  // key → position in a.terms
   auto add = [&](std::string key, TermKind kind, float w, const std::string& surface,
-                 bool synonym = false) {
+                 bool synonym = false, bool topic = false) {
     auto [it, inserted] = index.emplace(key, a.terms.size());
     if (inserted) {
-      a.terms.push_back({std::move(key), kind, w, surface, synonym});
+      a.terms.push_back({std::move(key), kind, w, surface, synonym, topic});
     } else {
       // A repeated word counts, but less than a new one.
       a.terms[it->second].weight += w * 0.5f;
@@ -95,10 +95,11 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   // Consecutive content words (particles between them allowed) also count as a pair, so
   // 「いつ 使える」 and 「いつ 付与」 are told apart although both ask "when".
   std::string previous;
-  auto add_word = [&](const std::string& word, const std::string& surface, bool synonym) {
-    add("w:" + word, TermKind::kWord, options_.word_weight, surface, synonym);
+  auto add_word = [&](const text::Token& t, const std::string& word, bool synonym) {
+    const bool topic = !t.known || t.pos == "名詞";
+    add("w:" + word, TermKind::kWord, options_.word_weight, t.surface, synonym, topic);
     if (!previous.empty() && previous != word) {
-      add("p:" + previous + "|" + word, TermKind::kPair, options_.pair_weight, surface);
+      add("p:" + previous + "|" + word, TermKind::kPair, options_.pair_weight, t.surface);
     }
     previous = word;
   };
@@ -123,7 +124,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
       // only count against entries written with the canonical spelling.
       flush_run();
       if (!t.IsContent()) continue;
-      add_word(word, t.surface, /*synonym=*/true);
+      add_word(t, word, /*synonym=*/true);
       // Entries spelled with the canonical word carry its reading only when it differs.
       std::string canon_reading = text::HiraganaToKatakana(word);
       if (text::IsAllKana(word) && canon_reading != word) {
@@ -137,7 +138,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     }
     run += GramLetters(t.reading);
     if (!t.IsContent()) continue;
-    add_word(word, t.surface, /*synonym=*/false);
+    add_word(t, word, /*synonym=*/false);
     std::string reading = text::HiraganaToKatakana(t.reading);
     if (reading != word) {
       add("r:" + reading, TermKind::kReading, options_.reading_weight, t.surface);

@@ -31,6 +31,10 @@ struct Term {
   float weight;          // the kind's weight times how often the term occurs
   std::string surface;   // what the text said, for explanations
   bool synonym = false;  // a w: term reached through a synonym group
+  // A w: term from a noun or a word the dictionaries do not know: what a question is about.
+  // A verb or adverb the knowledge base lacks (失う, まだ) is wording; a noun it lacks
+  // (旅行, 年金) is a topic it does not cover.
+  bool topic = false;
 };
 
 struct AnalyzerOptions {

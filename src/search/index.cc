@@ -254,9 +254,13 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     // A query word no entry has, in writing or in sound, is evidence the question is about
     // something else.
     if (df == 0 && t.kind == TermKind::kWord && !heard.count(t.surface)) {
-      w *= options_.unseen_weight;
-      bm25_max *= options_.unseen_weight;
-      ++q.unknown_words;
+      const float unseen = t.topic ? options_.unseen_weight : options_.unseen_wording_weight;
+      w *= unseen;
+      bm25_max *= unseen;
+      if (t.topic) {
+        ++q.unknown_words;
+        q.unknown.push_back(t.surface);
+      }
     }
     q.norm += static_cast<double>(w) * w;
     q.sum += w;
@@ -428,6 +432,7 @@ Candidate Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyze
   *best_phrase_index =
       best_phrase != nullptr ? static_cast<int>(best_phrase - phrases_.data()) : -1;
   if (!explain) return c;
+  c.unknown = q.unknown;
   // Which query terms the best phrase (or else the answer) shares, and how much each gives.
   const Vec* sources[] = {best_phrase ? &best_phrase->vec : nullptr, &d.answer};
   for (size_t k = 0; k < q.known.size(); ++k) {

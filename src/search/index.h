@@ -53,6 +53,9 @@ struct IndexOptions {
   // A query word no entry has is evidence the question is about something else: it weighs this
   // many times its IDF, so 「年金の手続き」 does not ride on 手続き alone.
   float unseen_weight = 1.6f;
+  // The same for a verb, adjective or adverb no entry has (失う, 含める, まだ): wording more
+  // than topic, so it neither weighs more than a known word nor counts as an unknown word.
+  float unseen_wording_weight = 1.0f;
   // The score is scaled by (1 − coverage_weight) + coverage_weight × coverage: an entry whose
   // vocabulary explains the whole question beats one that shares a single word with it.
   float coverage_weight = 0.4f;
@@ -81,11 +84,13 @@ struct Candidate {
   // knows and this candidate does not; set on the first candidate only. A winner that misses
   // the question's most specific word which a close runner-up has is not a sure answer.
   float lacks = 0;
-  // Content words of the query that the knowledge base has never seen, in writing or in
-  // sound (「社員旅行」's 旅行): the question is at least partly about something else.
+  // Nouns (and words no dictionary knows) of the query that the knowledge base has never
+  // seen, in writing or in sound (「社員旅行」's 旅行): the question is at least partly about
+  // something else.
   int unknown_words = 0;
-  std::string matched_phrase;    // the question or alternate that matched best
-  std::vector<MatchedTerm> why;  // filled when explanations are asked for
+  std::vector<std::string> unknown;  // those words as written; filled when explaining
+  std::string matched_phrase;        // the question or alternate that matched best
+  std::vector<MatchedTerm> why;      // filled when explanations are asked for
 };
 
 struct SearchOptions {
@@ -138,6 +143,7 @@ class Index {
     double sum = 0;
     double bm25_max = 0;  // the BM25F score of a perfect match
     int unknown_words = 0;
+    std::vector<std::string> unknown;  // their surfaces
   };
 
   float IdfOf(int df) const;

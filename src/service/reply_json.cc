@@ -40,6 +40,8 @@ nlohmann::ordered_json ReplyToJson(const dialogue::Reply& r) {
       }
       cj["why"] = why;
     }
+    // Words of the question no entry has: why a clear winner may still not be answered.
+    if (!c.unknown.empty()) cj["unknown"] = c.unknown;
     cands.push_back(std::move(cj));
   }
   j["candidates"] = cands;

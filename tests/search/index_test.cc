@@ -237,6 +237,21 @@ TEST_F(IndexTest, CountsQueryWordsTheIndexHasNeverSeen) {
   EXPECT_EQ(heard[0].unknown_words, 0) << Describe(heard);
 }
 
+TEST_F(IndexTest, OnlyUnknownNounsCountAsAnotherTopic) {
+  ASSERT_NE(index_, nullptr);
+  // 紛失 is a noun no entry has: another topic. なくす is a verb no entry has: wording.
+  auto noun = Search("パスワード紛失", /*explain=*/true);
+  ASSERT_FALSE(noun.empty());
+  EXPECT_EQ(noun[0].unknown_words, 1);
+  ASSERT_EQ(noun[0].unknown.size(), 1u);
+  EXPECT_EQ(noun[0].unknown[0], "紛失");
+  auto verb = Search("パスワードをなくしました", /*explain=*/true);
+  ASSERT_FALSE(verb.empty());
+  EXPECT_EQ(verb[0].entry->id, "demo-password");
+  EXPECT_EQ(verb[0].unknown_words, 0);
+  EXPECT_TRUE(verb[0].unknown.empty());
+}
+
 TEST_F(IndexTest, WinnerThatLacksTheRunnerUpsWordIsMarked) {
   ASSERT_NE(index_, nullptr);
   // Two topics in one question: whichever wins lacks the other's specific word.
