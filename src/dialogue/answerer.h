@@ -22,13 +22,13 @@ namespace madoguchi::dialogue {
 struct PolicyOptions {
   // Answer when the best score reaches this and clearly leads the runner-up …
   float answer_threshold = 0.32f;
-  float answer_margin = 0.05f;
+  float answer_margin = 0.07f;
   // … or reaches this and still leads the runner-up by sure_margin: two entries that both
   // explain the question are a choice for the member, not a sure answer.
   float sure_threshold = 0.72f;
   float sure_margin = 0.03f;
   // … and only when the entry knows most of what was asked (see Candidate::coverage).
-  float min_coverage = 0.5f;
+  float min_coverage = 0.45f;
   // A long question with context covers less of any one entry; it is answered when the entry
   // holds enough specific evidence (Candidate::evidence) and clearly leads the runner-up.
   float evidence_threshold = 1.8f;
@@ -38,9 +38,9 @@ struct PolicyOptions {
   // A clear leader at a low score: a question worded unlike any entry (an imported FAQ has no
   // alternates) still finds its entry when it scores this many times the runner-up.
   // Only when every query word is known to the knowledge base.
-  float lead_ratio = 1.6f;
-  float lead_min_score = 0.12f;
-  float lead_min_coverage = 0.2f;
+  float lead_ratio = 1.25f;
+  float lead_min_score = 0.25f;
+  float lead_min_coverage = 0.25f;
   // Not confident when the winner lacks a query word at least this specific (its IDF over the
   // highest, Candidate::lacks) that a runner-up within clarify_window knows.
   float lacks_threshold = 0.6f;

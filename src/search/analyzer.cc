@@ -40,10 +40,10 @@ Analyzer::Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* to
                    const text::Lexicon* lexicon, const AnalyzerOptions& options)
     : normalizer_(normalizer), tokenizer_(tokenizer), lexicon_(lexicon), options_(options) {}
 
-float Analyzer::KindWeight(TermKind kind) const {
-  switch (kind) {
+float Analyzer::UnitWeight(const Term& term) const {
+  switch (term.kind) {
     case TermKind::kWord:
-      return options_.word_weight;
+      return term.topic ? options_.word_weight : options_.word_weight * options_.wording_weight;
     case TermKind::kReading:
       return options_.reading_weight;
     case TermKind::kGram:
@@ -96,8 +96,11 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   // 「いつ 使える」 and 「いつ 付与」 are told apart although both ask "when".
   std::string previous;
   auto add_word = [&](const text::Token& t, const std::string& word, bool synonym) {
-    const bool topic = !t.known || t.pos == "名詞";
-    add("w:" + word, TermKind::kWord, options_.word_weight, t.surface, synonym, topic);
+    // A word folded into a synonym group names the group's concept (つく → 付与): a topic.
+    const bool topic = !t.known || t.pos == "名詞" || synonym;
+    const float weight =
+        topic ? options_.word_weight : options_.word_weight * options_.wording_weight;
+    add("w:" + word, TermKind::kWord, weight, t.surface, synonym, topic);
     if (!previous.empty() && previous != word) {
       add("p:" + previous + "|" + word, TermKind::kPair, options_.pair_weight, t.surface);
     }

@@ -38,7 +38,11 @@ struct Term {
 };
 
 struct AnalyzerOptions {
-  float word_weight = 1.0f;     // w: terms
+  float word_weight = 1.0f;  // w: terms
+  // w: terms of verbs, adjectives and adverbs, times word_weight: 忘れる or 使える say how
+  // something is asked more than what it is about, so 「にんしょうこーどわすれた」 goes to the
+  // auth-code entry, not to 「パスワードを忘れた」 through わすれる.
+  float wording_weight = 0.5f;
   float reading_weight = 0.5f;  // r: terms (only when the reading differs from the word)
   float gram_weight = 0.15f;    // g: terms
   float pair_weight = 0.4f;     // p: terms
@@ -58,8 +62,8 @@ class Analyzer {
   Analyzed Analyze(std::string_view raw) const;
   const text::Normalizer& normalizer() const { return *normalizer_; }
   const AnalyzerOptions& options() const { return options_; }
-  // The weight one occurrence of a term of this kind carries.
-  float KindWeight(TermKind kind) const;
+  // The weight one occurrence of this term carries.
+  float UnitWeight(const Term& term) const;
 
  private:
   void CollectTerms(Analyzed& a, bool keep_stop_words) const;

@@ -99,7 +99,7 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
           int id = id_of(term.key);
           raw.emplace_back(id, term.weight);
           seen.push_back(id);
-          const float occurrences = term.weight / analyzer_->KindWeight(term.kind);
+          const float occurrences = term.weight / analyzer_->UnitWeight(term);
           field_tf[e][f].emplace_back(id, occurrences);
           field_len[e][f] += occurrences;
         }
@@ -254,7 +254,10 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     // A query word no entry has, in writing or in sound, is evidence the question is about
     // something else.
     if (df == 0 && t.kind == TermKind::kWord && !heard.count(t.surface)) {
-      const float unseen = t.topic ? options_.unseen_weight : options_.unseen_wording_weight;
+      // At a full word's weight whatever its part of speech: a verb the knowledge base has
+      // never seen (譲る in 「家族に譲れますか」) may be the whole question.
+      const float unseen =
+          options_.unseen_weight * analyzer_->options().word_weight / analyzer_->UnitWeight(t);
       w *= unseen;
       bm25_max *= unseen;
       if (t.topic) {

@@ -53,9 +53,6 @@ struct IndexOptions {
   // A query word no entry has is evidence the question is about something else: it weighs this
   // many times its IDF, so 「年金の手続き」 does not ride on 手続き alone.
   float unseen_weight = 1.6f;
-  // The same for a verb, adjective or adverb no entry has (失う, 含める, まだ): wording more
-  // than topic, so it neither weighs more than a known word nor counts as an unknown word.
-  float unseen_wording_weight = 1.0f;
   // The score is scaled by (1 − coverage_weight) + coverage_weight × coverage: an entry whose
   // vocabulary explains the whole question beats one that shares a single word with it.
   float coverage_weight = 0.4f;

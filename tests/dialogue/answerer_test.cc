@@ -428,6 +428,21 @@ TEST_F(AnswererTest, UnknownTopicWordIsNotAnsweredThroughOneSharedWord) {
   }
 }
 
+TEST_F(AnswererTest, UnknownVerbStillCountsAgainstAnAnswer) {
+  // 譲る is in no entry; 家族 reaches 被扶養者 through a synonym. Answering the dependants entry
+  // would drop what was asked.
+  Reply r = Ask("kagawa", "ポイントを家族に譲れますか");
+  EXPECT_NE(r.outcome, Outcome::kAnswer) << Describe(r);
+}
+
+TEST_F(AnswererTest, TopicNounDecidesOverASharedVerb) {
+  // わすれる is in the password entry's wording, 認証コード names the topic.
+  Reply r = Ask("kagawa", "にんしょうこーどわすれた");
+  EXPECT_NE(r.entry_id, "kagawa-04") << Describe(r);
+  ASSERT_FALSE(r.candidates.empty());
+  EXPECT_EQ(r.candidates[0].entry->id, "kagawa-02") << Describe(r);
+}
+
 TEST(OutcomeNameTest, Names) {
   EXPECT_STREQ(OutcomeName(Outcome::kAnswer), "answer");
   EXPECT_STREQ(OutcomeName(Outcome::kClarify), "clarify");

@@ -252,6 +252,24 @@ TEST_F(IndexTest, OnlyUnknownNounsCountAsAnotherTopic) {
   EXPECT_TRUE(verb[0].unknown.empty());
 }
 
+TEST_F(IndexTest, TopicNounOutweighsAVerb) {
+  ASSERT_NE(analyzer_, nullptr);
+  // 認証コード says what the question is about; 忘れる how it is asked.
+  Analyzed a = analyzer_->Analyze("認証コードを忘れた");
+  const Term* noun = nullptr;
+  const Term* verb = nullptr;
+  for (const Term& t : a.terms) {
+    if (t.key == "w:認証コード") noun = &t;
+    if (t.key == "w:忘れる") verb = &t;
+  }
+  ASSERT_NE(noun, nullptr);
+  ASSERT_NE(verb, nullptr);
+  EXPECT_TRUE(noun->topic);
+  EXPECT_FALSE(verb->topic);
+  EXPECT_GT(noun->weight, verb->weight);
+  EXPECT_FLOAT_EQ(verb->weight / analyzer_->UnitWeight(*verb), 1.0f) << "one occurrence";
+}
+
 TEST_F(IndexTest, WinnerThatLacksTheRunnerUpsWordIsMarked) {
   ASSERT_NE(index_, nullptr);
   // Two topics in one question: whichever wins lacks the other's specific word.
