@@ -127,19 +127,22 @@ std::string CheckupRateOfQuestion(const RenderContext& c) {
   std::string q = text::KanjiNumeralsToDigits(c.question);
   auto numbers = text::FindNumbers(q);
   // Longer labels first so 受診不可者 is not read as 受診者.
-  auto unable = CountAfter(
-      q, {"受診不可者数", "受診不可者", "健診不可者数", "健診不可者", "不可者", "受診できない人"},
-      numbers);
+  auto unable = CountAfter(q,
+                           {"受診不可者数", "受診不可者", "健診不可者数", "健診不可者", "不可者",
+                            "受診できない人", "受診不可", "不可"},
+                           numbers);
   auto targets = CountAfter(q, {"対象者数", "対象者", "対象"}, numbers);
   // Remove the 不可者 labels before looking for 受診者 so they do not collide.
   std::string q2 = q;
-  for (const char* l : {"受診不可者", "健診不可者"}) {
+  for (const char* l : {"受診不可", "健診不可者"}) {
     for (size_t p = q2.find(l); p != std::string::npos; p = q2.find(l, p + 1)) {
       q2.replace(p, std::char_traits<char>::length(l),
                  std::string(std::char_traits<char>::length(l), '#'));
     }
   }
-  auto examined = CountAfter(q2, {"受診者数", "受診者", "受診した人", "受けた人"}, numbers);
+  // Short forms last: 「対象120 受診95 不可5」, 「受診したのが44人」.
+  auto examined =
+      CountAfter(q2, {"受診者数", "受診者", "受診した人", "受けた人", "受診した", "受診"}, numbers);
   if (!targets || !examined) return "";
   CheckupCounts counts{*targets, unable.value_or(0), *examined};
   auto rate = CheckupRatePercent(counts, c.program->rules.checkup_rate_decimals);

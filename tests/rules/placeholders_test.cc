@@ -188,6 +188,17 @@ TEST_F(PlaceholdersTest, CheckupRateWordingVariants) {
   }
 }
 
+TEST_F(PlaceholdersTest, CheckupRateShortAndSpokenForms) {
+  // Labels cut short as staff type them, and counts said in kanji.
+  std::string terse =
+      RenderFor("{{checkup_rate question}}", "itkenpo", D(2026, 6, 1), "対象300 受診240 不可20");
+  EXPECT_TRUE(Contains(terse, "85.7")) << terse;  // 240 ÷ 280
+  std::string spoken = RenderFor("{{checkup_rate question}}", "itkenpo", D(2026, 6, 1),
+                                 "対象者八十人で、受診したのが六十人、受診不可が五人");
+  EXPECT_TRUE(Contains(spoken, "80.0")) << spoken;  // 60 ÷ 75
+  EXPECT_TRUE(Contains(spoken, "受診不可者5人")) << spoken;
+}
+
 TEST_F(PlaceholdersTest, CheckupRateWithoutUnable) {
   std::string out =
       RenderFor("{{checkup_rate question}}", "itkenpo", D(2026, 6, 1), "対象者200人で受診者180人");
