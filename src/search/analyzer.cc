@@ -107,7 +107,19 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     previous = word;
   };
 
+  // 何 (なん) and the noun after it can ask for an amount the dictionary names as one phrase
+  // (何ポイント, 何点), however MeCab splits 「なんポイント」 or 「何ぽいんと」; 何 alone is a stop
+  // word and ポイント alone says little.
+  bool after_what = false;
   for (const text::Token& t : a.tokens) {
+    if (after_what && t.pos == "名詞") {
+      const std::string phrase = "何" + t.base;
+      if (lexicon_->InGroup(phrase)) {
+        add("w:" + lexicon_->Canonical(phrase), TermKind::kWord, options_.word_weight, t.surface,
+            /*synonym=*/true, /*topic=*/true);
+      }
+    }
+    after_what = t.base == "何" || t.surface == "何" || t.surface == "なん";
     if (IsFunctionWord(t)) {
       flush_run();
       if (t.pos == "記号") previous.clear();  // a sentence or clause ends

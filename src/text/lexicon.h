@@ -31,6 +31,8 @@ class Lexicon {
   // The canonical word of a group `word` belongs to, or `word` itself.
   const std::string& Canonical(const std::string& word) const;
   bool IsStopWord(const std::string& word) const;
+  // Whether `word` belongs to a synonym group: a phrase the project's dictionary names.
+  bool InGroup(const std::string& word) const { return canonical_.count(word) > 0; }
   size_t synonym_count() const { return canonical_.size(); }
 
   // For tests and tools: add a group at run time.

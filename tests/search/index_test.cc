@@ -44,6 +44,7 @@ class IndexTest : public ::testing::Test {
     lexicon_ = new text::Lexicon();
     lexicon_->AddGroup({"パスワード", "pw"});
     lexicon_->AddGroup({"はがき", "ハガキ", "葉書"});
+    lexicon_->AddGroup({"何ポイント", "何点"});
     for (const char* w : {"する", "ある", "いる", "なる", "です", "ます", "どう", "何"}) {
       lexicon_->AddStopWord(w);
     }
@@ -268,6 +269,22 @@ TEST_F(IndexTest, TopicNounOutweighsAVerb) {
   EXPECT_FALSE(verb->topic);
   EXPECT_GT(noun->weight, verb->weight);
   EXPECT_FLOAT_EQ(verb->weight / analyzer_->UnitWeight(*verb), 1.0f) << "one occurrence";
+}
+
+TEST_F(IndexTest, AmountQuestionIsOnePhraseHoweverItIsSplit) {
+  ASSERT_NE(analyzer_, nullptr);
+  auto has = [](const Analyzed& a, const std::string& key) {
+    for (const Term& t : a.terms) {
+      if (t.key == key) return true;
+    }
+    return false;
+  };
+  // MeCab reads なん as a pronoun and ポイント as a counter; 何点 folds into the group.
+  EXPECT_TRUE(has(analyzer_->Analyze("いまなんポイントある？"), "w:何ポイント"));
+  EXPECT_TRUE(has(analyzer_->Analyze("今何点たまってる"), "w:何ポイント"));
+  // Only phrases the dictionary names: 何 before any noun is not a new word.
+  Analyzed other = analyzer_->Analyze("何手続きが必要");
+  for (const Term& t : other.terms) EXPECT_NE(t.key.rfind("w:何", 0), 0u) << t.key;
 }
 
 TEST_F(IndexTest, WinnerThatLacksTheRunnerUpsWordIsMarked) {
