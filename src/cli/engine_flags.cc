@@ -22,6 +22,7 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"answer_margin", &o->policy.answer_margin},
       {"sure_threshold", &o->policy.sure_threshold},
       {"sure_margin", &o->policy.sure_margin},
+      {"exact_phrase", &o->policy.exact_phrase},
       {"lead_ratio", &o->policy.lead_ratio},
       {"lead_min_score", &o->policy.lead_min_score},
       {"lead_min_coverage", &o->policy.lead_min_coverage},

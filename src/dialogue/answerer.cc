@@ -53,10 +53,14 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
   const bool clear_lead = top.unknown_words == 0 && best >= policy_.lead_min_score &&
                           top.coverage >= policy_.lead_min_coverage &&
                           best >= policy_.lead_ratio * second;
+  const bool says_one_phrase =
+      top.phrase >= policy_.exact_phrase &&
+      (candidates.size() < 2 || candidates[1].phrase < policy_.exact_phrase);
   // The winner misses the question's most specific word while a close runner-up has it.
   const bool misses_key_word =
       top.lacks >= policy_.lacks_threshold && best - second <= policy_.clarify_window;
-  const bool confident = (covered_and_clear || much_evidence || clear_lead) && !misses_key_word;
+  const bool confident =
+      says_one_phrase || ((covered_and_clear || much_evidence || clear_lead) && !misses_key_word);
   if (confident) {
     Reply r = Render(*program, *candidates[0].entry, analyzed.normalized, options);
     r.confidence = best;

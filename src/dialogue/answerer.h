@@ -26,7 +26,11 @@ struct PolicyOptions {
   // … or reaches this and still leads the runner-up by sure_margin: two entries that both
   // explain the question are a choice for the member, not a sure answer.
   float sure_threshold = 0.72f;
-  float sure_margin = 0.03f;
+  float sure_margin = 0.04f;
+  // … or the question says exactly what one of the entry's phrases says (Candidate::phrase at
+  // least this) and no other entry's phrase does: the knowledge base's author wrote that
+  // wording for that entry, however close another entry scores.
+  float exact_phrase = 0.98f;
   // … and only when the entry knows most of what was asked (see Candidate::coverage).
   float min_coverage = 0.45f;
   // A long question with context covers less of any one entry; it is answered when the entry

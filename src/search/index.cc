@@ -422,6 +422,7 @@ Candidate Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyze
       d.answer.norm > 0 ? static_cast<float>(sums.answer[e] / (q.norm * d.answer.norm)) : 0;
   c.bm25 = q.bm25_max > 0 ? static_cast<float>(sums.bm25[e] / q.bm25_max) : 0;
   c.unknown_words = q.unknown_words;
+  c.phrase = best;
   float score =
       (1 - options_.bm25_weight) * ((1 - options_.entry_weight) * best +
                                     options_.entry_weight * all + options_.answer_weight * answer) +

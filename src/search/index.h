@@ -77,6 +77,9 @@ struct Candidate {
   // low coverage but much evidence; 「今日の天気」 has neither).
   float evidence = 0;
   float bm25 = 0;  // the BM25F part, 0–1 (see the file comment)
+  // The best phrase's cosine with the query, 0–1: 1 when the query says exactly what one of
+  // the entry's questions or alternates says.
+  float phrase = 0;
   // The most specific query word (its IDF over the highest possible, 0–1) that the runner-up
   // knows and this candidate does not; set on the first candidate only. A winner that misses
   // the question's most specific word which a close runner-up has is not a sure answer.

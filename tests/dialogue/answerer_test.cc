@@ -385,6 +385,7 @@ TEST_F(AnswererTest, SureRuleNeedsAMarginOverTheRunnerUp) {
     options.policy.lacks_threshold = 2;
     options.policy.sure_threshold = 0;
     options.policy.sure_margin = margin;
+    options.policy.exact_phrase = 2;
     auto engine = service::Engine::Create(options);
     EXPECT_TRUE(engine.ok()) << engine.status().ToString();
     auto reply = (*engine)->answerer().Ask("kagawa", "パスワードを忘れました");
@@ -393,6 +394,31 @@ TEST_F(AnswererTest, SureRuleNeedsAMarginOverTheRunnerUp) {
   };
   EXPECT_EQ(ask_with_sure_margin(0), Outcome::kAnswer);
   EXPECT_NE(ask_with_sure_margin(1.5f), Outcome::kAnswer);
+}
+
+TEST_F(AnswererTest, AnEntrysOwnWordingIsAnsweredHoweverCloseTheRunnerUp) {
+  // Every other rule off: only the exact-phrase rule can answer.
+  auto ask = [](float exact_phrase, std::string_view text) {
+    service::EngineOptions options = BundledOptions();
+    options.policy.answer_threshold = 2;
+    options.policy.sure_threshold = 2;
+    options.policy.evidence_threshold = 1e9f;
+    options.policy.lead_ratio = 1e9f;
+    options.policy.exact_phrase = exact_phrase;
+    auto engine = service::Engine::Create(options);
+    EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+    auto reply = (*engine)->answerer().Ask("kagawa", text);
+    EXPECT_TRUE(reply.ok());
+    return *reply;
+  };
+  const kb::Entry* entry = Program("kagawa").Find("kagawa-19");
+  ASSERT_NE(entry, nullptr);
+  Reply own = ask(0.98f, entry->question);
+  EXPECT_EQ(own.outcome, Outcome::kAnswer) << Describe(own);
+  EXPECT_EQ(own.entry_id, "kagawa-19");
+  EXPECT_NE(ask(2, entry->question).outcome, Outcome::kAnswer);
+  // A question that only shares words with the entry is not its wording.
+  EXPECT_NE(ask(0.98f, "交換の時期と商品の届く時期を両方知りたい").outcome, Outcome::kAnswer);
 }
 
 // An imported FAQ has no alternates: a question worded unlike the entry still finds it through
