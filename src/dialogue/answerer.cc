@@ -1,5 +1,7 @@
 #include "dialogue/answerer.h"
 
+#include <algorithm>
+
 #include "rules/placeholders.h"
 
 namespace madoguchi::dialogue {
@@ -39,9 +41,18 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
   std::vector<search::Candidate> candidates = index.Search(analyzed, so);
   if (candidates.empty()) return Fallback(*program, std::move(candidates));
 
-  const float best = candidates[0].score;
-  const float second = candidates.size() > 1 ? candidates[1].score : 0.0f;
   const search::Candidate& top = candidates[0];
+  const float best = top.score;
+  // The runner-up the margins are measured against. An entry the winner's answer offers as a
+  // follow-up does not compete with it: the member who meant that one is a tap away, as in a
+  // clarify, and the answer says more.
+  float second = 0.0f;
+  for (size_t i = 1; i < candidates.size(); ++i) {
+    const std::vector<std::string>& next = top.entry->followups;
+    if (std::find(next.begin(), next.end(), candidates[i].entry->id) != next.end()) continue;
+    second = candidates[i].score;
+    break;
+  }
   const bool covered_and_clear =
       top.coverage >= policy_.min_coverage &&
       ((best >= policy_.sure_threshold && best - second >= policy_.sure_margin) ||

@@ -454,6 +454,51 @@ TEST_F(AnswererTest, UnknownTopicWordIsNotAnsweredThroughOneSharedWord) {
   }
 }
 
+TEST_F(AnswererTest, FollowUpOfTheWinnerDoesNotCompeteWithIt) {
+  // Two entries on one topic; only the margin rule can answer, and it needs a wide lead.
+  kb::KnowledgeBase kb;
+  kb::ProgramKb& demo = kb.programs["demo"];
+  demo.program.id = "demo";
+  kb::Entry when;
+  when.id = "demo-a-when";
+  when.question = "ポイントの交換はいつできますか";
+  when.answer = "交換は5月から3月まで受け付けています。";
+  kb::Entry from;
+  from.id = "demo-b-from";
+  from.question = "ポイントの交換はいつから";
+  from.answer = "毎年5月1日から受け付けます。";
+  PolicyOptions policy;
+  policy.answer_threshold = 2;
+  policy.evidence_threshold = 1e9f;
+  policy.lead_ratio = 1e9f;
+  policy.exact_phrase = 2;
+  policy.sure_threshold = 0;
+  policy.sure_margin = 0.8f;
+  FixedClock clock(D(2026, 5, 15));
+  for (bool linked : {false, true}) {
+    when.followups.clear();
+    if (linked) when.followups.push_back("demo-b-from");
+    demo.entries = {when, from};
+    search::Index index(&demo, &engine_->analyzer());
+    std::map<std::string, const search::Index*> indexes = {{"demo", &index}};
+    Answerer answerer(&kb, &indexes, &clock, policy);
+    auto r = answerer.Ask("demo", "ポイントの交換はいつ");
+    ASSERT_TRUE(r.ok());
+    ASSERT_GE(r->candidates.size(), 2u);
+    EXPECT_EQ(r->candidates[0].entry->id, "demo-a-when");
+    EXPECT_LT(r->candidates[0].score - r->candidates[1].score, policy.sure_margin);
+    if (!linked) {
+      EXPECT_NE(r->outcome, Outcome::kAnswer) << Describe(*r);
+      continue;
+    }
+    EXPECT_EQ(r->outcome, Outcome::kAnswer) << Describe(*r);
+    EXPECT_EQ(r->entry_id, "demo-a-when");
+    // The runner-up is offered with the answer.
+    ASSERT_EQ(r->choices.size(), 1u);
+    EXPECT_EQ(r->choices[0].payload, "entry:demo-b-from");
+  }
+}
+
 TEST_F(AnswererTest, UnknownVerbStillCountsAgainstAnAnswer) {
   // 譲る is in no entry; 家族 reaches 被扶養者 through a synonym. Answering the dependants entry
   // would drop what was asked.
