@@ -34,6 +34,17 @@ service::EngineOptions BundledOptions() {
   return options;
 }
 
+// A policy under which no rule answers: a test turns on the one it is about.
+PolicyOptions NoRuleAnswers() {
+  PolicyOptions p;
+  p.answer_threshold = 2;
+  p.sure_threshold = 2;
+  p.evidence_threshold = 1e9f;
+  p.lead_ratio = 1e9f;
+  p.exact_phrase = 2;
+  return p;
+}
+
 // The engine over BundledOptions().
 class AnswererTest : public ::testing::Test {
  protected:
@@ -379,13 +390,10 @@ TEST_F(AnswererTest, ConcurrentAsksAgree) {
 TEST_F(AnswererTest, SureRuleNeedsAMarginOverTheRunnerUp) {
   auto ask_with_sure_margin = [](float margin) {
     service::EngineOptions options = BundledOptions();
-    options.policy.answer_threshold = 2;
-    options.policy.evidence_threshold = 1e9f;
-    options.policy.lead_ratio = 1e9f;
+    options.policy = NoRuleAnswers();
     options.policy.lacks_threshold = 2;
     options.policy.sure_threshold = 0;
     options.policy.sure_margin = margin;
-    options.policy.exact_phrase = 2;
     auto engine = service::Engine::Create(options);
     EXPECT_TRUE(engine.ok()) << engine.status().ToString();
     auto reply = (*engine)->answerer().Ask("kagawa", "パスワードを忘れました");
@@ -400,10 +408,7 @@ TEST_F(AnswererTest, AnEntrysOwnWordingIsAnsweredHoweverCloseTheRunnerUp) {
   // Every other rule off: only the exact-phrase rule can answer.
   auto ask = [](float exact_phrase, std::string_view text) {
     service::EngineOptions options = BundledOptions();
-    options.policy.answer_threshold = 2;
-    options.policy.sure_threshold = 2;
-    options.policy.evidence_threshold = 1e9f;
-    options.policy.lead_ratio = 1e9f;
+    options.policy = NoRuleAnswers();
     options.policy.exact_phrase = exact_phrase;
     auto engine = service::Engine::Create(options);
     EXPECT_TRUE(engine.ok()) << engine.status().ToString();
@@ -467,11 +472,7 @@ TEST_F(AnswererTest, FollowUpOfTheWinnerDoesNotCompeteWithIt) {
   from.id = "demo-b-from";
   from.question = "ポイントの交換はいつから";
   from.answer = "毎年5月1日から受け付けます。";
-  PolicyOptions policy;
-  policy.answer_threshold = 2;
-  policy.evidence_threshold = 1e9f;
-  policy.lead_ratio = 1e9f;
-  policy.exact_phrase = 2;
+  PolicyOptions policy = NoRuleAnswers();
   policy.sure_threshold = 0;
   policy.sure_margin = 0.8f;
   FixedClock clock(D(2026, 5, 15));
