@@ -66,7 +66,8 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
                           best >= policy_.lead_ratio * second;
   const bool says_one_phrase =
       top.phrase >= policy_.exact_phrase &&
-      (candidates.size() < 2 || candidates[1].phrase < policy_.exact_phrase);
+      std::none_of(candidates.begin() + 1, candidates.end(),
+                   [&](const search::Candidate& c) { return c.phrase >= policy_.exact_phrase; });
   // The winner misses the question's most specific word while a close runner-up has it.
   const bool misses_key_word =
       top.lacks >= policy_.lacks_threshold && best - second <= policy_.clarify_window;

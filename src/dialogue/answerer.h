@@ -20,6 +20,10 @@
 namespace madoguchi::dialogue {
 
 struct PolicyOptions {
+  // In the margins and ratios below, "the runner-up" is the best candidate that is not one of
+  // the winner's follow-ups: those are offered under the answer, so a member who meant one is
+  // a tap away.
+  //
   // Answer when the best score reaches this and clearly leads the runner-up …
   float answer_threshold = 0.32f;
   float answer_margin = 0.07f;
@@ -27,10 +31,6 @@ struct PolicyOptions {
   // explain the question are a choice for the member, not a sure answer.
   float sure_threshold = 0.72f;
   float sure_margin = 0.04f;
-  // … or the question says exactly what one of the entry's phrases says (Candidate::phrase at
-  // least this) and no other entry's phrase does: the knowledge base's author wrote that
-  // wording for that entry, however close another entry scores.
-  float exact_phrase = 0.98f;
   // … and only when the entry knows most of what was asked (see Candidate::coverage).
   float min_coverage = 0.45f;
   // A long question with context covers less of any one entry; it is answered when the entry
@@ -41,18 +41,23 @@ struct PolicyOptions {
   float evidence_min_coverage = 0.3f;
   // A clear leader at a low score: a question worded unlike any entry (an imported FAQ has no
   // alternates) still finds its entry when it scores this many times the runner-up.
-  // Only when every query word is known to the knowledge base.
+  // Only when no noun of the question is unknown to the knowledge base.
   float lead_ratio = 1.25f;
   float lead_min_score = 0.25f;
   float lead_min_coverage = 0.25f;
   // Not confident when the winner lacks a query word at least this specific (its IDF over the
   // highest, Candidate::lacks) that a runner-up within clarify_window knows.
   float lacks_threshold = 0.6f;
-  // At most this many query words the knowledge base has never seen
+  // At most this many query nouns the knowledge base has never seen
   // (Candidate::unknown_words) for an answer through evidence or lead; coverage counts them
   // against an answer anyway. One allowed would let 「社員旅行の補助金」 ride on 補助 and 社員
   // while its topic, 旅行, is in no entry: a clarify is better than that wrong answer.
   float max_unknown_words = 0;
+  // Whatever the rules above say, answer when the question says exactly what one of the
+  // entry's phrases says (Candidate::phrase at least this) and no other entry's phrase does:
+  // the knowledge base's author wrote that wording for that entry, however close another
+  // entry scores.
+  float exact_phrase = 0.98f;
   // Below answering, offer the close candidates as choices when the best reaches this.
   float clarify_threshold = 0.28f;
   float clarify_min_coverage = 0.4f;
