@@ -40,10 +40,14 @@ Analyzer::Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* to
                    const text::Lexicon* lexicon, const AnalyzerOptions& options)
     : normalizer_(normalizer), tokenizer_(tokenizer), lexicon_(lexicon), options_(options) {}
 
+float Analyzer::WordWeight(bool topic) const {
+  return topic ? options_.word_weight : options_.word_weight * options_.wording_weight;
+}
+
 float Analyzer::UnitWeight(const Term& term) const {
   switch (term.kind) {
     case TermKind::kWord:
-      return term.topic ? options_.word_weight : options_.word_weight * options_.wording_weight;
+      return WordWeight(term.topic);
     case TermKind::kReading:
       return options_.reading_weight;
     case TermKind::kGram:
@@ -98,9 +102,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   auto add_word = [&](const text::Token& t, const std::string& word, bool synonym) {
     // A word folded into a synonym group names the group's concept (つく → 付与): a topic.
     const bool topic = !t.known || t.pos == "名詞" || synonym;
-    const float weight =
-        topic ? options_.word_weight : options_.word_weight * options_.wording_weight;
-    add("w:" + word, TermKind::kWord, weight, t.surface, synonym, topic);
+    add("w:" + word, TermKind::kWord, WordWeight(topic), t.surface, synonym, topic);
     if (!previous.empty() && previous != word) {
       add("p:" + previous + "|" + word, TermKind::kPair, options_.pair_weight, t.surface);
     }
@@ -115,8 +117,8 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     if (after_what && t.pos == "名詞") {
       const std::string phrase = "何" + t.base;
       if (lexicon_->InGroup(phrase)) {
-        add("w:" + lexicon_->Canonical(phrase), TermKind::kWord, options_.word_weight, t.surface,
-            /*synonym=*/true, /*topic=*/true);
+        add("w:" + lexicon_->Canonical(phrase), TermKind::kWord, WordWeight(/*topic=*/true),
+            t.surface, /*synonym=*/true, /*topic=*/true);
       }
     }
     after_what = t.base == "何" || t.surface == "何" || t.surface == "なん";

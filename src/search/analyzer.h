@@ -67,6 +67,8 @@ class Analyzer {
 
  private:
   void CollectTerms(Analyzed& a, bool keep_stop_words) const;
+  // The weight of one occurrence of a w: term: a topic word's, or a wording word's.
+  float WordWeight(bool topic) const;
 
   const text::Normalizer* normalizer_;
   const text::Tokenizer* tokenizer_;

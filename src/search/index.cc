@@ -260,10 +260,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
           options_.unseen_weight * analyzer_->options().word_weight / analyzer_->UnitWeight(t);
       w *= unseen;
       bm25_max *= unseen;
-      if (t.topic) {
-        ++q.unknown_words;
-        q.unknown.push_back(t.surface);
-      }
+      if (t.topic) q.unknown.push_back(t.surface);
     }
     q.norm += static_cast<double>(w) * w;
     q.sum += w;
@@ -421,7 +418,7 @@ Candidate Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyze
   float answer =
       d.answer.norm > 0 ? static_cast<float>(sums.answer[e] / (q.norm * d.answer.norm)) : 0;
   c.bm25 = q.bm25_max > 0 ? static_cast<float>(sums.bm25[e] / q.bm25_max) : 0;
-  c.unknown_words = q.unknown_words;
+  c.unknown_words = static_cast<int>(q.unknown.size());
   c.phrase = best;
   float score =
       (1 - options_.bm25_weight) * ((1 - options_.entry_weight) * best +

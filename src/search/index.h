@@ -142,8 +142,8 @@ class Index {
     double norm = 0;
     double sum = 0;
     double bm25_max = 0;  // the BM25F score of a perfect match
-    int unknown_words = 0;
-    std::vector<std::string> unknown;  // their surfaces
+    // Query nouns no entry has, as written (Candidate::unknown_words counts them).
+    std::vector<std::string> unknown;
   };
 
   float IdfOf(int df) const;
