@@ -36,6 +36,13 @@ class SqliteTest : public ::testing::Test {
     return db.ok() ? std::move(db).value() : nullptr;
   }
 
+  // A connection that gives up on another's lock after 50 ms, for the tests about waiting.
+  std::unique_ptr<SqliteDb> OpenImpatient() {
+    SqliteOptions quick;
+    quick.busy_timeout_ms = 50;
+    return OpenDb(quick);
+  }
+
   std::string Raw(const char* suffix) const {
     std::ifstream in(path_ + suffix, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -133,10 +140,8 @@ TEST_F(SqliteTest, TransactionRollsBackUnlessCommitted) {
 
 // Another connection holding the write lock past the busy timeout is "try later", not a bug.
 TEST_F(SqliteTest, AWriterHeldUpByAnotherIsUnavailable) {
-  SqliteOptions quick;
-  quick.busy_timeout_ms = 50;
-  auto a = OpenDb(quick);
-  auto b = OpenDb(quick);
+  auto a = OpenImpatient();
+  auto b = OpenImpatient();
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
   ASSERT_TRUE(a->Exec("CREATE TABLE t (v INTEGER)").ok());
@@ -197,10 +202,8 @@ TEST_F(SqliteTest, SecureDeleteAndTruncatedWalLeaveNoTrace) {
 // A reader of another connection keeps the log from being truncated: the call says so, and the
 // log is left valid for the next try.
 TEST_F(SqliteTest, TruncationHeldUpByAReaderIsUnavailable) {
-  SqliteOptions quick;
-  quick.busy_timeout_ms = 50;
-  auto writer = OpenDb(quick);
-  auto reader = OpenDb(quick);
+  auto writer = OpenImpatient();
+  auto reader = OpenImpatient();
   ASSERT_NE(writer, nullptr);
   ASSERT_NE(reader, nullptr);
   ASSERT_TRUE(writer->Exec("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1)").ok());
