@@ -35,14 +35,27 @@ std::string Line(const std::string& name, const search::RetrievalMetrics& m, boo
   return out.str();
 }
 
+// One alternate whose own entry did not come first: rank 0 means not in the first ten.
+std::string MissLine(const std::string& id, const std::string& query, int rank,
+                     const std::vector<search::Candidate>& ranked) {
+  nlohmann::ordered_json line{{"miss", query}, {"expected", id}, {"rank", rank}};
+  nlohmann::ordered_json top = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < ranked.size() && i < 3; ++i) {
+    top.push_back(
+        {{"id", ranked[i].entry->id}, {"score", std::round(ranked[i].score * 1000) / 1000}});
+  }
+  line["top"] = std::move(top);
+  return line.dump();
+}
+
 }  // namespace
 
 int RunEvalRetrieval(const std::vector<std::string>& args) {
   std::set<std::string> with_value = EngineFlagNames();
   with_value.insert({"program", "min-ndcg"});
-  auto flags = ParseFlags(args, with_value, {"json"});
+  auto flags = ParseFlags(args, with_value, {"json", "misses"});
   if (!flags.ok()) {
-    std::cerr << "usage: madoguchi eval-retrieval [--kb DIR] [--program P] [--json] "
+    std::cerr << "usage: madoguchi eval-retrieval [--kb DIR] [--program P] [--json] [--misses] "
                  "[--min-ndcg X]\n";
     return 2;
   }
@@ -61,6 +74,8 @@ int RunEvalRetrieval(const std::vector<std::string>& args) {
     return 1;
   }
   const bool json = flags->Has("json");
+  // An organisation tuning its FAQ wants to see which of its phrasings miss, and what wins.
+  const bool misses = flags->Has("misses");
   const auto only = flags->Get("program");
   search::RetrievalMetrics all;
   search::SearchOptions so;
@@ -78,6 +93,7 @@ int RunEvalRetrieval(const std::vector<std::string>& args) {
           if (ranked[i].entry->id == entry.id) rank = static_cast<int>(i) + 1;
         }
         m.Add(rank);
+        if (misses && rank != 1) std::cout << MissLine(entry.id, alternate, rank, ranked) << "\n";
         all.Add(rank);
       }
     }

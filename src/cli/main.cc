@@ -19,7 +19,7 @@ void Usage() {
                "  madoguchi chat --program P [--config FILE] [--data-dir DIR] [--today D]\n"
                "  madoguchi ask --program P [--today D] [--json] [--explain] [--bare] [TEXT]\n"
                "  madoguchi eval --set FILE [--today D] [--bare] --json\n"
-               "  madoguchi eval-retrieval [--program P] [--json] [--min-ndcg X]\n"
+               "  madoguchi eval-retrieval [--program P] [--json] [--misses] [--min-ndcg X]\n"
                "  madoguchi search --program P --queries FILE [--top K] [--kb DIR]\n"
                "  madoguchi kb check DIR\n"
                "  madoguchi kb import (--questions Q.tsv --answers A.tsv | --csv F.csv) "
