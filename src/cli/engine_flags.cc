@@ -45,6 +45,7 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"question_b", &o->index.question_b},
       {"alternates_b", &o->index.alternates_b},
       {"answer_b", &o->index.answer_b},
+      {"every_wording_tf", &o->index.every_wording_tf},
       {"bm25_weight", &o->index.bm25_weight},
       {"answer_coverage", &o->index.answer_coverage},
       {"entry_weight", &o->index.entry_weight},

@@ -84,6 +84,7 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
   constexpr int kFields = 4;
   std::vector<std::array<Raw, kFields>> field_tf(entries.size());
   std::vector<std::array<float, kFields>> field_len(entries.size());
+  std::vector<int> wordings(entries.size());  // its question and alternates with a term
   {
     size_t i = 0;
     std::vector<int> seen;
@@ -102,6 +103,9 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
           const float occurrences = term.weight / analyzer_->UnitWeight(term);
           field_tf[e][f].emplace_back(id, occurrences);
           field_len[e][f] += occurrences;
+        }
+        if ((t.field == Field::kQuestion || t.field == Field::kAlternate) && !raw.empty()) {
+          ++wordings[e];
         }
         if (t.field == Field::kAnswer) {
           answer_raw[e] = std::move(raw);
@@ -148,24 +152,41 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
   }
   std::vector<Raw> bm25_of(entries.size());
   for (size_t e = 0; e < entries.size(); ++e) {
-    Raw merged;
+    // Per term: its field-weighted, length-normalised occurrences in the wordings (question
+    // and alternates) and elsewhere (keywords, answer), and the share of wordings holding it.
+    struct Part {
+      int id;
+      float share;
+      float wording;
+      float other;
+      bool operator<(const Part& o) const { return id < o.id; }
+    };
+    std::vector<Part> parts;
     for (int f = 0; f < kFields; ++f) {
       const float norm = 1 - field_b[f] + field_b[f] * field_len[e][f] / avg_len[f];
+      const bool wording =
+          f == static_cast<int>(Field::kQuestion) || f == static_cast<int>(Field::kAlternate);
       for (const auto& [id, tf] : field_tf[e][f]) {
-        merged.emplace_back(id, field_weight[f] * tf / norm);
+        const float occurrences = field_weight[f] * tf / norm;
+        if (wording) {
+          parts.push_back({id, tf / static_cast<float>(wordings[e]), occurrences, 0});
+        } else {
+          parts.push_back({id, 0, 0, occurrences});
+        }
       }
     }
-    std::sort(merged.begin(), merged.end());
+    std::sort(parts.begin(), parts.end());
     Raw& out = bm25_of[e];
-    for (const auto& [id, tf] : merged) {
-      if (!out.empty() && out.back().first == id) {
-        out.back().second += tf;
-      } else {
-        out.emplace_back(id, tf);
+    for (size_t k = 0; k < parts.size();) {
+      const int id = parts[k].id;
+      float share = 0, wording = 0, other = 0;
+      for (; k < parts.size() && parts[k].id == id; ++k) {
+        share += parts[k].share;
+        wording += parts[k].wording;
+        other += parts[k].other;
       }
-    }
-    for (auto& [id, tf] : out) {
-      tf = Bm25IdfOf(entry_frequency_[id]) * tf / (options_.bm25_k1 + tf);
+      const float tf = std::max(wording, options_.every_wording_tf * std::min(1.0f, share)) + other;
+      out.emplace_back(id, Bm25IdfOf(entry_frequency_[id]) * tf / (options_.bm25_k1 + tf));
     }
   }
   field_tf.clear();

@@ -4,10 +4,11 @@
 //  - BM25F over the entry's fields (question, alternates, keywords, answer), each with its own
 //    weight and length normalisation, so an entry found only through its answer still ranks,
 //    a word repeated across twenty alternates saturates instead of dominating, and a long
-//    answer does not win by length. Normalised by what the query could score at most (every
-//    term matched with saturated frequency), so it reads as the share of the question, weighed
-//    by IDF, that the entry explains. A query word no entry has raises that maximum: the
-//    question is partly about something else.
+//    answer does not win by length. A word every wording of an entry uses counts as often as
+//    a word repeated across many alternates, however few wordings the entry has. Normalised by what
+//    the query could score at most (every term matched with saturated frequency), so it reads as
+//    the share of the question, weighed by IDF, that the entry explains. A query word no entry has
+//    raises that maximum: the question is partly about something else.
 //  - The best single phrase (question or alternate) by TF-IDF cosine, plus the entry's
 //    wording taken together: 1 when the query says what one phrase says.
 // Candidates are gathered by BM25F over every field (every entry the query touches is scored
@@ -38,6 +39,11 @@ struct IndexOptions {
   float question_b = 0.5f;
   float alternates_b = 0.75f;
   float answer_b = 0.75f;
+  // An entry with one wording cannot repeat a word the way twenty alternates do. A word in every
+  // one of an entry's questions and alternates counts at least this many occurrences (a word in
+  // half of them, half as many), so a FAQ imported without alternates competes on equal terms
+  // with the intents the product ships with alternates.
+  float every_wording_tf = 3.0f;
   // Share of the score from BM25F; the rest from the best phrase and the entry's wording.
   float bm25_weight = 0.7f;
   // A query term only the answer knows counts this much toward coverage and evidence.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -212,6 +213,37 @@ TEST_F(IndexTest, EntryKnownOnlyThroughItsAnswerStillRanks) {
   // Known only through an answer, it covers the question less than a question would.
   EXPECT_GT(found[0].coverage, 0.0f);
   EXPECT_LT(found[0].coverage, 1.0f);
+}
+
+TEST_F(IndexTest, OneWordingCountsAsMuchAsManyAlternates) {
+  ASSERT_NE(index_, nullptr);
+  // An imported FAQ entry has its question only; a shipped intent has many alternates that
+  // repeat the same words. Both say ポイント and 確認 in every wording.
+  kb::ProgramKb program;
+  program.program.id = "mixed";
+  program.entries = {
+      MakeEntry("faq", "ポイントの確認方法", {}, "アプリのマイページで確認できます。"),
+      MakeEntry("intent", "ポイントを確認したい",
+                {"ポイント確認", "ポイントの確認をしたい", "私のポイントを確認",
+                 "ポイント確認できる？", "ポイントを確認する", "確認したいポイント"},
+                "連携が必要です。"),
+      MakeEntry("other", "退職したらどうなりますか", {}, "失効します。"),
+  };
+  auto bm25_of = [&](const IndexOptions& options) {
+    Index index(&program, analyzer_, options);
+    std::map<std::string, float> bm25;
+    for (const Candidate& c : index.Search("ポイントを確認", {})) bm25[c.entry->id] = c.bm25;
+    return bm25;
+  };
+  IndexOptions counted_only;
+  counted_only.every_wording_tf = 0;
+  auto before = bm25_of(counted_only);
+  auto after = bm25_of(IndexOptions{});
+  // Counting occurrences alone, the repeated alternates win the BM25F part outright.
+  EXPECT_LT(before["faq"], before["intent"]);
+  // A word in every wording is as characteristic of the entry whatever their number.
+  EXPECT_GT(after["faq"], before["faq"]);
+  EXPECT_NEAR(after["faq"], after["intent"], 0.1f * after["intent"]);
 }
 
 TEST_F(IndexTest, Bm25PartGrowsWithTheShareOfTheQuestionExplained) {
