@@ -450,6 +450,20 @@ TEST_F(AnswererTest, BareKnowledgeBaseStillAnswersThroughTheAnswer) {
   EXPECT_TRUE(top == "kagawa-18" || top == "action:expiry") << top;
 }
 
+// What is left of one's points is the balance, in kanji or typed in hiragana (MeCab reads a
+// bare のこり as the verb のこる).
+TEST_F(AnswererTest, RemainingPointsAreTheBalance) {
+  for (const char* program : {"kagawa", "ibaraki"}) {
+    for (const char* text : {"残りポイント", "のこりポイント", "ポイントの残りを知りたい"}) {
+      Reply r = Ask(program, text);
+      EXPECT_EQ(r.outcome, Outcome::kAnswer) << program << " " << text << ": " << Describe(r);
+      EXPECT_EQ(r.entry_id, "action:balance") << program << " " << text;
+    }
+  }
+  // The rank intent keeps its own question about the points still missing.
+  EXPECT_EQ(Ask("ibaraki", "シルバーまで残り何ポイント").entry_id, "action:rank");
+}
+
 // A short question whose topic the knowledge base has never heard of is not answered on the
 // strength of one shared word.
 TEST_F(AnswererTest, UnknownTopicWordIsNotAnsweredThroughOneSharedWord) {
