@@ -113,6 +113,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   // (何ポイント, 何点), however MeCab splits 「なんポイント」 or 「何ぽいんと」; 何 alone is a stop
   // word and ポイント alone says little.
   bool after_what = false;
+  bool after_how = false;
   for (const text::Token& t : a.tokens) {
     if (after_what && t.pos == "名詞") {
       const std::string phrase = "何" + t.base;
@@ -121,6 +122,12 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
             t.surface, /*synonym=*/true, /*topic=*/true);
       }
     }
+    // どう + なる asks what follows from something (「貯めたらどうなる」), not how to do it
+    // (「貯め方」): both words are stop words, the pair is wording.
+    if (after_how && t.base == "なる") {
+      add("w:どうなる", TermKind::kWord, WordWeight(/*topic=*/false), "どうなる");
+    }
+    after_how = t.base == "どう" || t.surface == "どう";
     after_what = t.base == "何" || t.surface == "何" || t.surface == "なん";
     if (IsFunctionWord(t)) {
       flush_run();

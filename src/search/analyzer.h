@@ -6,7 +6,8 @@
 //                            kanji entries (ぱすわーど ↔ パスワード, にんしょう ↔ 認証);
 //   p:<word>|<next word>     the pair it forms with the next content word (word order);
 // and each run of words yields g:<two katakana> character bigrams of its reading, a back-off for
-// words neither dictionary knows.
+// words neither dictionary knows. Two question forms made of stop words are words of their own:
+// 何 + a noun the dictionary names (何ポイント) and どう + なる (what follows from something).
 //
 // Thread safety: immutable after construction; Analyze() may run on many threads at once. The
 // Analyzer does not own the normalizer, tokenizer or lexicon, which must outlive it.

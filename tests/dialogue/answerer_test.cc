@@ -464,6 +464,15 @@ TEST_F(AnswererTest, RemainingPointsAreTheBalance) {
   EXPECT_EQ(Ask("ibaraki", "シルバーまで残り何ポイント").entry_id, "action:rank");
 }
 
+// 「貯めたらどうなる」 asks what saving leads to (a rank, a prize), not how to save: the entry on
+// how points are earned must not be answered as if it were sure.
+TEST_F(AnswererTest, WhatSavingLeadsToIsNotHowToSave) {
+  Reply r = Ask("ibaraki", "8000ポイント貯めたらどうなる");
+  EXPECT_FALSE(r.outcome == Outcome::kAnswer && r.entry_id == "ibaraki-03") << Describe(r);
+  ASSERT_FALSE(r.candidates.empty());
+  EXPECT_EQ(r.candidates[0].entry->id, "ibaraki-08") << Describe(r);
+}
+
 // A short question whose topic the knowledge base has never heard of is not answered on the
 // strength of one shared word.
 TEST_F(AnswererTest, UnknownTopicWordIsNotAnsweredThroughOneSharedWord) {

@@ -319,6 +319,23 @@ TEST_F(IndexTest, AmountQuestionIsOnePhraseHoweverItIsSplit) {
   for (const Term& t : other.terms) EXPECT_NE(t.key.rfind("w:何", 0), 0u) << t.key;
 }
 
+TEST_F(IndexTest, AskingWhatFollowsIsWording) {
+  ASSERT_NE(analyzer_, nullptr);
+  auto find = [](const Analyzed& a, const std::string& key) -> const Term* {
+    for (const Term& t : a.terms) {
+      if (t.key == key) return &t;
+    }
+    return nullptr;
+  };
+  // どう and なる are stop words apart; together they ask for a consequence, not a method.
+  const Analyzed follows = analyzer_->Analyze("ポイントを貯めたらどうなりますか");
+  const Term* what_follows = find(follows, "w:どうなる");
+  ASSERT_NE(what_follows, nullptr);
+  EXPECT_FALSE(what_follows->topic);
+  EXPECT_EQ(find(analyzer_->Analyze("ポイントの貯め方"), "w:どうなる"), nullptr);
+  EXPECT_EQ(find(analyzer_->Analyze("どうすればなるの"), "w:どうなる"), nullptr);
+}
+
 TEST_F(IndexTest, WinnerThatLacksTheRunnerUpsWordIsMarked) {
   ASSERT_NE(index_, nullptr);
   // Two topics in one question: whichever wins lacks the other's specific word.
