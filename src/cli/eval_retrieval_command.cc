@@ -3,7 +3,8 @@
 // (EngineOptions::bare), and every alternate they had becomes a query whose one relevant entry
 // is its own (leave the alternates out). Any knowledge base can be measured this way, so a
 // change to retrieval is judged on more than the bundled alternates it was tuned with.
-// Prints one line per program and one for all queries together.
+// Prints one line per program and one for all queries together; with --misses, also a JSON line
+// for each alternate whose own entry is not ranked first, with the entries that were.
 #include <cmath>
 #include <iomanip>
 #include <iostream>
