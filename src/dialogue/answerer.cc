@@ -46,9 +46,9 @@ StatusOr<Reply> Answerer::Ask(const std::string& program_id, std::string_view te
   // The runner-up the margins are measured against. An entry the winner's answer offers as a
   // follow-up does not compete with it: the member who meant that one is a tap away, as in a
   // clarify, and the answer says more.
+  const std::vector<std::string>& next = top.entry->followups;
   float second = 0.0f;
   for (size_t i = 1; i < candidates.size(); ++i) {
-    const std::vector<std::string>& next = top.entry->followups;
     if (std::find(next.begin(), next.end(), candidates[i].entry->id) != next.end()) continue;
     second = candidates[i].score;
     break;
