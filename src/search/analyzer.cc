@@ -34,6 +34,11 @@ std::u32string GramLetters(const std::string& reading) {
   return out;
 }
 
+bool IsSingleKanjiNoun(const text::Token& t) {
+  const std::u32string letters = text::DecodeUtf8(t.surface);
+  return t.known && t.pos == "名詞" && letters.size() == 1 && text::IsKanji(letters[0]);
+}
+
 }  // namespace
 
 Analyzer::Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* tokenizer,
@@ -169,6 +174,41 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     }
   }
   flush_run();
+  AddSlipReadings(a, add);
+}
+
+template <typename AddTerm>
+void Analyzer::AddSlipReadings(const Analyzed& a, AddTerm& add) const {
+  // An IME slip writes a word with other kanji of the same sound: 任証 for 認証, 有効期現 for
+  // 有効期限. MeCab knows no such compound and breaks it into single-kanji nouns, whose readings
+  // alone meet nothing. Where two single-kanji nouns meet, the readings of the nouns around
+  // them, joined (任証コード → ニンショウコード), are a reading term too: it meets the entry
+  // word of that sound, and only a word some entry has can be met.
+  const std::vector<text::Token>& tokens = a.tokens;
+  auto joinable = [&](size_t i) {
+    return tokens[i].known && tokens[i].pos == "名詞" && tokens[i].pos1 != "数";
+  };
+  // Numbers and their counters (七年, 四十四人) are split on purpose and read as numbers.
+  auto slip_part = [&](size_t i) {
+    return IsSingleKanjiNoun(tokens[i]) && tokens[i].pos1 != "数" &&
+           !(i > 0 && tokens[i - 1].pos1 == "数");
+  };
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!slip_part(i) || !slip_part(i + 1)) continue;
+    const size_t first = i > 0 && joinable(i - 1) ? i - 1 : i;
+    const size_t last = i + 2 < tokens.size() && joinable(i + 2) ? i + 2 : i + 1;
+    for (size_t from = first; from <= i; ++from) {
+      for (size_t to = i + 1; to <= last; ++to) {
+        std::string reading;
+        std::string surface;
+        for (size_t k = from; k <= to; ++k) {
+          reading += text::HiraganaToKatakana(tokens[k].reading);
+          surface += tokens[k].surface;
+        }
+        add("r:" + reading, TermKind::kReading, options_.reading_weight, surface);
+      }
+    }
+  }
 }
 
 }  // namespace madoguchi::search

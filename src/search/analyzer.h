@@ -6,8 +6,11 @@
 //                            kanji entries (ぱすわーど ↔ パスワード, にんしょう ↔ 認証);
 //   p:<word>|<next word>     the pair it forms with the next content word (word order);
 // and each run of words yields g:<two katakana> character bigrams of its reading, a back-off for
-// words neither dictionary knows. Two question forms made of stop words are words of their own:
-// 何 + a noun the dictionary names (何ポイント) and どう + なる (what follows from something).
+// words neither dictionary knows. Two single-kanji nouns side by side, the mark of a compound
+// MeCab does not know, also yield the joined reading of the nouns around them: an IME slip
+// (任証コード) reads as the word it stands for (r:ニンショウコード). Two question forms made of
+// stop words are words of their own: 何 + a noun the dictionary names (何ポイント) and どう + なる
+// (what follows from something).
 //
 // Thread safety: immutable after construction; Analyze() may run on many threads at once. The
 // Analyzer does not own the normalizer, tokenizer or lexicon, which must outlive it.
@@ -68,6 +71,8 @@ class Analyzer {
 
  private:
   void CollectTerms(Analyzed& a, bool keep_stop_words) const;
+  template <typename AddTerm>
+  void AddSlipReadings(const Analyzed& a, AddTerm& add) const;
   // The weight of one occurrence of a w: term: a topic word's, or a wording word's.
   float WordWeight(bool topic) const;
 

@@ -260,10 +260,16 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
   };
   std::vector<Known> known;
   // Surfaces whose reading the index knows: 出来る is not foreign when できる is indexed.
-  std::unordered_set<std::string> heard;
+  // A part of a slip's joined reading (任 of 任証 → ニンショウ) is heard with it.
+  std::vector<std::string_view> heard;
   for (const Term& t : query.terms) {
-    if (t.kind == TermKind::kReading && term_ids_.count(t.key)) heard.insert(t.surface);
+    if (t.kind == TermKind::kReading && term_ids_.count(t.key)) heard.push_back(t.surface);
   }
+  auto is_heard = [&](const std::string& surface) {
+    return std::any_of(heard.begin(), heard.end(), [&](std::string_view h) {
+      return h.find(surface) != std::string_view::npos;
+    });
+  };
   // A perfect match holds each term once in a question of average length.
   const float once = options_.question_field / (options_.bm25_k1 + options_.question_field);
   for (size_t i = 0; i < query.terms.size(); ++i) {
@@ -274,7 +280,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     float bm25_max = t.weight * Bm25IdfOf(df) * once;
     // A query word no entry has, in writing or in sound, is evidence the question is about
     // something else.
-    if (df == 0 && t.kind == TermKind::kWord && !heard.count(t.surface)) {
+    if (df == 0 && t.kind == TermKind::kWord && !is_heard(t.surface)) {
       // At a full word's weight whatever its part of speech: a verb the knowledge base has
       // never seen (譲る in 「家族に譲れますか」) may be the whole question.
       const float unseen =

@@ -270,6 +270,26 @@ TEST_F(IndexTest, CountsQueryWordsTheIndexHasNeverSeen) {
   EXPECT_EQ(heard[0].unknown_words, 0) << Describe(heard);
 }
 
+TEST_F(IndexTest, AWordTypedWithTheWrongKanjiIsHeard) {
+  ASSERT_NE(index_, nullptr);
+  // 任証 (for 認証) and 有効期現 (for 有効期限) are IME slips: same sound, other kanji. MeCab
+  // breaks them into single kanji; read together they are the entry's word.
+  auto code = Search("任証コードのはがきが届かない", /*explain=*/true);
+  ASSERT_FALSE(code.empty());
+  EXPECT_EQ(code[0].entry->id, "demo-code") << Describe(code);
+  EXPECT_EQ(code[0].unknown_words, 0) << "任 is heard as part of ニンショウコード";
+  EXPECT_NE(Why(code[0], "r:ニンショウコード"), nullptr) << DescribeWhy(code[0]);
+  auto expiry = Search("有効期現", /*explain=*/true);
+  ASSERT_FALSE(expiry.empty());
+  EXPECT_EQ(expiry[0].entry->id, "demo-expiry") << Describe(expiry);
+  EXPECT_EQ(expiry[0].unknown_words, 0);
+  // A number and its counter are split on purpose: 七年 is no slip.
+  for (const Term& t : analyzer_->Analyze("令和七年十月に貯めた").terms) {
+    if (t.kind != TermKind::kReading) continue;
+    EXPECT_TRUE(t.surface != "七年" && t.surface != "年十" && t.surface != "七年十") << t.key;
+  }
+}
+
 TEST_F(IndexTest, OnlyUnknownNounsCountAsAnotherTopic) {
   ASSERT_NE(index_, nullptr);
   // 紛失 is a noun no entry has: another topic. なくす is a verb no entry has: wording.
