@@ -124,6 +124,11 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
     t.pos1 = f.size() > 1 ? std::string(f[1]) : "";
     t.known = node->stat != MECAB_UNK_NODE;
     t.base = f.size() > 6 && f[6] != "*" ? std::string(f[6]) : t.surface;
+    // The text is normalized (ASCII lower case); a dictionary's base form may not be
+    // (ログインID), and then it would not meet the same word looked up by its surface.
+    for (char& c : t.base) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
     t.reading = f.size() > 7 && f[7] != "*" ? std::string(f[7]) : HiraganaToKatakana(t.surface);
     tokens.push_back(std::move(t));
   }

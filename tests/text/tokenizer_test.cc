@@ -71,6 +71,15 @@ TEST_F(TokenizerTest, DomainWordsAreOneToken) {
   }
 }
 
+TEST_F(TokenizerTest, BaseFormsAreInTheNormalizedCase) {
+  // The domain dictionary writes ログインID and QRコード; the normalized text is lower case.
+  for (const char* word : {"ログインID", "QRコード"}) {
+    std::vector<Token> tokens = tokenizer_->Tokenize(normalizer_->Normalize(word));
+    ASSERT_EQ(tokens.size(), 1u) << word << " → " << Describe(tokens);
+    EXPECT_EQ(tokens[0].base, normalizer_->Normalize(word)) << word;
+  }
+}
+
 TEST_F(TokenizerTest, NormalizedProgramNameIsOneToken) {
   // The member may type the full-width ！ or an ASCII !; both normalize to the same token.
   for (const char* typed :
