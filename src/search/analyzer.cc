@@ -45,6 +45,39 @@ Analyzer::Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* to
                    const text::Lexicon* lexicon, const AnalyzerOptions& options)
     : normalizer_(normalizer), tokenizer_(tokenizer), lexicon_(lexicon), options_(options) {}
 
+std::vector<text::Token> Analyzer::JoinNamedPhrases(std::vector<text::Token> tokens) const {
+  // MeCab splits katakana words it does not know at words it does (サインイン → サイ|ンイン,
+  // サイクリング → サイ|クリング) and some compounds (他県, 来店者). A run of two or three
+  // tokens whose letters the synonym groups name is that word, one token; its parts would
+  // otherwise count as topics no entry has.
+  constexpr size_t kLongest = 3;
+  std::vector<text::Token> out;
+  out.reserve(tokens.size());
+  for (size_t i = 0; i < tokens.size();) {
+    size_t joined = 1;
+    for (size_t n = std::min(kLongest, tokens.size() - i); n >= 2 && joined == 1; --n) {
+      std::string surface;
+      for (size_t k = i; k < i + n; ++k) surface += tokens[k].surface;
+      if (lexicon_->InGroup(surface)) joined = n;
+    }
+    if (joined == 1) {
+      out.push_back(std::move(tokens[i++]));
+      continue;
+    }
+    text::Token t;
+    t.pos = "名詞";
+    t.pos1 = "一般";
+    for (size_t k = i; k < i + joined; ++k) {
+      t.surface += tokens[k].surface;
+      t.reading += tokens[k].reading;
+    }
+    t.base = t.surface;
+    out.push_back(std::move(t));
+    i += joined;
+  }
+  return out;
+}
+
 float Analyzer::WordWeight(bool topic) const {
   return topic ? options_.word_weight : options_.word_weight * options_.wording_weight;
 }
@@ -66,7 +99,7 @@ float Analyzer::UnitWeight(const Term& term) const {
 Analyzed Analyzer::Analyze(std::string_view raw) const {
   Analyzed a;
   a.normalized = normalizer_->Normalize(raw);
-  a.tokens = tokenizer_->Tokenize(a.normalized);
+  a.tokens = JoinNamedPhrases(tokenizer_->Tokenize(a.normalized));
 
   // A text made only of stop words (「何ができるの？」) is still a question: it keeps them.
   CollectTerms(a, /*keep_stop_words=*/false);

@@ -70,6 +70,7 @@ class Analyzer {
   float UnitWeight(const Term& term) const;
 
  private:
+  std::vector<text::Token> JoinNamedPhrases(std::vector<text::Token> tokens) const;
   void CollectTerms(Analyzed& a, bool keep_stop_words) const;
   template <typename AddTerm>
   void AddSlipReadings(const Analyzed& a, AddTerm& add) const;

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -448,6 +451,36 @@ TEST_F(AnswererTest, BareKnowledgeBaseStillAnswersThroughTheAnswer) {
   ASSERT_FALSE(reply->candidates.empty());
   const std::string top = reply->candidates[0].entry->id;
   EXPECT_TRUE(top == "kagawa-18" || top == "action:expiry") << top;
+}
+
+// Every word of the synonym groups reaches its group, in however many pieces MeCab cuts it
+// (サインイン → サイ|ンイン): a word that cannot be met is a silent hole in the dictionary.
+TEST_F(AnswererTest, EveryWordOfTheSynonymGroupsMeetsItsGroup) {
+  const search::Analyzer& analyzer = engine_->analyzer();
+  std::ifstream in(service::DefaultDataPath("dictionaries") + "/synonyms.tsv");
+  ASSERT_TRUE(in) << "dictionaries/synonyms.tsv";
+  std::string line;
+  int words = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> group;
+    std::stringstream fields(line);
+    for (std::string w; std::getline(fields, w, '\t');) {
+      if (!w.empty()) group.push_back(w);
+    }
+    ASSERT_GE(group.size(), 2u) << line;
+    const std::string key = "w:" + analyzer.normalizer().Normalize(group[0]);
+    for (const std::string& w : group) {
+      const search::Analyzed a = analyzer.Analyze(w);
+      const bool met = std::any_of(a.terms.begin(), a.terms.end(),
+                                   [&](const search::Term& t) { return t.key == key; });
+      std::string keys;
+      for (const search::Term& t : a.terms) keys += " " + t.key;
+      EXPECT_TRUE(met) << w << " does not reach " << key << ":" << keys;
+      ++words;
+    }
+  }
+  EXPECT_GT(words, 300);
 }
 
 // What is left of one's points is the balance, in kanji or typed in hiragana (MeCab reads a

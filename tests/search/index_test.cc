@@ -29,7 +29,7 @@ kb::Entry MakeEntry(const std::string& id, const std::string& question,
   return e;
 }
 
-// A small hand-made program, a lexicon with two synonym groups, and an index over them.
+// A small hand-made program, a lexicon with a few synonym groups, and an index over them.
 class IndexTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -46,6 +46,7 @@ class IndexTest : public ::testing::Test {
     lexicon_->AddGroup({"パスワード", "pw"});
     lexicon_->AddGroup({"はがき", "ハガキ", "葉書"});
     lexicon_->AddGroup({"何ポイント", "何点"});
+    lexicon_->AddGroup({"ログイン", "サインイン"});
     for (const char* w : {"する", "ある", "いる", "なる", "です", "ます", "どう", "何"}) {
       lexicon_->AddStopWord(w);
     }
@@ -288,6 +289,20 @@ TEST_F(IndexTest, AWordTypedWithTheWrongKanjiIsHeard) {
     if (t.kind != TermKind::kReading) continue;
     EXPECT_TRUE(t.surface != "七年" && t.surface != "年十" && t.surface != "七年十") << t.key;
   }
+}
+
+TEST_F(IndexTest, AWordMeCabCutsIsOneWordWhenAGroupNamesIt) {
+  ASSERT_NE(index_, nullptr);
+  // In a sentence MeCab cuts サインイン into サイ|ンイン; the group names the whole word.
+  const Analyzed a = analyzer_->Analyze("サインインできません");
+  std::string keys;
+  for (const Term& t : a.terms) keys += t.key + " ";
+  EXPECT_NE(keys.find("w:ログイン "), std::string::npos) << keys;
+  EXPECT_EQ(keys.find("w:サイ "), std::string::npos) << keys;
+  auto found = Search("サインインできません");
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "demo-password") << Describe(found);
+  EXPECT_EQ(found[0].unknown_words, 0);
 }
 
 TEST_F(IndexTest, OnlyUnknownNounsCountAsAnotherTopic) {
