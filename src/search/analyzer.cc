@@ -39,6 +39,41 @@ bool IsSingleKanjiNoun(const text::Token& t) {
   return t.known && t.pos == "名詞" && letters.size() == 1 && text::IsKanji(letters[0]);
 }
 
+bool IsWhat(const text::Token& t) {
+  return t.surface == "何" || t.surface == "なに" || t.surface == "なん" || t.surface == "ナニ";
+}
+
+// Whether the text asks what something is (「健康ポイントとは」「QRコードって何？」「ゴールドは
+// 何ですか」), the question a definition answers: a noun followed by とは, or by って or は and a
+// 何 that ends the sentence. 「ポイントは何に使える」 asks something else.
+bool AsksWhatItIs(const std::vector<text::Token>& tokens) {
+  auto function_only_until_end = [&](size_t from) {
+    for (size_t k = from; k < tokens.size(); ++k) {
+      const text::Token& t = tokens[k];
+      if (!IsFunctionWord(t)) return false;
+      if (t.pos != "助詞" && t.pos != "助動詞") return true;  // punctuation ends the sentence
+    }
+    return true;
+  };
+  for (size_t i = 1; i + 1 < tokens.size(); ++i) {
+    // The thing asked about: a noun, or a name in brackets (「元気アップ！りいばらき」とは).
+    const text::Token& thing = tokens[i - 1];
+    if (thing.pos != "名詞" && !(thing.pos == "記号" && thing.pos1 == "括弧閉")) continue;
+    const std::string& particle = tokens[i].surface;
+    if (particle == "と" && tokens[i].pos == "助詞" && tokens[i + 1].surface == "は") return true;
+    if (tokens[i].pos != "助詞") continue;
+    if ((particle == "って" || particle == "は") && IsWhat(tokens[i + 1]) &&
+        function_only_until_end(i + 2)) {
+      return true;
+    }
+    // MeCab reads ってなんですか as ってな|ん|です|か.
+    if (particle == "ってな" && tokens[i + 1].surface == "ん" && function_only_until_end(i + 2)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Analyzer::Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* tokenizer,
@@ -208,6 +243,11 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   }
   flush_run();
   AddSlipReadings(a, add);
+  // Asking what something is is wording, as どうなる is: it picks the entry that defines the
+  // thing among the entries that mention it.
+  if (AsksWhatItIs(a.tokens)) {
+    add("w:とは", TermKind::kWord, WordWeight(/*topic=*/false), "とは");
+  }
 }
 
 template <typename AddTerm>

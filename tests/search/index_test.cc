@@ -371,6 +371,39 @@ TEST_F(IndexTest, AskingWhatFollowsIsWording) {
   EXPECT_EQ(find(analyzer_->Analyze("どうすればなるの"), "w:どうなる"), nullptr);
 }
 
+TEST_F(IndexTest, AskingWhatSomethingIsMeetsItsDefinition) {
+  ASSERT_NE(analyzer_, nullptr);
+  auto asks = [](const std::string& text) {
+    for (const Term& t : analyzer_->Analyze(text).terms) {
+      if (t.key == "w:とは") return !t.topic;
+    }
+    return false;
+  };
+  for (const char* text :
+       {"健康ポイントとは", "QRコードって何?", "ゴールドは何ですか",
+        "けんこうぽいんとってなんですか", "「デモ事業」とはどのような事業ですか"}) {
+    EXPECT_TRUE(asks(text)) << text;
+  }
+  for (const char* text : {"ポイントは何に使える", "何をすればいい", "ポイントと景品"}) {
+    EXPECT_FALSE(asks(text)) << text;
+  }
+  // Among entries that all name the thing, the one that defines it answers the question.
+  kb::ProgramKb program;
+  program.program.id = "define";
+  program.entries = {
+      MakeEntry("define-when", "健康ポイントはいつ付与されますか", {}, "毎月付与します。"),
+      MakeEntry("define-what", "健康ポイントとはどのような制度ですか", {},
+                "健康づくりの制度です。"),
+      MakeEntry("define-swap", "健康ポイントはいつ交換できますか", {}, "5月から交換できます。"),
+  };
+  Index index(&program, analyzer_);
+  SearchOptions options;
+  auto found = index.Search("健康ポイントって何？", options);
+  ASSERT_GE(found.size(), 2u);
+  EXPECT_EQ(found[0].entry->id, "define-what") << Describe(found);
+  EXPECT_GT(found[0].score, found[1].score + 0.1f) << Describe(found);
+}
+
 TEST_F(IndexTest, WinnerThatLacksTheRunnerUpsWordIsMarked) {
   ASSERT_NE(index_, nullptr);
   // Two topics in one question: whichever wins lacks the other's specific word.
