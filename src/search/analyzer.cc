@@ -78,7 +78,21 @@ bool AsksWhatItIs(const std::vector<text::Token>& tokens) {
 
 Analyzer::Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* tokenizer,
                    const text::Lexicon* lexicon, const AnalyzerOptions& options)
-    : normalizer_(normalizer), tokenizer_(tokenizer), lexicon_(lexicon), options_(options) {}
+    : normalizer_(normalizer), tokenizer_(tokenizer), lexicon_(lexicon), options_(options) {
+  std::unordered_map<std::string, std::string> found;
+  for (const auto& [word, canonical] : lexicon_->words()) {
+    std::string reading;
+    for (const text::Token& t : tokenizer_->Tokenize(word)) {
+      reading += text::HiraganaToKatakana(t.reading);
+    }
+    if (reading.empty()) continue;
+    auto [it, inserted] = found.emplace(reading, canonical);
+    if (!inserted && it->second != canonical) it->second.clear();  // two groups: say neither
+  }
+  for (auto& [reading, canonical] : found) {
+    if (!canonical.empty()) group_by_reading_.emplace(reading, std::move(canonical));
+  }
+}
 
 std::vector<text::Token> Analyzer::JoinNamedPhrases(std::vector<text::Token> tokens) const {
   // MeCab splits katakana words it does not know at words it does (サインイン → サイ|ンイン,
@@ -279,6 +293,11 @@ void Analyzer::AddSlipReadings(const Analyzed& a, AddTerm& add) const {
           surface += tokens[k].surface;
         }
         add("r:" + reading, TermKind::kReading, options_.reading_weight, surface);
+        // A slip of a word the synonym groups name is that word (登禄 → 登録).
+        if (auto it = group_by_reading_.find(reading); it != group_by_reading_.end()) {
+          add("w:" + it->second, TermKind::kWord, WordWeight(/*topic=*/true), surface,
+              /*synonym=*/true, /*topic=*/true);
+        }
       }
     }
   }

@@ -20,6 +20,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "text/lexicon.h"
@@ -82,6 +83,10 @@ class Analyzer {
   const text::Tokenizer* tokenizer_;
   const text::Lexicon* lexicon_;
   AnalyzerOptions options_;
+  // The katakana reading of every word of the synonym groups → the group's canonical word, so
+  // a slip that sounds like a group's word (協参 → キョウサン → 協賛) names the group. Readings
+  // two groups share are left out. Built once from the lexicon as it is at construction.
+  std::unordered_map<std::string, std::string> group_by_reading_;
 };
 
 }  // namespace madoguchi::search

@@ -259,11 +259,13 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     bool operator<(const Known& o) const { return id != o.id ? id < o.id : term < o.term; }
   };
   std::vector<Known> known;
-  // Surfaces whose reading the index knows: 出来る is not foreign when できる is indexed.
-  // A part of a slip's joined reading (任 of 任証 → ニンショウ) is heard with it.
+  // Surfaces the index knows by sound (出来る when できる is indexed), and the parts of a slip
+  // read together (任 of 任証 → ニンショウ), are not foreign.
   std::vector<std::string_view> heard;
   for (const Term& t : query.terms) {
-    if (t.kind == TermKind::kReading && term_ids_.count(t.key)) heard.push_back(t.surface);
+    if (t.kind != TermKind::kGram && t.kind != TermKind::kPair && term_ids_.count(t.key)) {
+      heard.push_back(t.surface);
+    }
   }
   auto is_heard = [&](const std::string& surface) {
     return std::any_of(heard.begin(), heard.end(), [&](std::string_view h) {

@@ -34,6 +34,8 @@ class Lexicon {
   // Whether `word` belongs to a synonym group: a phrase the project's dictionary names.
   bool InGroup(const std::string& word) const { return canonical_.count(word) > 0; }
   size_t synonym_count() const { return canonical_.size(); }
+  // Every word of every group (and its katakana spelling), mapped to the group's canonical word.
+  const std::unordered_map<std::string, std::string>& words() const { return canonical_; }
 
   // For tests and tools: add a group at run time.
   void AddGroup(const std::vector<std::string>& words);

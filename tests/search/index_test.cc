@@ -47,6 +47,7 @@ class IndexTest : public ::testing::Test {
     lexicon_->AddGroup({"はがき", "ハガキ", "葉書"});
     lexicon_->AddGroup({"何ポイント", "何点"});
     lexicon_->AddGroup({"ログイン", "サインイン"});
+    lexicon_->AddGroup({"登録", "登録済み"});
     for (const char* w : {"する", "ある", "いる", "なる", "です", "ます", "どう", "何"}) {
       lexicon_->AddStopWord(w);
     }
@@ -284,6 +285,10 @@ TEST_F(IndexTest, AWordTypedWithTheWrongKanjiIsHeard) {
   ASSERT_FALSE(expiry.empty());
   EXPECT_EQ(expiry[0].entry->id, "demo-expiry") << Describe(expiry);
   EXPECT_EQ(expiry[0].unknown_words, 0);
+  // A slip that sounds like a word of a synonym group is that word.
+  bool named = false;
+  for (const Term& t : analyzer_->Analyze("登禄したい").terms) named |= t.key == "w:登録";
+  EXPECT_TRUE(named) << "登禄 sounds like 登録";
   // A number and its counter are split on purpose: 七年 is no slip.
   for (const Term& t : analyzer_->Analyze("令和七年十月に貯めた").terms) {
     if (t.kind != TermKind::kReading) continue;
