@@ -102,10 +102,16 @@ std::vector<text::Token> Analyzer::JoinNamedPhrases(std::vector<text::Token> tok
   constexpr size_t kLongest = 3;
   std::vector<text::Token> out;
   out.reserve(tokens.size());
+  // Verbs and their endings too: なく|なる is なくなる, いけ|ない is いけない. Punctuation never
+  // is.
+  auto piece = [&](size_t k) { return tokens[k].pos != "記号"; };
+  std::string surface;
   for (size_t i = 0; i < tokens.size();) {
     size_t joined = 1;
-    for (size_t n = std::min(kLongest, tokens.size() - i); n >= 2 && joined == 1; --n) {
-      std::string surface;
+    size_t pieces = 0;
+    while (pieces < kLongest && i + pieces < tokens.size() && piece(i + pieces)) ++pieces;
+    for (size_t n = pieces; n >= 2 && joined == 1; --n) {
+      surface.clear();
       for (size_t k = i; k < i + n; ++k) surface += tokens[k].surface;
       if (lexicon_->InGroup(surface)) joined = n;
     }
