@@ -102,8 +102,7 @@ std::vector<text::Token> Analyzer::JoinNamedPhrases(std::vector<text::Token> tok
   constexpr size_t kLongest = 3;
   std::vector<text::Token> out;
   out.reserve(tokens.size());
-  // Verbs and their endings too: なく|なる is なくなる, いけ|ない is いけない. Punctuation never
-  // is.
+  // Verbs and endings join too (なく|なる is なくなる, いけ|ない is いけない); punctuation never.
   auto piece = [&](size_t k) { return tokens[k].pos != "記号"; };
   std::string surface;
   for (size_t i = 0; i < tokens.size();) {

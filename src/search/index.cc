@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdint>
 #include <thread>
-#include <unordered_set>
 
 namespace madoguchi::search {
 
