@@ -205,6 +205,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   // (何ポイント, 何点), however MeCab splits 「なんポイント」 or 「何ぽいんと」; 何 alone is a stop
   // word and ポイント alone says little.
   bool after_what = false;
+  bool what_then_case = false;
   bool after_how = false;
   for (const text::Token& t : a.tokens) {
     if (after_what && t.pos == "名詞") {
@@ -219,8 +220,15 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     if (after_how && t.base == "なる") {
       add("w:どうなる", TermKind::kWord, WordWeight(/*topic=*/false), "どうなる");
     }
+    // 何 + が/を + a verb asks for the verb's object (「何がもらえる」「何ができる」), which an
+    // entry naming the object (「ポイントがもらえる」) does not answer: the pair is wording.
+    if (what_then_case && t.pos == "動詞" && t.pos1 == "自立") {
+      add("w:何" + lexicon_->Canonical(t.base), TermKind::kWord, WordWeight(/*topic=*/false),
+          "何" + t.surface);
+    }
+    what_then_case = (after_what && t.pos == "助詞" && (t.surface == "が" || t.surface == "を"));
     after_how = t.base == "どう" || t.surface == "どう";
-    after_what = t.base == "何" || t.surface == "何" || t.surface == "なん";
+    after_what = t.base == "何" || t.surface == "何" || t.surface == "なに" || t.surface == "なん";
     if (IsFunctionWord(t)) {
       flush_run();
       if (t.pos == "記号") previous.clear();  // a sentence or clause ends

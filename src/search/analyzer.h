@@ -8,10 +8,10 @@
 // and each run of words yields g:<two katakana> character bigrams of its reading, a back-off for
 // words neither dictionary knows. Two single-kanji nouns side by side, the mark of a compound
 // MeCab does not know, also yield the joined reading of the nouns around them: an IME slip
-// (任証コード) reads as the word it stands for (r:ニンショウコード). Three question forms made of
-// stop words are words of their own: 何 + a noun the dictionary names (何ポイント), どう + なる
-// (what follows from something), and asking what a thing is (「〜とは」「〜って何？」 → w:とは,
-// which a definition says too).
+// (任証コード) reads as the word it stands for (r:ニンショウコード). Question forms made of stop
+// words are words of their own: 何 + a noun the dictionary names (何ポイント), 何 + が/を + a verb
+// (「何がもらえる」 → w:何もらう, wording), どう + なる (what follows from something), and asking
+// what a thing is (「〜とは」「〜って何？」 → w:とは, which a definition says too).
 //
 // Thread safety: immutable after construction; Analyze() may run on many threads at once. The
 // Analyzer does not own the normalizer, tokenizer or lexicon, which must outlive it.

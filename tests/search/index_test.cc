@@ -409,6 +409,32 @@ TEST_F(IndexTest, AskingWhatSomethingIsMeetsItsDefinition) {
   EXPECT_GT(found[0].score, found[1].score + 0.1f) << Describe(found);
 }
 
+TEST_F(IndexTest, AskingWhatAVerbGivesIsWording) {
+  ASSERT_NE(analyzer_, nullptr);
+  auto has = [](const std::string& text, const std::string& key) {
+    for (const Term& t : analyzer_->Analyze(text).terms) {
+      if (t.key == key) return !t.topic;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("貯めると何がもらえるの", "w:何もらえる"));
+  EXPECT_TRUE(has("何を買えばいい", "w:何買う"));
+  EXPECT_FALSE(has("ポイントがもらえる", "w:何もらえる"));
+  EXPECT_FALSE(has("何ポイントもらえる", "w:何もらえる"));
+  // Both entries say もらえる; the one that says what one gets answers 「何がもらえるの」.
+  kb::ProgramKb program;
+  program.program.id = "gives";
+  program.entries = {
+      MakeEntry("gives-how", "ポイントがもらえる条件", {}, "歩くとポイントがもらえます。"),
+      MakeEntry("gives-what", "景品は何がもらえる？", {}, "健康グッズと交換できます。"),
+  };
+  Index index(&program, analyzer_);
+  auto found = index.Search("何がもらえるの", SearchOptions());
+  ASSERT_GE(found.size(), 2u);
+  EXPECT_EQ(found[0].entry->id, "gives-what") << Describe(found);
+  EXPECT_GT(found[0].score, found[1].score + 0.1f) << Describe(found);
+}
+
 TEST_F(IndexTest, WinnerThatLacksTheRunnerUpsWordIsMarked) {
   ASSERT_NE(index_, nullptr);
   // Two topics in one question: whichever wins lacks the other's specific word.
