@@ -169,10 +169,10 @@ Analyzed Analyzer::Analyze(std::string_view raw) const {
 void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   std::unordered_map<std::string, size_t> index;  // key → position in a.terms
   auto add = [&](std::string key, TermKind kind, float w, const std::string& surface,
-                 bool synonym = false, bool topic = false) {
+                 bool synonym = false, bool topic = false, bool asks = false) {
     auto [it, inserted] = index.emplace(key, a.terms.size());
     if (inserted) {
-      a.terms.push_back({std::move(key), kind, w, surface, synonym, topic});
+      a.terms.push_back({std::move(key), kind, w, surface, synonym, topic, asks});
     } else {
       // A repeated word counts, but less than a new one.
       a.terms[it->second].weight += w * 0.5f;
@@ -218,13 +218,14 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     // どう + なる asks what follows from something (「貯めたらどうなる」), not how to do it
     // (「貯め方」): both words are stop words, the pair is wording.
     if (after_how && t.base == "なる") {
-      add("w:どうなる", TermKind::kWord, WordWeight(/*topic=*/false), "どうなる");
+      add("w:どうなる", TermKind::kWord, WordWeight(/*topic=*/false), "どうなる",
+          /*synonym=*/false, /*topic=*/false, /*asks=*/true);
     }
     // 何 + が/を + a verb asks for the verb's object (「何がもらえる」「何ができる」), which an
     // entry naming the object (「ポイントがもらえる」) does not answer: the pair is wording.
     if (what_then_case && t.pos == "動詞" && t.pos1 == "自立") {
       add("w:何" + lexicon_->Canonical(t.base), TermKind::kWord, WordWeight(/*topic=*/false),
-          "何" + t.surface);
+          "何" + t.surface, /*synonym=*/false, /*topic=*/false, /*asks=*/true);
     }
     what_then_case = (after_what && t.pos == "助詞" && (t.surface == "が" || t.surface == "を"));
     after_how = t.base == "どう" || t.surface == "どう";
@@ -273,7 +274,8 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   // Asking what something is is wording, as どうなる is: it picks the entry that defines the
   // thing among the entries that mention it.
   if (AsksWhatItIs(a.tokens)) {
-    add("w:とは", TermKind::kWord, WordWeight(/*topic=*/false), "とは");
+    add("w:とは", TermKind::kWord, WordWeight(/*topic=*/false), "とは", /*synonym=*/false,
+        /*topic=*/false, /*asks=*/true);
   }
 }
 

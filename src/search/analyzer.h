@@ -41,6 +41,9 @@ struct Term {
   // A verb or adverb the knowledge base lacks (失う, まだ) is wording; a noun it lacks
   // (旅行, 年金) is a topic it does not cover.
   bool topic = false;
+  // A question form (w:とは, w:どうなる, w:何もらう): wording, and when no entry holds it the
+  // knowledge base has no entry that asks what the member asks.
+  bool asks = false;
 };
 
 struct AnalyzerOptions {

@@ -91,8 +91,8 @@ struct Candidate {
   // the question's most specific word which a close runner-up has is not a sure answer.
   float lacks = 0;
   // Nouns (and words no dictionary knows) of the query that the knowledge base has never
-  // seen, in writing or in sound (「社員旅行」's 旅行): the question is at least partly about
-  // something else.
+  // seen, in writing or in sound (「社員旅行」's 旅行), and question forms no entry asks
+  // (「何がもらえる」 where none does): the question is at least partly about something else.
   int unknown_words = 0;
   std::vector<std::string> unknown;  // those words as written; filled when explaining
   std::string matched_phrase;        // the question or alternate that matched best
@@ -148,7 +148,7 @@ class Index {
     double norm = 0;
     double sum = 0;
     double bm25_max = 0;  // the BM25F score of a perfect match
-    // Query nouns no entry has, as written (Candidate::unknown_words counts them).
+    // Query nouns and question forms no entry has, as written (Candidate::unknown_words).
     std::vector<std::string> unknown;
   };
 

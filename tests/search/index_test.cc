@@ -325,6 +325,21 @@ TEST_F(IndexTest, OnlyUnknownNounsCountAsAnotherTopic) {
   EXPECT_TRUE(verb[0].unknown.empty());
 }
 
+TEST_F(IndexTest, AQuestionFormNoEntryAsksCountsAsUnknown) {
+  ASSERT_NE(index_, nullptr);
+  // No entry asks what something buys: the question is partly about something else.
+  auto unasked = Search("パスワードで何が買えるの", /*explain=*/true);
+  ASSERT_FALSE(unasked.empty());
+  EXPECT_EQ(unasked[0].unknown_words, 1) << DescribeWhy(unasked[0]);
+  ASSERT_EQ(unasked[0].unknown.size(), 1u);
+  EXPECT_EQ(unasked[0].unknown[0], "何買える");
+  // demo-retire asks what follows from retiring.
+  auto asked = Search("退職したらどうなる");
+  ASSERT_FALSE(asked.empty());
+  EXPECT_EQ(asked[0].entry->id, "demo-retire") << Describe(asked);
+  EXPECT_EQ(asked[0].unknown_words, 0);
+}
+
 TEST_F(IndexTest, TopicNounOutweighsAVerb) {
   ASSERT_NE(analyzer_, nullptr);
   // 認証コード says what the question is about; 忘れる how it is asked.
