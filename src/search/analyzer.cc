@@ -39,8 +39,10 @@ bool IsSingleKanjiNoun(const text::Token& t) {
   return t.known && t.pos == "名詞" && letters.size() == 1 && text::IsKanji(letters[0]);
 }
 
+// 何 however it is written or read (なに, なん).
 bool IsWhat(const text::Token& t) {
-  return t.surface == "何" || t.surface == "なに" || t.surface == "なん" || t.surface == "ナニ";
+  return t.base == "何" || t.surface == "何" || t.surface == "なに" || t.surface == "なん" ||
+         t.surface == "ナニ";
 }
 
 // Whether the text asks what something is (「健康ポイントとは」「QRコードって何？」「ゴールドは
@@ -229,7 +231,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     }
     what_then_case = (after_what && t.pos == "助詞" && (t.surface == "が" || t.surface == "を"));
     after_how = t.base == "どう" || t.surface == "どう";
-    after_what = t.base == "何" || t.surface == "何" || t.surface == "なに" || t.surface == "なん";
+    after_what = IsWhat(t);
     if (IsFunctionWord(t)) {
       flush_run();
       if (t.pos == "記号") previous.clear();  // a sentence or clause ends
