@@ -355,13 +355,23 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
     sums.selected.resize(entries_.size(), 0);
   }
   const bool exhaustive = static_cast<int>(entries_.size()) < options_.exhaustive_below;
+  // A question form (w:とは, w:何もらう) says how something is asked, not about what: it ranks
+  // the entries the query's words gather, and gathers only when it is all the query has. In a
+  // large knowledge base many entries ask 「…とは」, and walking them all decides nothing.
+  auto asks = [&](size_t k) { return query.terms[q.term_of_known[k]].asks; };
+  bool only_asks = true;
+  for (size_t k = 0; k < q.known.size(); ++k) only_asks &= asks(k);
+  auto gathers = [&](size_t k) { return exhaustive || only_asks || !asks(k); };
   bool any_rare = false;
-  for (const auto& [id, w] : q.known) any_rare |= entry_frequency_[id] <= common_df_;
+  for (size_t k = 0; k < q.known.size(); ++k) {
+    any_rare |= gathers(k) && entry_frequency_[q.known[k].first] <= common_df_;
+  }
   thread_local std::vector<float> partial;  // by entry, when the best are kept
   if (!exhaustive && partial.size() < entries_.size()) partial.resize(entries_.size(), 0.0f);
   std::vector<int> touched;
   for (size_t k = 0; k < q.known.size(); ++k) {
     const int id = q.known[k].first;
+    if (!gathers(k)) continue;
     if (!exhaustive && any_rare && entry_frequency_[id] > common_df_) continue;
     for (const EntryPosting& p : postings_[id]) {
       if (!sums.selected[p.entry]) {

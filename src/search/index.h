@@ -12,7 +12,8 @@
 //  - The best single phrase (question or alternate) by TF-IDF cosine, plus the entry's
 //    wording taken together: 1 when the query says what one phrase says.
 // Candidates are gathered by BM25F over every field (every entry the query touches is scored
-// exactly below IndexOptions::exhaustive_below entries; above it the rarer terms gather).
+// exactly below IndexOptions::exhaustive_below entries; above it the rarer terms gather, and
+// question forms such as w:とは only rank what the words gathered).
 //
 // Thread safety: built once, then immutable; Search() may run on many threads at once. The
 // index keeps pointers into the ProgramKb and the Analyzer, which must outlive it.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -448,6 +449,37 @@ TEST_F(IndexTest, AskingWhatAVerbGivesIsWording) {
   ASSERT_GE(found.size(), 2u);
   EXPECT_EQ(found[0].entry->id, "gives-what") << Describe(found);
   EXPECT_GT(found[0].score, found[1].score + 0.1f) << Describe(found);
+}
+
+TEST_F(IndexTest, ALargeKnowledgeBaseGathersThroughWordsNotQuestionForms) {
+  ASSERT_NE(analyzer_, nullptr);
+  // Many entries define something (「…とは」); only one is about what the member names.
+  kb::ProgramKb program;
+  program.program.id = "large";
+  program.entries = {
+      MakeEntry("large-points", "健康ポイントとは何ですか", {}, "歩くと貯まります。"),
+      MakeEntry("large-gold", "ゴールドとは何ですか", {}, "上のランクです。"),
+      MakeEntry("large-lottery", "抽選とはどのような仕組みですか", {}, "毎月行います。"),
+      MakeEntry("large-sponsor", "協賛店とは何ですか", {}, "応援するお店です。"),
+  };
+  auto ids = [&](const IndexOptions& options) {
+    Index index(&program, analyzer_, options);
+    SearchOptions search;
+    search.limit = 10;
+    std::vector<std::string> out;
+    for (const Candidate& c : index.Search("健康ポイントとは", search)) out.push_back(c.entry->id);
+    return out;
+  };
+  // Scored exactly, every entry that asks 「とは」 shares a term with the query.
+  const auto small = ids(IndexOptions{});
+  ASSERT_FALSE(small.empty());
+  EXPECT_EQ(small[0], "large-points");
+  EXPECT_NE(std::find(small.begin(), small.end(), "large-gold"), small.end());
+  // Above exhaustive_below the question form ranks what the words gather and gathers nothing
+  // itself: in a large knowledge base it would walk every definition for no decision.
+  IndexOptions large;
+  large.exhaustive_below = 1;
+  EXPECT_EQ(ids(large), std::vector<std::string>{"large-points"});
 }
 
 TEST_F(IndexTest, WinnerThatLacksTheRunnerUpsWordIsMarked) {
