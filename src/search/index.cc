@@ -260,10 +260,13 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
   std::vector<Known> known;
   // Surfaces the index knows by sound (出来る when できる is indexed), and the parts of a slip
   // read together (任 of 任証 → ニンショウ), are not foreign.
+  std::vector<int> ids(query.terms.size(), -1);  // each term looked up once
   std::vector<std::string_view> heard;
-  for (const Term& t : query.terms) {
-    if (t.kind != TermKind::kGram && t.kind != TermKind::kPair && term_ids_.count(t.key)) {
-      heard.push_back(t.surface);
+  for (size_t i = 0; i < query.terms.size(); ++i) {
+    const Term& t = query.terms[i];
+    if (auto it = term_ids_.find(t.key); it != term_ids_.end()) {
+      ids[i] = it->second;
+      if (t.kind != TermKind::kGram && t.kind != TermKind::kPair) heard.push_back(t.surface);
     }
   }
   auto is_heard = [&](const std::string& surface) {
@@ -275,8 +278,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
   const float once = options_.question_field / (options_.bm25_k1 + options_.question_field);
   for (size_t i = 0; i < query.terms.size(); ++i) {
     const Term& t = query.terms[i];
-    auto it = term_ids_.find(t.key);
-    int df = it == term_ids_.end() ? 0 : entry_frequency_[it->second];
+    const int df = ids[i] < 0 ? 0 : entry_frequency_[ids[i]];
     float w = t.weight * IdfOf(df);
     float bm25_max = t.weight * Bm25IdfOf(df) * once;
     // A query word no entry has, in writing or in sound, is evidence the question is about
@@ -293,7 +295,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     q.norm += static_cast<double>(w) * w;
     q.sum += w;
     q.bm25_max += bm25_max;
-    if (it != term_ids_.end()) known.push_back({it->second, w, static_cast<int>(i), t.weight});
+    if (ids[i] >= 0) known.push_back({ids[i], w, static_cast<int>(i), t.weight});
   }
   std::sort(known.begin(), known.end());
   for (const Known& k : known) {
@@ -394,14 +396,15 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
   Accumulate(q, sums);
   struct Scored {
     Candidate candidate;
-    int phrase;
+    int phrase = -1;
   };
   std::vector<Scored> scored;
   scored.reserve(touched.size());
   for (int e : touched) {
-    int phrase = -1;
-    Candidate c = Score(q, e, sums, query, options.explain, &phrase);
-    if (c.score > 0) scored.push_back({std::move(c), phrase});
+    // Scored in place: a candidate is a large struct, and most are dropped.
+    Scored& s = scored.emplace_back();
+    Score(q, e, sums, query, options.explain, &s.candidate, &s.phrase);
+    if (s.candidate.score <= 0) scored.pop_back();
   }
   for (int e : touched) {
     const EntryDocs& d = entries_[e];
@@ -409,11 +412,21 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
     sums.all[e] = sums.answer[e] = sums.covered[e] = sums.bm25[e] = 0.0;
     sums.selected[e] = 0;
   }
-  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
-    return a.candidate.score != b.candidate.score ? a.candidate.score > b.candidate.score
-                                                  : a.candidate.entry->id < b.candidate.entry->id;
+  // Only the best `limit` are ordered, and candidates move once, when they are kept.
+  std::vector<int> order(scored.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  const size_t kept = std::min(order.size(), static_cast<size_t>(std::max(0, options.limit)));
+  std::partial_sort(order.begin(), order.begin() + kept, order.end(), [&](int a, int b) {
+    const Candidate& x = scored[a].candidate;
+    const Candidate& y = scored[b].candidate;
+    return x.score != y.score ? x.score > y.score : x.entry->id < y.entry->id;
   });
-  if (static_cast<int>(scored.size()) > options.limit) scored.resize(options.limit);
+  {
+    std::vector<Scored> best;
+    best.reserve(kept);
+    for (size_t i = 0; i < kept; ++i) best.push_back(std::move(scored[order[i]]));
+    scored = std::move(best);
+  }
   if (scored.size() > 1) {
     // The most specific query word the runner-up knows and the winner does not.
     const int first = static_cast<int>(scored[0].candidate.entry - program_->entries.data());
@@ -435,14 +448,15 @@ std::vector<Candidate> Index::Search(const Analyzed& query, const SearchOptions&
   return out;
 }
 
-Candidate Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyzed& query,
-                       bool explain, int* best_phrase_index) const {
+void Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyzed& query, bool explain,
+                  Candidate* out, int* best_phrase_index) const {
   const EntryDocs& d = entries_[e];
-  Candidate c;
+  Candidate& c = *out;
   c.entry = &program_->entries[e];
   float best = 0;
   const Phrase* best_phrase = nullptr;
   for (int p = d.first_phrase; p < d.first_phrase + d.phrase_count; ++p) {
+    if (sums.phrase[p] == 0) continue;  // shares nothing with the query
     const Phrase& ph = phrases_[p];
     if (ph.vec.norm <= 0) continue;
     float cos = static_cast<float>(sums.phrase[p] / (q.norm * ph.vec.norm));
@@ -470,7 +484,7 @@ Candidate Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyze
   c.score = std::min(1.0f, score);
   *best_phrase_index =
       best_phrase != nullptr ? static_cast<int>(best_phrase - phrases_.data()) : -1;
-  if (!explain) return c;
+  if (!explain) return;
   c.unknown = q.unknown;
   // Which query terms the best phrase (or else the answer) shares, and how much each gives.
   const Vec* sources[] = {best_phrase ? &best_phrase->vec : nullptr, &d.answer};
@@ -491,7 +505,6 @@ Candidate Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyze
   std::sort(c.why.begin(), c.why.end(), [](const MatchedTerm& a, const MatchedTerm& b) {
     return a.contribution > b.contribution;
   });
-  return c;
 }
 
 }  // namespace madoguchi::search

@@ -169,10 +169,10 @@ class Index {
     std::vector<char> selected;   // by entry
   };
   void Accumulate(const QueryVec& q, Sums& sums) const;
-  // The best phrase's index is returned through `best_phrase` (-1 when none matched): its text
-  // is copied only for the candidates that are kept.
-  Candidate Score(const QueryVec& q, int entry, const Sums& sums, const Analyzed& query,
-                  bool explain, int* best_phrase) const;
+  // Fills `out`, a default Candidate. The best phrase's index is returned through
+  // `best_phrase` (-1 when none matched): its text is copied only for the candidates kept.
+  void Score(const QueryVec& q, int entry, const Sums& sums, const Analyzed& query, bool explain,
+             Candidate* out, int* best_phrase) const;
 
   const kb::ProgramKb* program_;
   const Analyzer* analyzer_;
