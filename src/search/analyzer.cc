@@ -1,5 +1,6 @@
 #include "search/analyzer.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "text/kana.h"
@@ -11,12 +12,14 @@ namespace {
 
 bool IsFunctionWord(const text::Token& t) {
   if (t.known && (t.pos == "助詞" || t.pos == "助動詞" || t.pos == "記号")) return true;
-  // Punctuation the dictionary does not know ("?", "!!") is not a word either.
-  for (char32_t c : text::DecodeUtf8(t.surface)) {
-    if (text::IsKana(c) || text::IsKanji(c) || (c >= U'a' && c <= U'z') ||
-        (c >= U'0' && c <= U'9') || c > 0xFF) {
-      return false;
-    }
+  // Punctuation the dictionary does not know ("?", "!!") is not a word either: a word has a
+  // letter, a digit or any character past U+00FF (kana and kanji among them). Read on the
+  // bytes: every token passes here.
+  for (size_t i = 0; i < t.surface.size(); ++i) {
+    const auto b = static_cast<unsigned char>(t.surface[i]);
+    if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) return false;
+    // A lead byte other than C2/C3 (which encode U+0080–U+00FF) starts a character past U+00FF.
+    if (b >= 0xC0 && b != 0xC2 && b != 0xC3) return false;
   }
   return true;
 }
@@ -35,8 +38,9 @@ std::u32string GramLetters(const std::string& reading) {
 }
 
 bool IsSingleKanjiNoun(const text::Token& t) {
+  if (!t.known || t.pos != "名詞" || t.surface.size() > 4) return false;
   const std::u32string letters = text::DecodeUtf8(t.surface);
-  return t.known && t.pos == "名詞" && letters.size() == 1 && text::IsKanji(letters[0]);
+  return letters.size() == 1 && text::IsKanji(letters[0]);
 }
 
 // 何 however it is written or read (なに, なん).
@@ -169,16 +173,11 @@ Analyzed Analyzer::Analyze(std::string_view raw) const {
 }
 
 void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
-  std::unordered_map<std::string, size_t> index;  // key → position in a.terms
+  // Every occurrence is kept until the end, where repeats merge (MergeRepeats): cheaper than
+  // a map of the keys seen, which would allocate for each term of every question.
   auto add = [&](std::string key, TermKind kind, float w, const std::string& surface,
                  bool synonym = false, bool topic = false, bool asks = false) {
-    auto [it, inserted] = index.emplace(key, a.terms.size());
-    if (inserted) {
-      a.terms.push_back({std::move(key), kind, w, surface, synonym, topic, asks});
-    } else {
-      // A repeated word counts, but less than a new one.
-      a.terms[it->second].weight += w * 0.5f;
-    }
+    a.terms.push_back({std::move(key), kind, w, surface, synonym, topic, asks});
   };
 
   std::u32string run;  // reading letters of the current run of non-function words
@@ -279,6 +278,34 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     add("w:とは", TermKind::kWord, WordWeight(/*topic=*/false), "とは", /*synonym=*/false,
         /*topic=*/false, /*asks=*/true);
   }
+  MergeRepeats(a.terms);
+}
+
+void Analyzer::MergeRepeats(std::vector<Term>& terms) {
+  // A term keeps its first occurrence's place and flags; a repeated word counts, but less than
+  // a new one. Repeats are added in the order they occur.
+  std::vector<int> order(terms.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int x, int y) { return terms[x].key < terms[y].key; });
+  std::vector<char> repeat(terms.size(), 0);
+  for (size_t g = 0; g < order.size();) {
+    Term& first = terms[order[g]];
+    size_t k = g + 1;
+    for (; k < order.size() && terms[order[k]].key == first.key; ++k) {
+      first.weight += terms[order[k]].weight * 0.5f;
+      repeat[order[k]] = 1;
+    }
+    g = k;
+  }
+  size_t out = 0;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    if (!repeat[i]) {
+      if (out != i) terms[out] = std::move(terms[i]);
+      ++out;
+    }
+  }
+  terms.resize(out);
 }
 
 template <typename AddTerm>

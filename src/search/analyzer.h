@@ -76,6 +76,7 @@ class Analyzer {
 
  private:
   std::vector<text::Token> JoinNamedPhrases(std::vector<text::Token> tokens) const;
+  static void MergeRepeats(std::vector<Term>& terms);
   void CollectTerms(Analyzed& a, bool keep_stop_words) const;
   template <typename AddTerm>
   void AddSlipReadings(const Analyzed& a, AddTerm& add) const;
