@@ -14,11 +14,23 @@ bool IsKanji(char32_t c) {
 }
 
 std::string HiraganaToKatakana(std::string_view s) {
-  std::u32string u = DecodeUtf8(s);
-  for (char32_t& c : u) {
-    if ((c >= 0x3041 && c <= 0x3096) || c == 0x309D || c == 0x309E) c += 0x60;
+  // In place on the bytes: every reading of every token passes here, and kana are all
+  // three-byte sequences led by E3, so nothing needs decoding into a wider string.
+  std::string out(s);
+  for (size_t i = 0; i + 2 < out.size(); ++i) {
+    if (static_cast<unsigned char>(out[i]) != 0xE3) continue;
+    const auto b1 = static_cast<unsigned char>(out[i + 1]);
+    const auto b2 = static_cast<unsigned char>(out[i + 2]);
+    if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) continue;
+    char32_t c = 0x3000 | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+    if ((c >= 0x3041 && c <= 0x3096) || c == 0x309D || c == 0x309E) {
+      c += 0x60;
+      out[i + 1] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out[i + 2] = static_cast<char>(0x80 | (c & 0x3F));
+    }
+    i += 2;
   }
-  return EncodeUtf8(u);
+  return out;
 }
 
 std::string KatakanaToHiragana(std::string_view s) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "text/utf8.h"
+
 namespace madoguchi::text {
 namespace {
 
@@ -54,6 +56,18 @@ TEST(KanaConversionTest, HiraganaToKatakana) {
   // Kanji, katakana, ASCII and emoji pass through.
   EXPECT_EQ(HiraganaToKatakana("認証コードabc😀"), "認証コードabc😀");
   EXPECT_EQ(HiraganaToKatakana(""), "");
+}
+
+TEST(KanaConversionTest, HiraganaToKatakanaMovesExactlyTheHiraganaOfTheBlock) {
+  // The conversion works on UTF-8 bytes; across the whole kana block it must agree with
+  // moving each hiragana code point to its katakana, and leave everything else alone.
+  for (char32_t c = 0x3000; c <= 0x30FF; ++c) {
+    const bool hiragana = (c >= 0x3041 && c <= 0x3096) || c == 0x309D || c == 0x309E;
+    const std::u32string in = {U'a', c, U'漢', c};
+    const char32_t to = hiragana ? c + 0x60 : c;
+    EXPECT_EQ(HiraganaToKatakana(EncodeUtf8(in)), EncodeUtf8(std::u32string{U'a', to, U'漢', to}))
+        << static_cast<unsigned>(c);
+  }
 }
 
 TEST(KanaConversionTest, KatakanaToHiragana) {
