@@ -2,6 +2,7 @@
 
 #include <mecab.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 
@@ -13,13 +14,24 @@ namespace madoguchi::text {
 namespace {
 
 // Splits a MeCab feature string on commas (ipadic fields hold no escaped commas).
-std::vector<std::string_view> SplitFeature(const char* feature) {
-  std::vector<std::string_view> out;
+// The fields of a MeCab feature string (品詞,細分類1,…,原形,読み,発音): ipadic has nine; only
+// the first eight are read. Fixed storage: every token of every question is split here.
+struct Features {
+  static constexpr size_t kMax = 9;
+  std::array<std::string_view, kMax> field;
+  size_t size() const { return count; }
+  std::string_view operator[](size_t i) const { return field[i]; }
+  size_t count = 0;
+};
+
+Features SplitFeature(const char* feature) {
+  Features out;
   std::string_view f(feature);
   size_t start = 0;
-  while (true) {
+  while (out.count < Features::kMax) {
     size_t comma = f.find(',', start);
-    out.push_back(f.substr(start, comma == std::string_view::npos ? comma : comma - start));
+    out.field[out.count++] =
+        f.substr(start, comma == std::string_view::npos ? comma : comma - start);
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
