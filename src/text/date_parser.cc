@@ -1,5 +1,6 @@
 #include "text/date_parser.h"
 
+#include <algorithm>
 #include <iterator>
 #include <map>
 #include <regex>
@@ -181,8 +182,21 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
   static const std::regex kCompact("(^|\\D)((19|20)\\d{2})(\\d{2})(\\d{2})(\\D|$)");
   static const std::regex kMonthDay("(\\d{1,2})\\s*月\\s*((\\d{1,2})\\s*日)?");
 
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kEraFull);
-       it != std::sregex_iterator(); ++it) {
+  // std::regex scans the whole text even where a pattern cannot match, and it is slow: each
+  // pattern runs only on a text holding what it needs (an era's name, a run of digits, 月).
+  size_t digits = 0;  // the longest run of ASCII digits
+  for (size_t i = 0, run = 0; i < text.size(); ++i) {
+    run = text[i] >= '0' && text[i] <= '9' ? run + 1 : 0;
+    digits = std::max(digits, run);
+  }
+  auto has = [&](const char* s) { return text.find(s) != std::string::npos; };
+  auto scan = [&](bool may_match, const std::regex& re) {
+    return may_match ? std::sregex_iterator(text.begin(), text.end(), re) : std::sregex_iterator();
+  };
+  const bool era_named = has("令和") || has("平成") || has("昭和") || has("大正") || has("明治");
+  const bool separated = text.find_first_of("./-") != std::string::npos;
+
+  for (auto it = scan(era_named, kEraFull); it != std::sregex_iterator(); ++it) {
     const std::smatch& m = *it;
     const Era* era = FindEra(m[1].str());
     int y = GregorianYear(*era, EraYear(m[2]));
@@ -198,8 +212,7 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
       add({*MakeDate(y, 1, 1), DateMention::Precision::kYear, 0, b, e});
     }
   }
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kEraLetter);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = scan(digits > 0 && separated, kEraLetter); it != std::sregex_iterator(); ++it) {
     const std::smatch& m = *it;
     const Era* era = FindEra(m[2].str());
     int y = GregorianYear(*era, ToInt(m[3]));
@@ -210,8 +223,7 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
       add({*d, m[5].matched ? DateMention::Precision::kDay : DateMention::Precision::kMonth, 0, b,
            e});
   }
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kWestern);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = scan(digits >= 4, kWestern); it != std::sregex_iterator(); ++it) {
     const std::smatch& m = *it;
     int y = ToInt(m[1]);
     if (y < 1868 || y > 2200) continue;
@@ -230,8 +242,7 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
       add({*MakeDate(y, 1, 1), DateMention::Precision::kYear, 0, b, e});
     }
   }
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kCompact);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = scan(digits >= 8, kCompact); it != std::sregex_iterator(); ++it) {
     const std::smatch& m = *it;
     if (auto d = MakeDate(ToInt(m[2]), ToInt(m[4]), ToInt(m[5]))) {
       auto [b, e] = span_of(m, 2);
@@ -239,8 +250,7 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
       add({*d, DateMention::Precision::kDay, 0, b, e});
     }
   }
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kMonthDay);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = scan(digits > 0 && has("月"), kMonthDay); it != std::sregex_iterator(); ++it) {
     const std::smatch& m = *it;
     int mo = ToInt(m[1]);
     if (mo < 1 || mo > 12) continue;
