@@ -179,6 +179,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
                  bool synonym = false, bool topic = false, bool asks = false) {
     a.terms.push_back({std::move(key), kind, w, surface, synonym, topic, asks});
   };
+  a.terms.reserve(a.tokens.size() * 6);  // a word, its reading, a pair and a few grams each
 
   std::u32string run;  // reading letters of the current run of non-function words
   auto flush_run = [&]() {
@@ -286,8 +287,10 @@ void Analyzer::MergeRepeats(std::vector<Term>& terms) {
   // a new one. Repeats are added in the order they occur.
   std::vector<int> order(terms.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int x, int y) { return terms[x].key < terms[y].key; });
+  std::sort(order.begin(), order.end(), [&](int x, int y) {
+    const int c = terms[x].key.compare(terms[y].key);
+    return c != 0 ? c < 0 : x < y;
+  });
   std::vector<char> repeat(terms.size(), 0);
   for (size_t g = 0; g < order.size();) {
     Term& first = terms[order[g]];
