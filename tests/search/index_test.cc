@@ -30,6 +30,13 @@ kb::Entry MakeEntry(const std::string& id, const std::string& question,
   return e;
 }
 
+kb::ProgramKb MakeProgram(const std::string& id, std::vector<kb::Entry> entries) {
+  kb::ProgramKb program;
+  program.program.id = id;
+  program.entries = std::move(entries);
+  return program;
+}
+
 // A small hand-made program, a lexicon with a few synonym groups, and an index over them.
 class IndexTest : public ::testing::Test {
  protected:
@@ -222,16 +229,15 @@ TEST_F(IndexTest, OneWordingCountsAsMuchAsManyAlternates) {
   ASSERT_NE(index_, nullptr);
   // An imported FAQ entry has its question only; a shipped intent has many alternates that
   // repeat the same words. Both say ポイント and 確認 in every wording.
-  kb::ProgramKb program;
-  program.program.id = "mixed";
-  program.entries = {
-      MakeEntry("faq", "ポイントの確認方法", {}, "アプリのマイページで確認できます。"),
-      MakeEntry("intent", "ポイントを確認したい",
-                {"ポイント確認", "ポイントの確認をしたい", "私のポイントを確認",
-                 "ポイント確認できる？", "ポイントを確認する", "確認したいポイント"},
-                "連携が必要です。"),
-      MakeEntry("other", "退職したらどうなりますか", {}, "失効します。"),
-  };
+  const kb::ProgramKb program = MakeProgram(
+      "mixed", {
+                   MakeEntry("faq", "ポイントの確認方法", {}, "アプリのマイページで確認できます。"),
+                   MakeEntry("intent", "ポイントを確認したい",
+                             {"ポイント確認", "ポイントの確認をしたい", "私のポイントを確認",
+                              "ポイント確認できる？", "ポイントを確認する", "確認したいポイント"},
+                             "連携が必要です。"),
+                   MakeEntry("other", "退職したらどうなりますか", {}, "失効します。"),
+               });
   auto bm25_of = [&](const IndexOptions& options) {
     Index index(&program, analyzer_, options);
     std::map<std::string, float> bm25;
@@ -409,14 +415,14 @@ TEST_F(IndexTest, AskingWhatSomethingIsMeetsItsDefinition) {
     EXPECT_FALSE(asks(text)) << text;
   }
   // Among entries that all name the thing, the one that defines it answers the question.
-  kb::ProgramKb program;
-  program.program.id = "define";
-  program.entries = {
-      MakeEntry("define-when", "健康ポイントはいつ付与されますか", {}, "毎月付与します。"),
-      MakeEntry("define-what", "健康ポイントとはどのような制度ですか", {},
-                "健康づくりの制度です。"),
-      MakeEntry("define-swap", "健康ポイントはいつ交換できますか", {}, "5月から交換できます。"),
-  };
+  const kb::ProgramKb program = MakeProgram(
+      "define",
+      {
+          MakeEntry("define-when", "健康ポイントはいつ付与されますか", {}, "毎月付与します。"),
+          MakeEntry("define-what", "健康ポイントとはどのような制度ですか", {},
+                    "健康づくりの制度です。"),
+          MakeEntry("define-swap", "健康ポイントはいつ交換できますか", {}, "5月から交換できます。"),
+      });
   Index index(&program, analyzer_);
   SearchOptions options;
   auto found = index.Search("健康ポイントって何？", options);
@@ -438,12 +444,12 @@ TEST_F(IndexTest, AskingWhatAVerbGivesIsWording) {
   EXPECT_FALSE(has("ポイントがもらえる", "w:何もらえる"));
   EXPECT_FALSE(has("何ポイントもらえる", "w:何もらえる"));
   // Both entries say もらえる; the one that says what one gets answers 「何がもらえるの」.
-  kb::ProgramKb program;
-  program.program.id = "gives";
-  program.entries = {
-      MakeEntry("gives-how", "ポイントがもらえる条件", {}, "歩くとポイントがもらえます。"),
-      MakeEntry("gives-what", "景品は何がもらえる？", {}, "健康グッズと交換できます。"),
-  };
+  const kb::ProgramKb program = MakeProgram(
+      "gives",
+      {
+          MakeEntry("gives-how", "ポイントがもらえる条件", {}, "歩くとポイントがもらえます。"),
+          MakeEntry("gives-what", "景品は何がもらえる？", {}, "健康グッズと交換できます。"),
+      });
   Index index(&program, analyzer_);
   auto found = index.Search("何がもらえるの", SearchOptions());
   ASSERT_GE(found.size(), 2u);
@@ -454,14 +460,14 @@ TEST_F(IndexTest, AskingWhatAVerbGivesIsWording) {
 TEST_F(IndexTest, ALargeKnowledgeBaseGathersThroughWordsNotQuestionForms) {
   ASSERT_NE(analyzer_, nullptr);
   // Many entries define something (「…とは」); only one is about what the member names.
-  kb::ProgramKb program;
-  program.program.id = "large";
-  program.entries = {
-      MakeEntry("large-points", "健康ポイントとは何ですか", {}, "歩くと貯まります。"),
-      MakeEntry("large-gold", "ゴールドとは何ですか", {}, "上のランクです。"),
-      MakeEntry("large-lottery", "抽選とはどのような仕組みですか", {}, "毎月行います。"),
-      MakeEntry("large-sponsor", "協賛店とは何ですか", {}, "応援するお店です。"),
-  };
+  const kb::ProgramKb program = MakeProgram(
+      "large",
+      {
+          MakeEntry("large-points", "健康ポイントとは何ですか", {}, "歩くと貯まります。"),
+          MakeEntry("large-gold", "ゴールドとは何ですか", {}, "上のランクです。"),
+          MakeEntry("large-lottery", "抽選とはどのような仕組みですか", {}, "毎月行います。"),
+          MakeEntry("large-sponsor", "協賛店とは何ですか", {}, "応援するお店です。"),
+      });
   auto ids = [&](const IndexOptions& options) {
     Index index(&program, analyzer_, options);
     SearchOptions search;
