@@ -281,9 +281,14 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     const int df = ids[i] < 0 ? 0 : entry_frequency_[ids[i]];
     float w = t.weight * IdfOf(df);
     float bm25_max = t.weight * Bm25IdfOf(df) * once;
+    // A word no entry writes but one entry says (a slip's stray kanji, heard in its reading) is
+    // that reading's word, already weighed: counted again, it would be a part of the question
+    // no entry can explain.
+    const bool unwritten = df == 0 && t.kind == TermKind::kWord;
+    if (unwritten && is_heard(t.surface)) continue;
     // A query word no entry has, in writing or in sound, is evidence the question is about
     // something else.
-    if (df == 0 && t.kind == TermKind::kWord && !is_heard(t.surface)) {
+    if (unwritten) {
       // At a full word's weight whatever its part of speech: a verb the knowledge base has
       // never seen (譲る in 「家族に譲れますか」) may be the whole question.
       const float unseen =
