@@ -1,5 +1,5 @@
 // Builds the MeCab user-dictionary source from dictionaries/*.csv: surfaces are normalized the
-// way queries are (so the dictionary meets the text MeCab is actually given), and every word
+// way queries are, then written as MeCab is given them (DictionaryPunctuation), and every word
 // gets its reading in hiragana and katakana as extra surfaces with the same base form, so
 // にんしょうこーど and ニンショウコード tokenize as 認証コード.
 //
@@ -13,6 +13,7 @@
 
 #include "text/kana.h"
 #include "text/normalizer.h"
+#include "text/tokenizer.h"
 
 namespace {
 
@@ -67,7 +68,8 @@ int main(int argc, char** argv) {
         continue;
       }
       const std::string reading = f[11];
-      std::vector<std::string> surfaces = {(*normalizer)->Normalize(f[0])};
+      std::vector<std::string> surfaces = {
+          madoguchi::text::DictionaryPunctuation((*normalizer)->Normalize(f[0]))};
       if (reading != "*" && !reading.empty()) {
         surfaces.push_back(KatakanaToHiragana(reading));
         surfaces.push_back(HiraganaToKatakana(reading));

@@ -68,6 +68,28 @@ std::string DefaultUserDictionaryPath() {
 #endif
 }
 
+std::string DictionaryPunctuation(std::string_view text, std::vector<uint32_t>* from) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  if (from != nullptr) {
+    from->clear();
+    from->reserve(text.size() + 16);
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool punctuation = (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) ||
+                             (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
+    if (punctuation) {
+      AppendUtf8(static_cast<char32_t>(c) + 0xFEE0, &out);  // U+FF01–U+FF5E
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+    if (from != nullptr) from->resize(out.size(), static_cast<uint32_t>(i));
+  }
+  if (from != nullptr) from->push_back(static_cast<uint32_t>(text.size()));
+  return out;
+}
+
 StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::Create(const TokenizerOptions& options) {
   if (!Readable(options.system_dictionary)) {
     return Status(StatusCode::kNotFound,
@@ -124,13 +146,17 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
   if (text.empty()) return tokens;
   auto release = [this](MeCab::Lattice* l) { ReleaseLattice(l); };
   std::unique_ptr<MeCab::Lattice, decltype(release)> lattice(AcquireLattice(), release);
-  std::string owned(text);  // the lattice keeps a pointer to the sentence while parsing
+  // MeCab reads the dictionaries' punctuation; the tokens keep the text's own characters. The
+  // lattice keeps a pointer to the sentence while parsing.
+  std::vector<uint32_t> from;
+  const std::string owned = DictionaryPunctuation(text, &from);
   lattice->set_sentence(owned.c_str());
   if (!tagger_->parse(lattice.get())) return tokens;
   for (const MeCab::Node* node = lattice->bos_node(); node != nullptr; node = node->next) {
     if (node->stat == MECAB_BOS_NODE || node->stat == MECAB_EOS_NODE) continue;
     Token t;
-    t.surface.assign(node->surface, node->length);
+    const size_t begin = static_cast<size_t>(node->surface - owned.data());
+    t.surface = std::string(text.substr(from[begin], from[begin + node->length] - from[begin]));
     auto f = SplitFeature(node->feature);
     t.pos = f.size() > 0 ? std::string(f[0]) : "";
     t.pos1 = f.size() > 1 ? std::string(f[1]) : "";

@@ -8,6 +8,7 @@
 #ifndef MADOGUCHI_TEXT_TOKENIZER_H_
 #define MADOGUCHI_TEXT_TOKENIZER_H_
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,6 +43,14 @@ struct Token {
   // independent verbs and adjectives, adverbs, and unknown words.
   bool IsContent() const;
 };
+
+// The text as the dictionaries are written: ASCII punctuation in its full-width form. ipadic
+// knows ？！（） as 記号 but reads the ASCII forms the normalizer produces as unknown nouns, and
+// then mis-tags the words around them (そもそも before "?" as a noun). Tokenizer feeds MeCab
+// this form, and the user dictionary's surfaces are written in it. When `from` is given, it
+// receives for every byte of the result the offset of the byte of `text` it came from, plus
+// text.size() at the end.
+std::string DictionaryPunctuation(std::string_view text, std::vector<uint32_t>* from = nullptr);
 
 class Tokenizer {
  public:

@@ -196,6 +196,31 @@ TEST_F(TokenizerTest, OddInputDoesNotCrash) {
   for (const Token& t : tokens) EXPECT_FALSE(t.surface.empty());
 }
 
+TEST_F(TokenizerTest, AsciiPunctuationIsPunctuation) {
+  // The normalizer turns ？ into ?, which the dictionary would read as an unknown noun, and
+  // then it takes そもそも before it for a noun too.
+  const std::vector<Token> tokens = Tokens("ポイントってそもそも何？");
+  ASSERT_GE(tokens.size(), 2u);
+  EXPECT_EQ(tokens.back().surface, "?");
+  EXPECT_EQ(tokens.back().pos, "記号");
+  for (const Token& t : tokens) {
+    if (t.surface == "そもそも") {
+      EXPECT_NE(t.pos, "名詞");
+    }
+  }
+  for (const char* text : {"使える(はず)?", "a,b/c~d", "「健康ポイント」とは!"}) {
+    const std::string normalized = normalizer_->Normalize(text);
+    std::string joined;
+    for (const Token& t : tokenizer_->Tokenize(normalized)) {
+      joined += t.surface;
+      if (t.surface == "(" || t.surface == ")" || t.surface == "!" || t.surface == "?") {
+        EXPECT_EQ(t.pos, "記号") << normalized;
+      }
+    }
+    EXPECT_EQ(joined, normalized) << "the tokens keep the text's own characters";
+  }
+}
+
 TEST_F(TokenizerTest, SurfacesCoverTheText) {
   const std::string text =
       normalizer_->Normalize("令和3年12月にもらったポイントはいつ失効しますか?");
