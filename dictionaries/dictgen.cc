@@ -1,9 +1,11 @@
 // Builds the MeCab user-dictionary source from dictionaries/*.csv: surfaces are normalized the
 // way queries are, then written as MeCab is given them (DictionaryPunctuation), and every word
 // gets its reading in hiragana and katakana as extra surfaces with the same base form, so
-// にんしょうこーど and ニンショウコード tokenize as 認証コード.
+// にんしょうこーど and ニンショウコード tokenize as 認証コード; a word with punctuation inside
+// gets a surface without it (元気アップりいばらき).
 //
 // Usage: madoguchi_dictgen OUT.csv IN.csv...
+#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -68,8 +70,14 @@ int main(int argc, char** argv) {
         continue;
       }
       const std::string reading = f[11];
-      std::vector<std::string> surfaces = {
-          madoguchi::text::DictionaryPunctuation((*normalizer)->Normalize(f[0]))};
+      const std::string normalized = (*normalizer)->Normalize(f[0]);
+      std::vector<std::string> surfaces = {madoguchi::text::DictionaryPunctuation(normalized)};
+      // A name with punctuation inside (元気アップ！りいばらき) is typed without it as often.
+      std::string bare;
+      for (char c : normalized) {
+        if (!std::ispunct(static_cast<unsigned char>(c))) bare.push_back(c);
+      }
+      if (!bare.empty() && bare != normalized) surfaces.push_back(bare);
       if (reading != "*" && !reading.empty()) {
         surfaces.push_back(KatakanaToHiragana(reading));
         surfaces.push_back(HiraganaToKatakana(reading));

@@ -89,6 +89,13 @@ TEST_F(TokenizerTest, NormalizedProgramNameIsOneToken) {
     EXPECT_EQ(tokens[0].surface, "元気アップ!りいばらき");
     EXPECT_EQ(tokens[0].reading, "ゲンキアップリイバラキ");
   }
+  // Typed without its punctuation the name is the same word.
+  const std::vector<Token> with = Tokens("元気アップ!りいばらき");
+  const std::vector<Token> without = Tokens("元気アップりいばらきって何");
+  ASSERT_FALSE(with.empty());
+  ASSERT_FALSE(without.empty());
+  EXPECT_EQ(without[0].surface, "元気アップりいばらき") << Describe(without);
+  EXPECT_EQ(without[0].base, with[0].base);
 }
 
 TEST_F(TokenizerTest, DomainWordsStayWholeInsideSentences) {
