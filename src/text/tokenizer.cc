@@ -79,12 +79,15 @@ std::string DictionaryPunctuation(std::string_view text, std::vector<uint32_t>* 
     const auto c = static_cast<unsigned char>(text[i]);
     const bool punctuation = (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) ||
                              (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
+    const size_t before = out.size();
     if (punctuation) {
       AppendUtf8(static_cast<char32_t>(c) + 0xFEE0, &out);  // U+FF01–U+FF5E
     } else {
       out.push_back(static_cast<char>(c));
     }
-    if (from != nullptr) from->resize(out.size(), static_cast<uint32_t>(i));
+    if (from != nullptr) {
+      for (size_t k = before; k < out.size(); ++k) from->push_back(static_cast<uint32_t>(i));
+    }
   }
   if (from != nullptr) from->push_back(static_cast<uint32_t>(text.size()));
   return out;
