@@ -13,15 +13,15 @@ namespace madoguchi::text {
 
 namespace {
 
-// Splits a MeCab feature string on commas (ipadic fields hold no escaped commas).
-// The fields of a MeCab feature string (品詞,細分類1,…,原形,読み,発音): ipadic has nine; only
-// the first eight are read. Fixed storage: every token of every question is split here.
+// The fields of a MeCab feature string (品詞,細分類1,…,原形,読み,発音), split on commas (ipadic
+// fields hold no escaped commas). ipadic has nine and only the first eight are read; fields
+// past the ninth are dropped. Fixed storage: every token of every question is split here.
 struct Features {
   static constexpr size_t kMax = 9;
   std::array<std::string_view, kMax> field;
+  size_t count = 0;
   size_t size() const { return count; }
   std::string_view operator[](size_t i) const { return field[i]; }
-  size_t count = 0;
 };
 
 Features SplitFeature(const char* feature) {
