@@ -193,7 +193,10 @@ std::vector<DateMention> FindDates(std::string_view raw, const Date& today) {
   auto scan = [&](bool may_match, const std::regex& re) {
     return may_match ? std::sregex_iterator(text.begin(), text.end(), re) : std::sregex_iterator();
   };
-  const bool era_named = has("令和") || has("平成") || has("昭和") || has("大正") || has("明治");
+  int era_count = 0;
+  const Era* eras = Eras(&era_count);
+  const bool era_named =
+      std::any_of(eras, eras + era_count, [&](const Era& era) { return has(era.name); });
   const bool separated = text.find_first_of("./-") != std::string::npos;
 
   for (auto it = scan(era_named, kEraFull); it != std::sregex_iterator(); ++it) {
