@@ -217,6 +217,8 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     all.resize(out);
     make_vec(all, &d.all);
     make_vec(answer_raw[e], &d.answer);
+    d.answer_coverage =
+        wordings[e] <= 1 ? options_.sole_wording_answer_coverage : options_.answer_coverage;
     // All three are sorted by term id; every term of the BM25F list is in one of the other two.
     auto a = d.all.terms.begin();
     auto b = d.answer.terms.begin();
@@ -333,7 +335,7 @@ void Index::Accumulate(const QueryVec& q, Sums& sums) const {
       if (p.all > 0) {
         sums.covered[p.entry] += covered;
       } else if (p.answer > 0) {
-        sums.covered[p.entry] += options_.answer_coverage * covered;
+        sums.covered[p.entry] += entries_[p.entry].answer_coverage * covered;
       }
     }
   }

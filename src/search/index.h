@@ -47,8 +47,12 @@ struct IndexOptions {
   float every_wording_tf = 3.0f;
   // Share of the score from BM25F; the rest from the best phrase and the entry's wording.
   float bm25_weight = 0.7f;
-  // A query term only the answer knows counts this much toward coverage and evidence.
+  // A query term only the answer knows counts this much toward coverage and evidence …
   float answer_coverage = 0.5f;
+  // … and this much for an entry with a single wording (an imported FAQ row, its question
+  // only): one sentence says little of what the entry covers, and its answer says the rest.
+  // An entry with alternates has said in them how members ask.
+  float sole_wording_answer_coverage = 0.9f;
   // Below this many entries every entry sharing a term with the query is scored exactly.
   int exhaustive_below = 3000;
 
@@ -139,8 +143,9 @@ class Index {
   struct EntryDocs {
     int first_phrase = 0;  // its question, alternate and keyword phrases, contiguous
     int phrase_count = 0;
-    Vec all;     // every question, alternate and keyword together
-    Vec answer;  // the answer and its variants
+    Vec all;                    // every question, alternate and keyword together
+    Vec answer;                 // the answer and its variants
+    float answer_coverage = 0;  // what a query term only the answer knows counts toward coverage
   };
   struct QueryVec {
     std::vector<std::pair<int, float>> known;  // (term id, weight) sorted by id

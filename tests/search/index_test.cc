@@ -255,6 +255,34 @@ TEST_F(IndexTest, OneWordingCountsAsMuchAsManyAlternates) {
   EXPECT_NEAR(after["faq"], after["intent"], 0.1f * after["intent"]);
 }
 
+TEST_F(IndexTest, ASoleQuestionsAnswerCoversMoreThanAnAlternatesAnswer) {
+  ASSERT_NE(index_, nullptr);
+  // Both entries know 通信料 only through their answers. The imported row has nothing else to
+  // say what it covers; the intent's alternates already say how members ask.
+  const kb::ProgramKb program = MakeProgram(
+      "mixed",
+      {
+          MakeEntry("faq", "利用料はかかりますか", {}, "無料です。通信料はご負担ください。"),
+          MakeEntry("intent", "料金を知りたい", {"利用料金", "料金はいくら", "有料？"},
+                    "無料です。通信料はご負担ください。"),
+      });
+  auto coverage_of = [&](const IndexOptions& options) {
+    Index index(&program, analyzer_, options);
+    std::map<std::string, float> coverage;
+    for (const Candidate& c : index.Search("通信料", {})) coverage[c.entry->id] = c.coverage;
+    return coverage;
+  };
+  IndexOptions alike;
+  alike.sole_wording_answer_coverage = alike.answer_coverage;
+  auto before = coverage_of(alike);
+  auto after = coverage_of(IndexOptions{});
+  ASSERT_EQ(before.size(), 2u);
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_NEAR(before["faq"], before["intent"], 0.01f);
+  EXPECT_GT(after["faq"], 1.4f * after["intent"]);
+  EXPECT_FLOAT_EQ(after["intent"], before["intent"]);
+}
+
 TEST_F(IndexTest, Bm25PartGrowsWithTheShareOfTheQuestionExplained) {
   ASSERT_NE(index_, nullptr);
   auto whole = Search("ポイントの有効期限はいつですか");
