@@ -49,6 +49,7 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"bm25_weight", &o->index.bm25_weight},
       {"answer_coverage", &o->index.answer_coverage},
       {"sole_wording_answer_coverage", &o->index.sole_wording_answer_coverage},
+      {"sole_wording_answer_weight", &o->index.sole_wording_answer_weight},
       {"entry_weight", &o->index.entry_weight},
       {"answer_weight", &o->index.answer_weight},
       {"unseen_weight", &o->index.unseen_weight},

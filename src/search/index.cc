@@ -217,8 +217,10 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     all.resize(out);
     make_vec(all, &d.all);
     make_vec(answer_raw[e], &d.answer);
+    const bool sole_wording = wordings[e] <= 1;
     d.answer_coverage =
-        wordings[e] <= 1 ? options_.sole_wording_answer_coverage : options_.answer_coverage;
+        sole_wording ? options_.sole_wording_answer_coverage : options_.answer_coverage;
+    d.answer_weight = sole_wording ? options_.sole_wording_answer_weight : options_.answer_weight;
     // All three are sorted by term id; every term of the BM25F list is in one of the other two.
     auto a = d.all.terms.begin();
     auto b = d.answer.terms.begin();
@@ -481,7 +483,7 @@ void Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyzed& qu
   c.phrase = best;
   float score =
       (1 - options_.bm25_weight) * ((1 - options_.entry_weight) * best +
-                                    options_.entry_weight * all + options_.answer_weight * answer) +
+                                    options_.entry_weight * all + d.answer_weight * answer) +
       options_.bm25_weight * std::min(1.0f, c.bm25);
   // Coverage: the share of the query's weight that the entry's own wording knows.
   const double covered = sums.covered[e];

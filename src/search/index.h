@@ -61,6 +61,8 @@ struct IndexOptions {
   // the entry uses consistently) rather than from its single best phrase.
   float entry_weight = 0.3f;
   float answer_weight = 0.0f;  // how much of the answer's cosine is added to the best phrase
+  // … for an entry with a single wording, whose answer is most of what describes it.
+  float sole_wording_answer_weight = 1.0f;
   // A query word no entry has is evidence the question is about something else: it weighs this
   // many times its IDF, so 「年金の手続き」 does not ride on 手続き alone.
   float unseen_weight = 1.6f;
@@ -143,9 +145,13 @@ class Index {
   struct EntryDocs {
     int first_phrase = 0;  // its question, alternate and keyword phrases, contiguous
     int phrase_count = 0;
-    Vec all;                    // every question, alternate and keyword together
-    Vec answer;                 // the answer and its variants
-    float answer_coverage = 0;  // what a query term only the answer knows counts toward coverage
+    Vec all;     // every question, alternate and keyword together
+    Vec answer;  // the answer and its variants
+    // For a query term only the answer knows: its share of coverage, and the answer's cosine's
+    // share of the score (IndexOptions::answer_coverage, answer_weight, or their sole-wording
+    // forms).
+    float answer_coverage = 0;
+    float answer_weight = 0;
   };
   struct QueryVec {
     std::vector<std::pair<int, float>> known;  // (term id, weight) sorted by id

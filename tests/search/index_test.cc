@@ -283,6 +283,32 @@ TEST_F(IndexTest, ASoleQuestionsAnswerCoversMoreThanAnAlternatesAnswer) {
   EXPECT_FLOAT_EQ(after["intent"], before["intent"]);
 }
 
+TEST_F(IndexTest, ASoleQuestionsAnswerWeighsInItsScore) {
+  ASSERT_NE(index_, nullptr);
+  const kb::ProgramKb program = MakeProgram(
+      "mixed", {
+                   MakeEntry("faq", "アプリの利用料", {}, "無料です。通信料はご負担ください。"),
+                   MakeEntry("intent", "料金を知りたい", {"利用料金", "料金はいくら", "有料？"},
+                             "無料です。通信料はご負担ください。"),
+               });
+  auto scores_of = [&](const IndexOptions& options) {
+    Index index(&program, analyzer_, options);
+    std::map<std::string, float> score;
+    for (const Candidate& c : index.Search("通信料の負担", {})) score[c.entry->id] = c.score;
+    return score;
+  };
+  IndexOptions alike;
+  alike.sole_wording_answer_weight = alike.answer_weight;
+  auto before = scores_of(alike);
+  auto after = scores_of(IndexOptions{});
+  ASSERT_EQ(before.size(), 2u);
+  ASSERT_EQ(after.size(), 2u);
+  // The imported row gains what its answer says; the intent, described by its alternates,
+  // does not.
+  EXPECT_GT(after["faq"], before["faq"] * 1.05f);
+  EXPECT_FLOAT_EQ(after["intent"], before["intent"]);
+}
+
 TEST_F(IndexTest, Bm25PartGrowsWithTheShareOfTheQuestionExplained) {
   ASSERT_NE(index_, nullptr);
   auto whole = Search("ポイントの有効期限はいつですか");
