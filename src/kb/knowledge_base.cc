@@ -40,6 +40,7 @@ void StripToQuestionAndAnswer(KnowledgeBase* kb) {
       if (!entry.IsOwnFaq()) continue;
       entry.alternates.clear();
       entry.keywords.clear();
+      entry.followups.clear();
     }
   }
 }

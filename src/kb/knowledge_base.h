@@ -38,9 +38,10 @@ struct KnowledgeBase {
   const ProgramKb* Find(const std::string& program_id) const;
 };
 
-// Drops the alternates and keywords of every program's own FAQ entries (Entry::IsOwnFaq), as
-// an organisation's imported spreadsheet has them; shared entries and intents, which ship
-// with madoguchi, keep theirs. For measuring how retrieval generalises.
+// Drops the alternates, keywords and follow-ups of every program's own FAQ entries
+// (Entry::IsOwnFaq), as an organisation's imported spreadsheet has them (`kb import` writes
+// none of the three); shared entries and intents, which ship with madoguchi, keep theirs. For
+// measuring how retrieval generalises.
 void StripToQuestionAndAnswer(KnowledgeBase* kb);
 
 // A problem found while loading, for "kb check".

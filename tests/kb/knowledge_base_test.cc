@@ -449,11 +449,13 @@ TEST(LoadKnowledgeBaseTest, StripKeepsQuestionAndAnswerOfOwnEntriesOnly) {
   for (Entry& e : alpha.entries) {
     e.alternates = {"言い換え"};
     e.keywords = {"キーワード"};
+    e.followups = {"action:balance"};
   }
   StripToQuestionAndAnswer(&*loaded);
   const Entry* own = alpha.Find("alpha-01");
   EXPECT_TRUE(own->alternates.empty());
   EXPECT_TRUE(own->keywords.empty());
+  EXPECT_TRUE(own->followups.empty());
   EXPECT_EQ(own->question, "質問");
   EXPECT_EQ(own->answer, "回答");
   EXPECT_EQ(alpha.Find("common-greeting")->alternates.size(), 1u);
