@@ -3,12 +3,14 @@
 //   ./build/release/bench/madoguchi_ask_bench
 //
 // Each benchmark also reports per-call percentiles (p50_us, p99_us) as counters, since the
-// target is a tail latency, not a mean.
+// target is a tail latency, not a mean; BM_AskBundledPerQuestion reports the percentiles of each
+// question's own cost, without the machine's interruptions.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <random>
 
 #include "service/engine.h"
@@ -65,6 +67,37 @@ void BM_AskBundled(benchmark::State& state) {
   state.counters["queries"] = static_cast<double>(queries.size());
 }
 BENCHMARK(BM_AskBundled)->Unit(benchmark::kMicrosecond);
+
+// The same questions, each asked `kRounds` times, keeping each question's fastest time: the
+// percentiles of what a question itself costs. On a shared or virtual machine a single call's
+// time also holds whatever interrupted it (BM_AskBundled's max is often ten times its p99),
+// and that moves the per-call p99 by half from one run to the next; the slowest questions'
+// own cost does not move with it.
+void BM_AskBundledPerQuestion(benchmark::State& state) {
+  constexpr int kRounds = 15;
+  static auto engine = Engine::Create(EngineOptions{});
+  if (!engine.ok()) {
+    state.SkipWithError(engine.status().ToString().c_str());
+    return;
+  }
+  static const auto queries = BundledQueries(**engine);
+  std::vector<double> fastest(queries.size(), std::numeric_limits<double>::infinity());
+  for (auto _ : state) {
+    for (int round = 0; round < kRounds; ++round) {
+      for (size_t i = 0; i < queries.size(); ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        auto reply = (*engine)->answerer().Ask(queries[i].first, queries[i].second);
+        auto t1 = std::chrono::steady_clock::now();
+        benchmark::DoNotOptimize(reply);
+        fastest[i] =
+            std::min(fastest[i], std::chrono::duration<double, std::micro>(t1 - t0).count());
+      }
+    }
+  }
+  ReportPercentiles(state, fastest);
+  state.counters["queries"] = static_cast<double>(queries.size());
+}
+BENCHMARK(BM_AskBundledPerQuestion)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 struct Synthetic {
   std::unique_ptr<Engine> engine;
