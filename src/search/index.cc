@@ -217,10 +217,14 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     all.resize(out);
     make_vec(all, &d.all);
     make_vec(answer_raw[e], &d.answer);
-    const bool sole_wording = wordings[e] <= 1;
-    d.answer_coverage =
-        sole_wording ? options_.sole_wording_answer_coverage : options_.answer_coverage;
-    d.answer_weight = sole_wording ? options_.sole_wording_answer_weight : options_.answer_weight;
+    // A sole wording takes the sole-wording values. With more, they fade into the others with
+    // the square of the count: an operator who adds one alternate to an imported row should
+    // not see its answer stop counting, and ten wordings say what the answer would.
+    const float sole = 1.0f / static_cast<float>(std::max(1, wordings[e] * wordings[e]));
+    d.answer_coverage = options_.answer_coverage +
+                        sole * (options_.sole_wording_answer_coverage - options_.answer_coverage);
+    d.answer_weight = options_.answer_weight +
+                      sole * (options_.sole_wording_answer_weight - options_.answer_weight);
     // All three are sorted by term id; every term of the BM25F list is in one of the other two.
     auto a = d.all.terms.begin();
     auto b = d.answer.terms.begin();

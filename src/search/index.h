@@ -51,7 +51,8 @@ struct IndexOptions {
   float answer_coverage = 0.5f;
   // … and this much for an entry with a single wording (an imported FAQ row, its question
   // only): one sentence says little of what the entry covers, and its answer says the rest.
-  // An entry with alternates has said in them how members ask.
+  // An entry with alternates has said in them how members ask: with n wordings it takes
+  // 1/n² of the difference.
   float sole_wording_answer_coverage = 0.9f;
   // Below this many entries every entry sharing a term with the query is scored exactly.
   int exhaustive_below = 3000;
@@ -61,7 +62,8 @@ struct IndexOptions {
   // the entry uses consistently) rather than from its single best phrase.
   float entry_weight = 0.3f;
   float answer_weight = 0.0f;  // how much of the answer's cosine is added to the best phrase
-  // … for an entry with a single wording, whose answer is most of what describes it.
+  // … for an entry with a single wording, whose answer is most of what describes it (1/n² of
+  // the difference with n wordings).
   float sole_wording_answer_weight = 1.0f;
   // A query word no entry has is evidence the question is about something else: it weighs this
   // many times its IDF, so 「年金の手続き」 does not ride on 手続き alone.

@@ -255,17 +255,23 @@ TEST_F(IndexTest, OneWordingCountsAsMuchAsManyAlternates) {
   EXPECT_NEAR(after["faq"], after["intent"], 0.1f * after["intent"]);
 }
 
+// Entries that know 通信料 only through their answers: an imported row (one wording), the row
+// after an operator added one alternate, and an intent that ships with many.
+kb::ProgramKb AnswerOnlyProgram() {
+  const std::string answer = "無料です。通信料はご負担ください。";
+  return MakeProgram("mixed", {
+                                  MakeEntry("faq", "アプリの利用料", {}, answer),
+                                  MakeEntry("pair", "アプリの使用料", {"使用料はかかる？"}, answer),
+                                  MakeEntry("intent", "料金を知りたい",
+                                            {"利用料金", "料金はいくら", "有料？", "お金はかかる？",
+                                             "料金について", "いくらかかる"},
+                                            answer),
+                              });
+}
+
 TEST_F(IndexTest, ASoleQuestionsAnswerCoversMoreThanAnAlternatesAnswer) {
   ASSERT_NE(index_, nullptr);
-  // Both entries know 通信料 only through their answers. The imported row has nothing else to
-  // say what it covers; the intent's alternates already say how members ask.
-  const kb::ProgramKb program = MakeProgram(
-      "mixed",
-      {
-          MakeEntry("faq", "利用料はかかりますか", {}, "無料です。通信料はご負担ください。"),
-          MakeEntry("intent", "料金を知りたい", {"利用料金", "料金はいくら", "有料？"},
-                    "無料です。通信料はご負担ください。"),
-      });
+  const kb::ProgramKb program = AnswerOnlyProgram();
   auto coverage_of = [&](const IndexOptions& options) {
     Index index(&program, analyzer_, options);
     std::map<std::string, float> coverage;
@@ -276,21 +282,21 @@ TEST_F(IndexTest, ASoleQuestionsAnswerCoversMoreThanAnAlternatesAnswer) {
   alike.sole_wording_answer_coverage = alike.answer_coverage;
   auto before = coverage_of(alike);
   auto after = coverage_of(IndexOptions{});
-  ASSERT_EQ(before.size(), 2u);
-  ASSERT_EQ(after.size(), 2u);
+  ASSERT_EQ(before.size(), 3u);
+  ASSERT_EQ(after.size(), 3u);
   EXPECT_NEAR(before["faq"], before["intent"], 0.01f);
-  EXPECT_GT(after["faq"], 1.4f * after["intent"]);
-  EXPECT_FLOAT_EQ(after["intent"], before["intent"]);
+  EXPECT_NEAR(before["pair"], before["intent"], 0.01f);
+  // The imported row has nothing else to say what it covers; an added alternate says some of
+  // it; the intent's alternates say how members ask.
+  EXPECT_GT(after["faq"], 1.4f * before["faq"]);
+  EXPECT_GT(after["pair"], 1.05f * before["pair"]);
+  EXPECT_LT(after["pair"], after["faq"]);
+  EXPECT_LT(after["intent"], 1.03f * before["intent"]);
 }
 
 TEST_F(IndexTest, ASoleQuestionsAnswerWeighsInItsScore) {
   ASSERT_NE(index_, nullptr);
-  const kb::ProgramKb program = MakeProgram(
-      "mixed", {
-                   MakeEntry("faq", "アプリの利用料", {}, "無料です。通信料はご負担ください。"),
-                   MakeEntry("intent", "料金を知りたい", {"利用料金", "料金はいくら", "有料？"},
-                             "無料です。通信料はご負担ください。"),
-               });
+  const kb::ProgramKb program = AnswerOnlyProgram();
   auto scores_of = [&](const IndexOptions& options) {
     Index index(&program, analyzer_, options);
     std::map<std::string, float> score;
@@ -301,12 +307,12 @@ TEST_F(IndexTest, ASoleQuestionsAnswerWeighsInItsScore) {
   alike.sole_wording_answer_weight = alike.answer_weight;
   auto before = scores_of(alike);
   auto after = scores_of(IndexOptions{});
-  ASSERT_EQ(before.size(), 2u);
-  ASSERT_EQ(after.size(), 2u);
-  // The imported row gains what its answer says; the intent, described by its alternates,
-  // does not.
+  ASSERT_EQ(before.size(), 3u);
+  ASSERT_EQ(after.size(), 3u);
   EXPECT_GT(after["faq"], before["faq"] * 1.05f);
-  EXPECT_FLOAT_EQ(after["intent"], before["intent"]);
+  EXPECT_GT(after["pair"], before["pair"]);
+  EXPECT_LT(after["pair"], after["faq"]);
+  EXPECT_LT(after["intent"], before["intent"] * 1.02f);
 }
 
 TEST_F(IndexTest, Bm25PartGrowsWithTheShareOfTheQuestionExplained) {
