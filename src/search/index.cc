@@ -29,6 +29,7 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     : program_(program), analyzer_(analyzer), options_(options) {
   const auto& entries = program_->entries;
   entries_.resize(entries.size());
+  answer_coverage_.resize(entries.size());
   auto id_of = [&](const std::string& key) {
     // find first: emplace would build (and throw away) a node for every known term.
     if (auto it = term_ids_.find(key); it != term_ids_.end()) return it->second;
@@ -221,8 +222,8 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     // the square of the count: an operator who adds one alternate to an imported row should
     // not see its answer stop counting, and ten wordings say what the answer would.
     const float sole = 1.0f / static_cast<float>(std::max(1, wordings[e] * wordings[e]));
-    d.answer_coverage = options_.answer_coverage +
-                        sole * (options_.sole_wording_answer_coverage - options_.answer_coverage);
+    answer_coverage_[e] = options_.answer_coverage +
+                          sole * (options_.sole_wording_answer_coverage - options_.answer_coverage);
     d.answer_weight = options_.answer_weight +
                       sole * (options_.sole_wording_answer_weight - options_.answer_weight);
     // All three are sorted by term id; every term of the BM25F list is in one of the other two.
@@ -341,7 +342,7 @@ void Index::Accumulate(const QueryVec& q, Sums& sums) const {
       if (p.all > 0) {
         sums.covered[p.entry] += covered;
       } else if (p.answer > 0) {
-        sums.covered[p.entry] += entries_[p.entry].answer_coverage * covered;
+        sums.covered[p.entry] += answer_coverage_[p.entry] * covered;
       }
     }
   }

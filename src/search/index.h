@@ -149,10 +149,8 @@ class Index {
     int phrase_count = 0;
     Vec all;     // every question, alternate and keyword together
     Vec answer;  // the answer and its variants
-    // For a query term only the answer knows: its share of coverage, and the answer's cosine's
-    // share of the score (IndexOptions::answer_coverage, answer_weight, or their sole-wording
-    // forms).
-    float answer_coverage = 0;
+    // The answer's cosine's share of the score (IndexOptions::answer_weight, or its sole-wording
+    // form).
     float answer_weight = 0;
   };
   struct QueryVec {
@@ -194,6 +192,10 @@ class Index {
   std::vector<int> entry_frequency_;  // by term id
   std::vector<Phrase> phrases_;
   std::vector<EntryDocs> entries_;
+  // By entry, what a query term only its answer knows counts toward coverage
+  // (IndexOptions::answer_coverage, or its sole-wording form). Apart from entries_, which is
+  // large: Accumulate reads it for every answer posting, in entry order of no locality.
+  std::vector<float> answer_coverage_;
   struct EntryPosting {
     int entry;
     float all;     // the term's weight in the entry's `all` vector; 0: in its answer only
