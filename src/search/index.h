@@ -10,7 +10,9 @@
 //    the share of the question, weighed by IDF, that the entry explains. A query word no entry has
 //    raises that maximum: the question is partly about something else.
 //  - The best single phrase (question or alternate) by TF-IDF cosine, plus the entry's
-//    wording taken together: 1 when the query says what one phrase says.
+//    wording taken together: 1 when the query says what one phrase says. An entry with one
+//    wording (an imported row) adds its answer's cosine: one sentence is too little to say
+//    what it covers (IndexOptions::sole_wording_answer_weight).
 // Candidates are gathered by BM25F over every field (every entry the query touches is scored
 // exactly below IndexOptions::exhaustive_below entries; above it the rarer terms gather, and
 // question forms such as w:とは only rank what the words gathered).
