@@ -97,6 +97,16 @@ class IndexTest : public ::testing::Test {
     options.limit = limit;
     return index_->Search(query, options);
   }
+  // One field of every candidate `query` finds in an index of `program` built with `options`,
+  // by entry id: to compare an entry under two option sets.
+  static std::map<std::string, float> FieldById(const kb::ProgramKb& program,
+                                                const IndexOptions& options, std::string_view query,
+                                                float Candidate::*field) {
+    Index index(&program, analyzer_, options);
+    std::map<std::string, float> by_id;
+    for (const Candidate& c : index.Search(query, {})) by_id[c.entry->id] = c.*field;
+    return by_id;
+  }
   static std::string Describe(const std::vector<Candidate>& found) {
     std::string s;
     for (const Candidate& c : found) s += c.entry->id + "=" + std::to_string(c.score) + " ";
@@ -238,16 +248,10 @@ TEST_F(IndexTest, OneWordingCountsAsMuchAsManyAlternates) {
                              "連携が必要です。"),
                    MakeEntry("other", "退職したらどうなりますか", {}, "失効します。"),
                });
-  auto bm25_of = [&](const IndexOptions& options) {
-    Index index(&program, analyzer_, options);
-    std::map<std::string, float> bm25;
-    for (const Candidate& c : index.Search("ポイントを確認", {})) bm25[c.entry->id] = c.bm25;
-    return bm25;
-  };
   IndexOptions counted_only;
   counted_only.every_wording_tf = 0;
-  auto before = bm25_of(counted_only);
-  auto after = bm25_of(IndexOptions{});
+  auto before = FieldById(program, counted_only, "ポイントを確認", &Candidate::bm25);
+  auto after = FieldById(program, IndexOptions{}, "ポイントを確認", &Candidate::bm25);
   // Counting occurrences alone, the repeated alternates win the BM25F part outright.
   EXPECT_LT(before["faq"], before["intent"]);
   // A word in every wording is as characteristic of the entry whatever their number.
@@ -272,16 +276,10 @@ kb::ProgramKb AnswerOnlyProgram() {
 TEST_F(IndexTest, ASoleQuestionsAnswerCoversMoreThanAnAlternatesAnswer) {
   ASSERT_NE(index_, nullptr);
   const kb::ProgramKb program = AnswerOnlyProgram();
-  auto coverage_of = [&](const IndexOptions& options) {
-    Index index(&program, analyzer_, options);
-    std::map<std::string, float> coverage;
-    for (const Candidate& c : index.Search("通信料", {})) coverage[c.entry->id] = c.coverage;
-    return coverage;
-  };
   IndexOptions alike;
   alike.sole_wording_answer_coverage = alike.answer_coverage;
-  auto before = coverage_of(alike);
-  auto after = coverage_of(IndexOptions{});
+  auto before = FieldById(program, alike, "通信料", &Candidate::coverage);
+  auto after = FieldById(program, IndexOptions{}, "通信料", &Candidate::coverage);
   ASSERT_EQ(before.size(), 3u);
   ASSERT_EQ(after.size(), 3u);
   EXPECT_NEAR(before["faq"], before["intent"], 0.01f);
@@ -297,16 +295,10 @@ TEST_F(IndexTest, ASoleQuestionsAnswerCoversMoreThanAnAlternatesAnswer) {
 TEST_F(IndexTest, ASoleQuestionsAnswerWeighsInItsScore) {
   ASSERT_NE(index_, nullptr);
   const kb::ProgramKb program = AnswerOnlyProgram();
-  auto scores_of = [&](const IndexOptions& options) {
-    Index index(&program, analyzer_, options);
-    std::map<std::string, float> score;
-    for (const Candidate& c : index.Search("通信料の負担", {})) score[c.entry->id] = c.score;
-    return score;
-  };
   IndexOptions alike;
   alike.sole_wording_answer_weight = alike.answer_weight;
-  auto before = scores_of(alike);
-  auto after = scores_of(IndexOptions{});
+  auto before = FieldById(program, alike, "通信料の負担", &Candidate::score);
+  auto after = FieldById(program, IndexOptions{}, "通信料の負担", &Candidate::score);
   ASSERT_EQ(before.size(), 3u);
   ASSERT_EQ(after.size(), 3u);
   EXPECT_GT(after["faq"], before["faq"] * 1.05f);
