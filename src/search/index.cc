@@ -222,10 +222,10 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     // the square of the count: an operator who adds one alternate to an imported row should
     // not see its answer stop counting, and ten wordings say what the answer would.
     const float sole = 1.0f / static_cast<float>(std::max(1, wordings[e] * wordings[e]));
-    answer_coverage_[e] = options_.answer_coverage +
-                          sole * (options_.sole_wording_answer_coverage - options_.answer_coverage);
-    d.answer_weight = options_.answer_weight +
-                      sole * (options_.sole_wording_answer_weight - options_.answer_weight);
+    auto toward_sole = [&](float many, float one) { return many + sole * (one - many); };
+    answer_coverage_[e] =
+        toward_sole(options_.answer_coverage, options_.sole_wording_answer_coverage);
+    d.answer_weight = toward_sole(options_.answer_weight, options_.sole_wording_answer_weight);
     // All three are sorted by term id; every term of the BM25F list is in one of the other two.
     auto a = d.all.terms.begin();
     auto b = d.answer.terms.begin();
