@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace madoguchi::kb {
 
@@ -68,6 +69,22 @@ std::vector<std::string> PlaceholderNames(const std::string& text) {
     pos = end + 2;
   }
   return names;
+}
+
+std::string WithoutPlaceholders(const std::string& text) {
+  const std::string_view rest(text);
+  std::string out;
+  out.reserve(text.size());
+  size_t from = 0;
+  for (size_t pos; (pos = rest.find("{{", from)) != std::string_view::npos;) {
+    out += rest.substr(from, pos - from);
+    out += "。";
+    const size_t end = rest.find("}}", pos + 2);
+    if (end == std::string_view::npos) return out;
+    from = end + 2;
+  }
+  out += rest.substr(from);
+  return out;
 }
 
 namespace {

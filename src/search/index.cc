@@ -58,8 +58,10 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
       for (const std::string& k : entry.keywords) joined += k + " ";
       texts.push_back({ei, Field::kKeywords, joined, {}});
     }
-    std::string answer = entry.answer;
-    for (const kb::Variant& v : entry.variants) answer += "\n" + v.answer;
+    // Placeholders are filled when answering ({{expiry_of grant_date}} becomes a date): their
+    // markup would otherwise be words of the answer, and 「date」 would find the expiry entry.
+    std::string answer = kb::WithoutPlaceholders(entry.answer);
+    for (const kb::Variant& v : entry.variants) answer += "\n" + kb::WithoutPlaceholders(v.answer);
     texts.push_back({ei, Field::kAnswer, answer, {}});
   }
   {

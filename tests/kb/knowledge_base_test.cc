@@ -547,6 +547,14 @@ TEST(PlaceholderNamesTest, MalformedPlaceholdersAreReportedAsUnknown) {
   EXPECT_EQ(PlaceholderNames("{{}}"), std::vector<std::string>{""});
 }
 
+TEST(WithoutPlaceholdersTest, LeavesTheWordsAroundEachPlaceholder) {
+  EXPECT_EQ(WithoutPlaceholders("失効します。{{expiry_of grant_date}}ご注意ください。{{contact}}"),
+            "失効します。。ご注意ください。。");
+  EXPECT_EQ(WithoutPlaceholders("no placeholders { here }"), "no placeholders { here }");
+  EXPECT_EQ(WithoutPlaceholders("before {{unterminated after"), "before 。");
+  EXPECT_EQ(WithoutPlaceholders(""), "");
+}
+
 // --- The bundled knowledge base ---
 
 // Ids every program must have (../shared/KB-CATALOG.md). Ids only: the answers live in faq/.

@@ -235,6 +235,24 @@ TEST_F(IndexTest, EntryKnownOnlyThroughItsAnswerStillRanks) {
   EXPECT_LT(found[0].coverage, 1.0f);
 }
 
+TEST_F(IndexTest, AnAnswersPlaceholdersAreNoWordsOfIt) {
+  ASSERT_NE(analyzer_, nullptr);
+  // The markup is replaced by a date when answering; a member never reads 「grant_date」.
+  const kb::ProgramKb program =
+      MakeProgram("markup", {
+                                MakeEntry("markup-expiry", "有効期限はいつですか", {},
+                                          "翌年度末まで有効です。{{expiry_of grant_date}}"),
+                                MakeEntry("markup-fee", "利用料はかかりますか", {}, "無料です。"),
+                            });
+  Index index(&program, analyzer_);
+  EXPECT_TRUE(index.Search("grant date", SearchOptions()).empty());
+  EXPECT_TRUE(index.Search("expiry_of", SearchOptions()).empty());
+  // The words around it still count.
+  auto found = index.Search("翌年度末", SearchOptions());
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "markup-expiry") << Describe(found);
+}
+
 TEST_F(IndexTest, OneWordingCountsAsMuchAsManyAlternates) {
   ASSERT_NE(index_, nullptr);
   // An imported FAQ entry has its question only; a shipped intent has many alternates that
