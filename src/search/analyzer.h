@@ -44,6 +44,10 @@ struct Term {
   // A question form (w:とは, w:どうなる, w:何もらう): wording, and when no entry holds it the
   // knowledge base has no entry that asks what the member asks.
   bool asks = false;
+  // A w: term of a verb, adjective or adverb. A synonym group weighs it as a topic (もらえる →
+  // もらう), but a knowledge base without it lacks a way of asking, not the thing asked about:
+  // it never counts as another topic (Candidate::unknown_words).
+  bool predicate = false;
 };
 
 struct AnalyzerOptions {

@@ -405,6 +405,32 @@ TEST_F(IndexTest, OnlyUnknownNounsCountAsAnotherTopic) {
   EXPECT_TRUE(verb[0].unknown.empty());
 }
 
+TEST_F(IndexTest, AVerbASynonymGroupNamesIsStillWording) {
+  ASSERT_NE(program_, nullptr);
+  // A group folds なくす into 紛失 and weighs it as that topic; no entry says either. The
+  // member still asked about the password, in words the knowledge base lacks.
+  text::Lexicon lexicon;
+  lexicon.AddGroup({"紛失", "なくす"});
+  const Analyzer analyzer(normalizer_, tokenizer_, &lexicon);
+  const Index index(program_, &analyzer);
+  SearchOptions options;
+  options.explain = true;
+  auto verb = index.Search("パスワードをなくしました", options);
+  ASSERT_FALSE(verb.empty());
+  EXPECT_EQ(verb[0].entry->id, "demo-password") << Describe(verb);
+  EXPECT_EQ(verb[0].unknown_words, 0);
+  EXPECT_TRUE(verb[0].unknown.empty());
+  bool folded = false;
+  for (const Term& t : analyzer.Analyze("パスワードをなくしました").terms) {
+    folded |= t.key == "w:紛失" && t.synonym && t.topic;
+  }
+  EXPECT_TRUE(folded);
+  // The noun itself is another topic.
+  auto noun = index.Search("パスワード紛失", options);
+  ASSERT_FALSE(noun.empty());
+  EXPECT_EQ(noun[0].unknown_words, 1);
+}
+
 TEST_F(IndexTest, AQuestionFormNoEntryAsksCountsAsUnknown) {
   ASSERT_NE(index_, nullptr);
   // No entry asks what something buys: the question is partly about something else.
