@@ -197,7 +197,8 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     // A word folded into a synonym group names the group's concept (つく → 付与): a topic.
     const bool topic = !t.known || t.pos == "名詞" || synonym;
     add("w:" + word, TermKind::kWord, WordWeight(topic), t.surface, synonym, topic);
-    a.terms.back().predicate = t.known && t.pos != "名詞";
+    a.terms.back().wording =
+        t.known && (t.pos != "名詞" || t.pos1 == "代名詞" || t.pos1 == "形容動詞語幹");
     if (!previous.empty() && previous != word) {
       add("p:" + previous + "|" + word, TermKind::kPair, options_.pair_weight, t.surface);
     }

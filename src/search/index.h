@@ -101,9 +101,10 @@ struct Candidate {
   // knows and this candidate does not; set on the first candidate only. A winner that misses
   // the question's most specific word which a close runner-up has is not a sure answer.
   float lacks = 0;
-  // Nouns (and words no dictionary knows) of the query that the knowledge base has never
-  // seen, in writing or in sound (「社員旅行」's 旅行), and question forms no entry asks
-  // (「何がもらえる」 where none does): the question is at least partly about something else.
+  // Nouns (and words no dictionary knows; not pronouns or adjectival nouns, Term::wording) of
+  // the query that the knowledge base has never seen, in writing or in sound (「社員旅行」's 旅行),
+  // and question forms no entry asks (「何がもらえる」 where none does): the question is at least
+  // partly about something else.
   int unknown_words = 0;
   std::vector<std::string> unknown;  // those words as written; filled when explaining
   std::string matched_phrase;        // the question or alternate that matched best

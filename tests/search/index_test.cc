@@ -431,6 +431,17 @@ TEST_F(IndexTest, AVerbASynonymGroupNamesIsStillWording) {
   EXPECT_EQ(noun[0].unknown_words, 1);
 }
 
+TEST_F(IndexTest, APronounOrAnAdjectivalNounIsWording) {
+  ASSERT_NE(index_, nullptr);
+  // No entry says 簡単 or どっち; they say how the member asks about the fee and the password.
+  for (const char* query :
+       {"利用料について簡単に教えて", "パスワードとログインのどっちを忘れたかわからない"}) {
+    auto found = Search(query, /*explain=*/true);
+    ASSERT_FALSE(found.empty()) << query;
+    EXPECT_TRUE(found[0].unknown.empty()) << query << ": " << found[0].unknown[0];
+  }
+}
+
 TEST_F(IndexTest, AQuestionFormNoEntryAsksCountsAsUnknown) {
   ASSERT_NE(index_, nullptr);
   // No entry asks what something buys: the question is partly about something else.
