@@ -286,7 +286,8 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
 
 void Analyzer::MergeRepeats(std::vector<Term>& terms) {
   // A term keeps its first occurrence's place and flags; a repeated word counts, but less than
-  // a new one. Repeats are added in the order they occur.
+  // a new one. Repeats are added in the order they occur. A term is wording only if every
+  // occurrence is: 「紛失をなくした」 names 紛失 as a noun, whichever comes first.
   std::vector<int> order(terms.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
   std::sort(order.begin(), order.end(), [&](int x, int y) {
@@ -299,6 +300,7 @@ void Analyzer::MergeRepeats(std::vector<Term>& terms) {
     size_t k = g + 1;
     for (; k < order.size() && terms[order[k]].key == first.key; ++k) {
       first.weight += terms[order[k]].weight * 0.5f;
+      first.wording = first.wording && terms[order[k]].wording;
       repeat[order[k]] = 1;
     }
     g = k;

@@ -425,10 +425,13 @@ TEST_F(IndexTest, AVerbASynonymGroupNamesIsStillWording) {
     folded |= t.key == "w:紛失" && t.synonym && t.topic;
   }
   EXPECT_TRUE(folded);
-  // The noun itself is another topic.
-  auto noun = index.Search("パスワード紛失", options);
-  ASSERT_FALSE(noun.empty());
-  EXPECT_EQ(noun[0].unknown_words, 1);
+  // The noun itself is another topic, before or after the verb.
+  for (const char* query :
+       {"パスワード紛失", "パスワード紛失をなくした", "パスワードをなくした紛失"}) {
+    auto noun = index.Search(query, options);
+    ASSERT_FALSE(noun.empty()) << query;
+    EXPECT_EQ(noun[0].unknown_words, 1) << query;
+  }
 }
 
 TEST_F(IndexTest, APronounOrAnAdjectivalNounIsWording) {
