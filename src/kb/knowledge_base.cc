@@ -72,18 +72,19 @@ std::vector<std::string> PlaceholderNames(const std::string& text) {
 }
 
 std::string WithoutPlaceholders(const std::string& text) {
-  const std::string_view rest(text);
+  const std::string_view view(text);
   std::string out;
   out.reserve(text.size());
   size_t from = 0;
-  for (size_t pos; (pos = rest.find("{{", from)) != std::string_view::npos;) {
-    out += rest.substr(from, pos - from);
+  size_t pos = 0;
+  while ((pos = view.find("{{", from)) != std::string_view::npos) {
+    out += view.substr(from, pos - from);
     out += "。";
-    const size_t end = rest.find("}}", pos + 2);
+    const size_t end = view.find("}}", pos + 2);
     if (end == std::string_view::npos) return out;
     from = end + 2;
   }
-  out += rest.substr(from);
+  out += view.substr(from);
   return out;
 }
 

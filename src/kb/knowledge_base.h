@@ -63,8 +63,8 @@ StatusOr<KnowledgeBase> LoadKnowledgeBase(const std::string& dir, const LoadOpti
 std::vector<std::string> PlaceholderNames(const std::string& text);
 
 // The text with each placeholder replaced by a sentence break: "a {{expiry_of grant_date}} b" →
-// "a。b". What a member reads there is computed when answering; the markup itself is no word of
-// the answer. An unterminated placeholder is cut to the end of the text.
+// "a 。 b". What a member reads there is computed when answering; the markup itself is no word
+// of the answer. An unterminated placeholder (which the loader refuses) is cut to the end.
 std::string WithoutPlaceholders(const std::string& text);
 
 }  // namespace madoguchi::kb

@@ -44,11 +44,11 @@ struct Term {
   // A question form (w:とは, w:どうなる, w:何もらう): wording, and when no entry holds it the
   // knowledge base has no entry that asks what the member asks.
   bool asks = false;
-  // A w: term of a word that says how something is asked, not what about: a verb, adjective
-  // or adverb, even one a synonym group weighs as a topic (もらえる → もらう), a pronoun
-  // (どっち, いくつ) or an adjectival noun (簡単に教えて). A knowledge base without it lacks a
-  // way of asking, not the thing asked about: it never counts as another topic
-  // (Candidate::unknown_words).
+  // A w: term of a word that says how something is asked, not what about: any word the
+  // dictionary does not tag as a noun (verbs, adjectives, adverbs), even one a synonym group
+  // weighs as a topic (もらえる → もらう), a pronoun (どっち, いくつ) or an adjectival noun
+  // (簡単に教えて). It keeps its weight, but a knowledge base without it lacks a way of asking,
+  // not the thing asked about: it never counts as another topic (Candidate::unknown_words).
   bool wording = false;
 };
 

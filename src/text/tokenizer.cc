@@ -48,8 +48,9 @@ bool Readable(const std::string& dir) {
 bool Token::IsContent() const {
   if (!known) return pos != "記号";
   if (pos == "名詞") {
-    // Suffixes and numerals carry no topic alone; pronouns do (いつ, どこ), and the stop-word
-    // list removes the empty ones (何, 私).
+    // Suffixes and numerals carry no topic alone. Pronouns are content (いつ and どこ tell
+    // questions apart), and the stop-word list removes the empty ones (何, 私); the index does
+    // not count one the knowledge base lacks as another topic (search::Term::wording).
     // A long suffix is a word in its own right: ポイント in 何ポイント is tagged 助数詞.
     if (pos1 == "接尾") return CodePointCount(surface) >= 3;
     return pos1 != "非自立" && pos1 != "数" && pos1 != "特殊";
