@@ -53,21 +53,31 @@ std::string LoadProblem::ToString() const {
   return s + ": " + problem;
 }
 
-std::vector<std::string> PlaceholderNames(const std::string& text) {
-  std::vector<std::string> names;
+std::vector<Placeholder> FindPlaceholders(std::string_view text, size_t* unterminated) {
+  std::vector<Placeholder> found;
+  *unterminated = std::string_view::npos;
   size_t pos = 0;
-  while ((pos = text.find("{{", pos)) != std::string::npos) {
-    size_t end = text.find("}}", pos + 2);
-    if (end == std::string::npos) {
-      names.push_back("");  // unterminated: reported as an unknown placeholder
+  while ((pos = text.find("{{", pos)) != std::string_view::npos) {
+    const size_t end = text.find("}}", pos + 2);
+    if (end == std::string_view::npos) {
+      *unterminated = pos;
       break;
     }
-    std::string inner = text.substr(pos + 2, end - pos - 2);
-    size_t b = inner.find_first_not_of(' ');
-    size_t e = inner.find_first_of(' ', b == std::string::npos ? 0 : b);
-    names.push_back(b == std::string::npos ? "" : inner.substr(b, e - b));
+    const std::string_view inner = text.substr(pos + 2, end - pos - 2);
+    const size_t b = inner.find_first_not_of(' ');
+    std::string name;
+    if (b != std::string_view::npos) name = inner.substr(b, inner.find(' ', b) - b);
+    found.push_back({pos, end + 2, std::move(name)});
     pos = end + 2;
   }
+  return found;
+}
+
+std::vector<std::string> PlaceholderNames(const std::string& text) {
+  std::vector<std::string> names;
+  size_t unterminated;
+  for (Placeholder& p : FindPlaceholders(text, &unterminated)) names.push_back(std::move(p.name));
+  if (unterminated != std::string_view::npos) names.push_back("");
   return names;
 }
 
@@ -76,15 +86,18 @@ std::string WithoutPlaceholders(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   size_t from = 0;
-  size_t pos = 0;
-  while ((pos = view.find("{{", from)) != std::string_view::npos) {
-    out += view.substr(from, pos - from);
+  size_t unterminated;
+  for (const Placeholder& p : FindPlaceholders(view, &unterminated)) {
+    out += view.substr(from, p.begin - from);
     out += "。";
-    const size_t end = view.find("}}", pos + 2);
-    if (end == std::string_view::npos) return out;
-    from = end + 2;
+    from = p.end;
   }
-  out += view.substr(from);
+  if (unterminated == std::string_view::npos) {
+    out += view.substr(from);
+  } else {
+    out += view.substr(from, unterminated - from);
+    out += "。";
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -59,7 +60,21 @@ struct LoadProblem {
 StatusOr<KnowledgeBase> LoadKnowledgeBase(const std::string& dir, const LoadOptions& options,
                                           std::vector<LoadProblem>* problems = nullptr);
 
-// Placeholders used in a text: "a {{expiry_of grant_date}} b" → {"expiry_of"}.
+// A placeholder of a text: "{{expiry_of grant_date}}" spans [begin, end), braces included;
+// its name is the first word inside ("expiry_of"; empty for "{{}}").
+struct Placeholder {
+  size_t begin = 0;
+  size_t end = 0;
+  std::string name;
+};
+
+// The text's placeholders in order: the one scan the loader, the index and the rules share.
+// A "{{" with no "}}" after it ends the scan; its position is returned through `unterminated`
+// (npos when every placeholder is closed), for the caller to report, drop or keep.
+std::vector<Placeholder> FindPlaceholders(std::string_view text, size_t* unterminated);
+
+// Placeholders used in a text: "a {{expiry_of grant_date}} b" → {"expiry_of"}. An
+// unterminated one is named "" (reported as unknown).
 std::vector<std::string> PlaceholderNames(const std::string& text);
 
 // The text with each placeholder replaced by a sentence break: "a {{expiry_of grant_date}} b" →

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "kb/knowledge_base.h"
 #include "rules/calendar_rules.h"
 #include "rules/checkup_rate.h"
 #include "text/date_parser.h"
@@ -189,15 +190,11 @@ std::string FormatContacts(const kb::Program& p) {
 std::string Render(const std::string& tmpl, const RenderContext& c) {
   std::string out;
   size_t pos = 0;
-  while (true) {
-    size_t open = tmpl.find("{{", pos);
-    if (open == std::string::npos) break;
-    size_t close = tmpl.find("}}", open + 2);
-    if (close == std::string::npos) break;
-    out.append(tmpl, pos, open - pos);
-    std::string inner = tmpl.substr(open + 2, close - open - 2);
-    size_t b = inner.find_first_not_of(' ');
-    std::string name = b == std::string::npos ? "" : inner.substr(b, inner.find(' ', b) - b);
+  // An unterminated "{{" (which the loader refuses) is left as it is, with the rest.
+  size_t unterminated;
+  for (const kb::Placeholder& p : kb::FindPlaceholders(tmpl, &unterminated)) {
+    out.append(tmpl, pos, p.begin - pos);
+    const std::string& name = p.name;
     if (name == "expiry_of") {
       out += ExpiryOfGrant(c);
     } else if (name == "exchange_window") {
@@ -215,9 +212,9 @@ std::string Render(const std::string& tmpl, const RenderContext& c) {
     } else if (name == "link_howto") {
       out += LinkHowto(c);
     } else {
-      out.append(tmpl, open, close + 2 - open);
+      out.append(tmpl, p.begin, p.end - p.begin);
     }
-    pos = close + 2;
+    pos = p.end;
   }
   out.append(tmpl, pos, std::string::npos);
   return out;
