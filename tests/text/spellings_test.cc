@@ -1,0 +1,113 @@
+#include "text/spellings.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace madoguchi::text {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SpellingsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto created = Normalizer::Create();
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    normalizer_ = std::move(created).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete normalizer_;
+    normalizer_ = nullptr;
+  }
+  void SetUp() override {
+    path_ = fs::temp_directory_path() / ("madoguchi_spellings_" + std::to_string(::getpid()) + "_" +
+                                         UnitTest()->current_test_info()->name() + ".tsv");
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove(path_, ec);
+  }
+  static ::testing::UnitTest* UnitTest() { return ::testing::UnitTest::GetInstance(); }
+
+  StatusOr<Spellings> LoadText(const std::string& text, const Lexicon& lexicon = Lexicon()) {
+    std::ofstream(path_, std::ios::binary) << text;
+    return Spellings::Load(path_.string(), *normalizer_, lexicon);
+  }
+  static std::vector<std::string> Words(const std::vector<const std::string*>& of) {
+    std::vector<std::string> out;
+    for (const std::string* s : of) out.push_back(*s);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  static Normalizer* normalizer_;
+  fs::path path_;
+};
+
+Normalizer* SpellingsTest::normalizer_ = nullptr;
+
+TEST_F(SpellingsTest, EverySpellingReachesTheOthersButNotItself) {
+  auto s = LoadText(
+      "# a comment\n"
+      "スマートフォン\tスマホ\tスマフォ\n"
+      "\n"
+      "メールアドレス\tメアド\r\n");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->word_count(), 2u);
+  EXPECT_EQ(Words(s->Of("スマホ")), (std::vector<std::string>{"スマフォ", "スマートフォン"}));
+  EXPECT_EQ(Words(s->Of("スマートフォン")), (std::vector<std::string>{"スマフォ", "スマホ"}));
+  EXPECT_EQ(Words(s->Of("メアド")), (std::vector<std::string>{"メールアドレス"}));
+  EXPECT_TRUE(s->Of("パソコン").empty());
+}
+
+TEST_F(SpellingsTest, AMarkedSpellingIsReachedButReachesNothing) {
+  // SP is also "special" and "security police": スマホ may reach it, it may not reach スマホ.
+  auto s = LoadText("スマートフォン\t~SP\tスマホ\n");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  // The normalizer lower-cases letters, as it does in every text the analyzer reads.
+  EXPECT_EQ(Words(s->Of("スマホ")), (std::vector<std::string>{"sp", "スマートフォン"}));
+  EXPECT_TRUE(s->Of("sp").empty());
+  EXPECT_TRUE(s->Of("~sp").empty());
+}
+
+TEST_F(SpellingsTest, SpellingsAreNormalizedAndFoldedAsTheAnalyzerWritesWords) {
+  // Full-width letters normalize; a curated group's variant becomes its canonical word, the
+  // form an index holds.
+  Lexicon lexicon;
+  lexicon.AddGroup({"メールアドレス", "アドレス"});
+  auto s = LoadText("ＰＣ\tパソコン\nメアド\tアドレス\n", lexicon);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(Words(s->Of("パソコン")), (std::vector<std::string>{normalizer_->Normalize("ＰＣ")}));
+  EXPECT_EQ(Words(s->Of("メアド")), (std::vector<std::string>{"メールアドレス"}));
+  EXPECT_TRUE(s->Of("アドレス").empty()) << "folded away: only the canonical word is a spelling";
+}
+
+TEST_F(SpellingsTest, AWordOnTwoLinesReachesBothAndEachSpellingOnce) {
+  auto s = LoadText("話\tはなし\n咄\tはなし\t話\n");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(Words(s->Of("はなし")), (std::vector<std::string>{"咄", "話"}));
+}
+
+TEST_F(SpellingsTest, AMissingFileIsNotFound) {
+  auto s = Spellings::Load((path_.string() + ".absent"), *normalizer_, Lexicon());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(SpellingsTest, TheBundledFileLoads) {
+  auto s = Spellings::Load(std::string(MADOGUCHI_SOURCE_DIR) + "/dictionaries/spellings.tsv",
+                           *normalizer_, Lexicon());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_GT(s->word_count(), 5000u);
+  const std::vector<std::string> of = Words(s->Of("ウオーキング"));
+  EXPECT_NE(std::find(of.begin(), of.end(), "ウォーキング"), of.end());
+}
+
+}  // namespace
+}  // namespace madoguchi::text
