@@ -54,6 +54,7 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"answer_weight", &o->index.answer_weight},
       {"unseen_weight", &o->index.unseen_weight},
       {"coverage_weight", &o->index.coverage_weight},
+      {"spelling_share", &o->index.spelling_share},
       {"word_weight", &o->analyzer.word_weight},
       {"wording_weight", &o->analyzer.wording_weight},
       {"reading_weight", &o->analyzer.reading_weight},

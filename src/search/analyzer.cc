@@ -83,8 +83,13 @@ bool AsksWhatItIs(const std::vector<text::Token>& tokens) {
 }  // namespace
 
 Analyzer::Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* tokenizer,
-                   const text::Lexicon* lexicon, const AnalyzerOptions& options)
-    : normalizer_(normalizer), tokenizer_(tokenizer), lexicon_(lexicon), options_(options) {
+                   const text::Lexicon* lexicon, const AnalyzerOptions& options,
+                   const text::Spellings* spellings)
+    : normalizer_(normalizer),
+      tokenizer_(tokenizer),
+      lexicon_(lexicon),
+      options_(options),
+      spellings_(spellings) {
   std::unordered_map<std::string, std::string> found;
   for (const auto& [word, canonical] : lexicon_->words()) {
     std::string reading;

@@ -14,7 +14,7 @@
 // what a thing is (「〜とは」「〜って何？」 → w:とは, which a definition says too).
 //
 // Thread safety: immutable after construction; Analyze() may run on many threads at once. The
-// Analyzer does not own the normalizer, tokenizer or lexicon, which must outlive it.
+// Analyzer does not own the normalizer, tokenizer, lexicon or spellings, which must outlive it.
 #ifndef MADOGUCHI_SEARCH_ANALYZER_H_
 #define MADOGUCHI_SEARCH_ANALYZER_H_
 
@@ -25,6 +25,7 @@
 
 #include "text/lexicon.h"
 #include "text/normalizer.h"
+#include "text/spellings.h"
 #include "text/tokenizer.h"
 
 namespace madoguchi::search {
@@ -72,11 +73,14 @@ struct Analyzed {
 class Analyzer {
  public:
   Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* tokenizer,
-           const text::Lexicon* lexicon, const AnalyzerOptions& options = {});
+           const text::Lexicon* lexicon, const AnalyzerOptions& options = {},
+           const text::Spellings* spellings = nullptr);
 
   Analyzed Analyze(std::string_view raw) const;
   const text::Normalizer& normalizer() const { return *normalizer_; }
   const AnalyzerOptions& options() const { return options_; }
+  // The other spellings an index looks for when it has never seen a query word; null: none.
+  const text::Spellings* spellings() const { return spellings_; }
   // The weight one occurrence of this term carries.
   float UnitWeight(const Term& term) const;
 
@@ -93,6 +97,7 @@ class Analyzer {
   const text::Tokenizer* tokenizer_;
   const text::Lexicon* lexicon_;
   AnalyzerOptions options_;
+  const text::Spellings* spellings_;
   // The katakana reading of every word of the synonym groups → the group's canonical word, so
   // a slip that sounds like a group's word (協参 → キョウサン → 協賛) names the group. Readings
   // two groups share are left out. Built once from the lexicon as it is at construction.

@@ -273,6 +273,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
   // read together (任 of 任証 → ニンショウ), are not foreign.
   std::vector<int> ids(query.terms.size(), -1);  // each term looked up once
   std::vector<std::string_view> heard;
+  const text::Spellings* spellings = analyzer_->spellings();
   for (size_t i = 0; i < query.terms.size(); ++i) {
     const Term& t = query.terms[i];
     if (auto it = term_ids_.find(t.key); it != term_ids_.end()) {
@@ -297,6 +298,30 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     // no entry can explain.
     const bool unwritten = df == 0 && t.kind == TermKind::kWord;
     if (unwritten && is_heard(t.surface)) continue;
+    // A word no entry has may be another spelling of one an entry has (スマホ for
+    // スマートフォン, メアド for メールアドレス): that word stands for it, at a small discount,
+    // and the question is not about something else.
+    if (unwritten && spellings != nullptr && options_.spelling_share > 0) {
+      bool found = false;
+      std::string key = "w:";
+      for (const std::string* other : spellings->Of(t.key.substr(2))) {
+        key.resize(2);
+        key += *other;
+        auto it = term_ids_.find(key);
+        if (it == term_ids_.end()) continue;
+        // Weighed as the word an entry has: the query then asks what that entry's word asks.
+        const int other_df = entry_frequency_[it->second];
+        const float full = t.weight * IdfOf(other_df);
+        known.push_back({it->second, full * options_.spelling_share, static_cast<int>(i),
+                         t.weight * options_.spelling_share});
+        q.norm += static_cast<double>(full) * full;
+        q.sum += full;
+        q.bm25_max += t.weight * Bm25IdfOf(other_df) * once;
+        found = true;
+        break;
+      }
+      if (found) continue;
+    }
     // A query word no entry has, in writing or in sound, is evidence the question is about
     // something else.
     if (unwritten) {

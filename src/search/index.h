@@ -70,6 +70,9 @@ struct IndexOptions {
   // A query word no entry has is evidence the question is about something else: it weighs this
   // many times its IDF, so 「年金の手続き」 does not ride on 手続き alone.
   float unseen_weight = 1.6f;
+  // A query word no entry has, written as an entry writes it (text::Spellings: スマホ for
+  // スマートフォン), counts this share of a match of the entry's spelling.
+  float spelling_share = 0.9f;
   // The score is scaled by (1 − coverage_weight) + coverage_weight × coverage: an entry whose
   // vocabulary explains the whole question beats one that shares a single word with it.
   float coverage_weight = 0.4f;

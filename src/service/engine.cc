@@ -38,8 +38,15 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
       text::Lexicon::Load(dict_dir + "/synonyms.tsv", dict_dir + "/stopwords.txt", *e->normalizer_);
   if (!lexicon.ok()) return lexicon.status();
   e->lexicon_ = std::move(lexicon).value();
+  // An operator's own dictionaries folder may have no spellings: a word has no other.
+  const std::string spellings_path = dict_dir + "/spellings.tsv";
+  if (std::error_code ec; std::filesystem::exists(spellings_path, ec)) {
+    auto spellings = text::Spellings::Load(spellings_path, *e->normalizer_, e->lexicon_);
+    if (!spellings.ok()) return spellings.status();
+    e->spellings_ = std::move(spellings).value();
+  }
   e->analyzer_ = std::make_unique<search::Analyzer>(e->normalizer_.get(), e->tokenizer_.get(),
-                                                    &e->lexicon_, options.analyzer);
+                                                    &e->lexicon_, options.analyzer, &e->spellings_);
 
   kb::LoadOptions lo;
   lo.known_placeholders = rules::KnownPlaceholders();

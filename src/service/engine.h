@@ -18,6 +18,7 @@
 #include "search/index.h"
 #include "text/lexicon.h"
 #include "text/normalizer.h"
+#include "text/spellings.h"
 #include "text/tokenizer.h"
 
 namespace madoguchi::service {
@@ -25,7 +26,8 @@ namespace madoguchi::service {
 struct EngineOptions {
   // Knowledge-base folder. Default: the bundled faq/ (see DefaultDataPath()).
   std::string kb_dir;
-  // Folder with synonyms.tsv and stopwords.txt. Default: the bundled dictionaries/.
+  // Folder with synonyms.tsv, stopwords.txt and (optional) spellings.tsv. Default: the
+  // bundled dictionaries/.
   std::string dictionaries_dir;
   text::TokenizerOptions tokenizer;  // user_dictionary defaults to the compiled one
   dialogue::PolicyOptions policy;
@@ -54,6 +56,7 @@ class Engine {
   std::unique_ptr<text::Normalizer> normalizer_;
   std::unique_ptr<text::Tokenizer> tokenizer_;
   text::Lexicon lexicon_;
+  text::Spellings spellings_;
   std::unique_ptr<search::Analyzer> analyzer_;
   kb::KnowledgeBase kb_;
   std::map<std::string, std::unique_ptr<search::Index>> owned_indexes_;

@@ -13,6 +13,7 @@
 #include "search/analyzer.h"
 #include "text/lexicon.h"
 #include "text/normalizer.h"
+#include "text/spellings.h"
 #include "text/tokenizer.h"
 
 namespace madoguchi::search {
@@ -432,6 +433,48 @@ TEST_F(IndexTest, AVerbASynonymGroupNamesIsStillWording) {
     ASSERT_FALSE(noun.empty()) << query;
     EXPECT_EQ(noun[0].unknown_words, 1) << query;
   }
+}
+
+TEST_F(IndexTest, AnUnseenWordMeetsAnEntryWrittenWithAnotherSpellingOfIt) {
+  ASSERT_NE(lexicon_, nullptr);
+  // The knowledge base says スマートフォン; the member types スマホ.
+  const kb::ProgramKb program =
+      MakeProgram("demo", {MakeEntry("demo-phone", "スマートフォンを持っていなくても参加できますか",
+                                     {}, "紙の記録用紙でも参加できます。"),
+                           MakeEntry("demo-fee", "利用料はかかりますか", {}, "利用料は無料です。"),
+                           MakeEntry("demo-join", "参加するにはどうすればいいですか", {},
+                                     "申込書を提出してください。")});
+  text::Spellings spellings;
+  spellings.AddWord({"スマートフォン", "スマホ"});
+  const Analyzer plain(normalizer_, tokenizer_, lexicon_);
+  const Analyzer spelled(normalizer_, tokenizer_, lexicon_, {}, &spellings);
+  const Index without(&program, &plain);
+  const Index with(&program, &spelled);
+  SearchOptions options;
+  options.explain = true;
+  const char* query = "スマホを持っていなくても参加できる？";
+
+  auto before = without.Search(query, options);
+  ASSERT_FALSE(before.empty());
+  EXPECT_EQ(before[0].unknown_words, 1) << "スマホ is a word no entry has";
+  auto after = with.Search(query, options);
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after[0].entry->id, "demo-phone") << Describe(after);
+  EXPECT_EQ(after[0].unknown_words, 0);
+  EXPECT_GT(after[0].coverage, before[0].coverage);
+  // Another spelling is a little less than the entry's own word.
+  auto own = with.Search("スマートフォンを持っていなくても参加できる？", options);
+  ASSERT_FALSE(own.empty());
+  EXPECT_EQ(own[0].entry->id, "demo-phone");
+  EXPECT_GT(own[0].score, after[0].score);
+  EXPECT_LT(own[0].score - after[0].score, 0.1f);
+  // Off, the spelling is a word no entry has again.
+  IndexOptions off;
+  off.spelling_share = 0;
+  const Index disabled(&program, &spelled, off);
+  auto unreached = disabled.Search(query, options);
+  ASSERT_FALSE(unreached.empty());
+  EXPECT_EQ(unreached[0].unknown_words, 1);
 }
 
 TEST_F(IndexTest, APronounOrAnAdjectivalNounIsWording) {
