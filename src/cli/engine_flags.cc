@@ -55,6 +55,7 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"unseen_weight", &o->index.unseen_weight},
       {"coverage_weight", &o->index.coverage_weight},
       {"spelling_share", &o->index.spelling_share},
+      {"many_wordings_damping", &o->index.many_wordings_damping},
       {"word_weight", &o->analyzer.word_weight},
       {"wording_weight", &o->analyzer.wording_weight},
       {"reading_weight", &o->analyzer.reading_weight},

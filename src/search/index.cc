@@ -124,6 +124,21 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
   }
   texts.clear();
   common_df_ = std::max(64, static_cast<int>(entries.size()) / 20);
+  // The typical entry's number of wordings: 1 in an imported FAQ, about twenty in the bundled
+  // programs.
+  {
+    std::vector<int> counts(wordings.begin(), wordings.end());
+    for (int& n : counts) n = std::max(1, n);
+    if (!counts.empty()) {
+      std::nth_element(counts.begin(), counts.begin() + counts.size() / 2, counts.end());
+      const float a = options_.many_wordings_damping;
+      const float typical = 1 + a * std::log(static_cast<float>(counts[counts.size() / 2]));
+      for (size_t e = 0; e < entries.size(); ++e) {
+        const float own = 1 + a * std::log(static_cast<float>(std::max(1, wordings[e])));
+        entries_[e].best_phrase_share = std::min(1.0f, typical / own);
+      }
+    }
+  }
   // Pass 2: weigh.
   auto make_vec = [&](const Raw& raw, Vec* v) {
     double norm2 = 0;
@@ -508,13 +523,16 @@ void Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyzed& qu
     }
   }
   float all = d.all.norm > 0 ? static_cast<float>(sums.all[e] / (q.norm * d.all.norm)) : 0;
+  // An entry with more wordings than the typical one had more tries at the query: its best
+  // phrase gives way to its wordings taken together.
+  const float phrase = d.best_phrase_share * best + (1 - d.best_phrase_share) * all;
   float answer =
       d.answer.norm > 0 ? static_cast<float>(sums.answer[e] / (q.norm * d.answer.norm)) : 0;
   c.bm25 = q.bm25_max > 0 ? static_cast<float>(sums.bm25[e] / q.bm25_max) : 0;
   c.unknown_words = static_cast<int>(q.unknown.size());
   c.phrase = best;
   float score =
-      (1 - options_.bm25_weight) * ((1 - options_.entry_weight) * best +
+      (1 - options_.bm25_weight) * ((1 - options_.entry_weight) * phrase +
                                     options_.entry_weight * all + d.answer_weight * answer) +
       options_.bm25_weight * std::min(1.0f, c.bm25);
   // Coverage: the share of the query's weight that the entry's own wording knows.

@@ -12,7 +12,9 @@
 //  - The best single phrase (question or alternate) by TF-IDF cosine, plus the entry's
 //    wording taken together: 1 when the query says what one phrase says. An entry with one
 //    wording (an imported row) adds its answer's cosine: one sentence is too little to say
-//    what it covers (IndexOptions::sole_wording_answer_weight).
+//    what it covers (IndexOptions::sole_wording_answer_weight). Among entries of one wording
+//    (an imported FAQ), one with twenty had twenty tries at resembling the query: its best
+//    phrase gives way to its wordings taken together (IndexOptions::many_wordings_damping).
 // Candidates are gathered by BM25F over every field (every entry the query touches is scored
 // exactly below IndexOptions::exhaustive_below entries; above it the rarer terms gather, and
 // question forms such as w:とは only rank what the words gathered).
@@ -58,6 +60,13 @@ struct IndexOptions {
   float sole_wording_answer_coverage = 0.9f;
   // Below this many entries every entry sharing a term with the query is scored exactly.
   int exhaustive_below = 3000;
+
+  // The best of twenty wordings is likelier to resemble a query than an entry's only wording,
+  // whatever either means: in a knowledge base whose typical entry has n wordings (one in an
+  // imported FAQ, beside the product's intents with twenty), an entry with N > n takes
+  // f = (1 + d·ln n) / (1 + d·ln N) of its best phrase and the rest from its wordings taken
+  // together, d being this value. 0: the best phrase counts whole however many there are.
+  float many_wordings_damping = 1.0f;
 
   float keyword_weight = 0.8f;  // a keywords phrase counts this much of a question phrase
   // How much of the score comes from all of an entry's questions taken together (vocabulary
@@ -158,6 +167,9 @@ class Index {
     // The answer's cosine's share of the score (IndexOptions::answer_weight, or its sole-wording
     // form).
     float answer_weight = 0;
+    // The share of its best phrase in the phrase part of the score, the rest from all its
+    // wordings together (IndexOptions::many_wordings_damping).
+    float best_phrase_share = 1;
   };
   struct QueryVec {
     std::vector<std::pair<int, float>> known;  // (term id, weight) sorted by id

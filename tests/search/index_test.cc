@@ -477,6 +477,60 @@ TEST_F(IndexTest, AnUnseenWordMeetsAnEntryWrittenWithAnotherSpellingOfIt) {
   EXPECT_EQ(unreached[0].unknown_words, 1);
 }
 
+TEST_F(IndexTest, ManyWordingsAmongSoleOnesLeanOnTheirWordingsTogether) {
+  ASSERT_NE(analyzer_, nullptr);
+  // Imported rows with one wording each, beside an intent the product ships with many.
+  const kb::Entry intent =
+      MakeEntry("demo-balance", "ポイント残高を知りたい",
+                {"今のポイントは何点", "ポイントがいくつあるか知りたい", "残りのポイントを教えて",
+                 "貯まったポイントの合計", "ポイントの残高照会", "私のポイント数",
+                 "ポイント確認したい", "持っているポイントは", "ポイントどれくらいある"},
+                "現在のポイントをお知らせします。");
+  const kb::ProgramKb mixed = MakeProgram(
+      "demo", {intent,
+               MakeEntry("demo-expiry", "ポイントの有効期限はいつですか", {},
+                         "付与された年度の翌年度末まで有効です。"),
+               MakeEntry("demo-exchange", "ポイントを商品と交換したい", {},
+                         "交換は5月から翌年3月まで受け付けています。"),
+               MakeEntry("demo-fee", "利用料はかかりますか", {}, "利用料は無料です。")});
+  IndexOptions off;
+  off.many_wordings_damping = 0;
+  const char* query = "ポイントはいくつありますか";
+  auto damped = FieldById(mixed, {}, query, &Candidate::score);
+  auto whole = FieldById(mixed, off, query, &Candidate::score);
+  ASSERT_TRUE(damped.count("demo-balance") && whole.count("demo-balance"));
+  EXPECT_LT(damped["demo-balance"], whole["demo-balance"]);
+  // A sole wording is the typical entry here: nothing changes for it.
+  for (const char* id : {"demo-expiry", "demo-exchange"}) {
+    ASSERT_TRUE(damped.count(id) && whole.count(id)) << id;
+    EXPECT_FLOAT_EQ(damped[id], whole[id]) << id;
+  }
+  // Saying exactly what one wording says is no lucky draw: the phrase match stays whole.
+  auto exact = FieldById(mixed, {}, "私のポイント数", &Candidate::phrase);
+  EXPECT_GT(exact["demo-balance"], 0.98f);
+
+  // Where every entry has as many wordings as the intent, none leans: the typical entry has
+  // them all.
+  auto with_alternates = [](kb::Entry e, std::vector<std::string> alternates) {
+    e.alternates = std::move(alternates);
+    return e;
+  };
+  std::vector<std::string> nine = {"一", "二", "三", "四", "五", "六", "七", "八", "九"};
+  auto many = [&](const std::string& word) {
+    std::vector<std::string> out;
+    for (const std::string& n : nine) out.push_back(word + "の質問その" + n);
+    return out;
+  };
+  const kb::ProgramKb uniform =
+      MakeProgram("demo", {intent, with_alternates(mixed.entries[1], many("有効期限")),
+                           with_alternates(mixed.entries[2], many("交換")),
+                           with_alternates(mixed.entries[3], many("利用料"))});
+  auto uniform_damped = FieldById(uniform, {}, query, &Candidate::score);
+  auto uniform_whole = FieldById(uniform, off, query, &Candidate::score);
+  ASSERT_FALSE(uniform_damped.empty());
+  for (const auto& [id, score] : uniform_whole) EXPECT_FLOAT_EQ(uniform_damped[id], score) << id;
+}
+
 TEST_F(IndexTest, APronounOrAnAdjectivalNounIsWording) {
   ASSERT_NE(index_, nullptr);
   // No entry says 簡単 or どっち; they say how the member asks about the fee and the password.
