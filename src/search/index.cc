@@ -136,6 +136,7 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
       for (size_t e = 0; e < entries.size(); ++e) {
         const float own = 1 + a * std::log(static_cast<float>(std::max(1, wordings[e])));
         entries_[e].best_phrase_share = std::min(1.0f, typical / own);
+        entries_[e].bm25_share = std::sqrt(entries_[e].best_phrase_share);
       }
     }
   }
@@ -529,6 +530,9 @@ void Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyzed& qu
   float answer =
       d.answer.norm > 0 ? static_cast<float>(sums.answer[e] / (q.norm * d.answer.norm)) : 0;
   c.bm25 = q.bm25_max > 0 ? static_cast<float>(sums.bm25[e] / q.bm25_max) : 0;
+  // Its vocabulary is its wordings' together, and twenty wordings know more of any query's
+  // words than one does: the same damping, by its square root.
+  c.bm25 *= d.bm25_share;
   c.unknown_words = static_cast<int>(q.unknown.size());
   c.phrase = best;
   float score =

@@ -14,7 +14,8 @@
 //    wording (an imported row) adds its answer's cosine: one sentence is too little to say
 //    what it covers (IndexOptions::sole_wording_answer_weight). Among entries of one wording
 //    (an imported FAQ), one with twenty had twenty tries at resembling the query: its best
-//    phrase gives way to its wordings taken together (IndexOptions::many_wordings_damping).
+//    phrase gives way to its wordings taken together, and its BM25F part, which had as many
+//    vocabularies, gives way too (IndexOptions::many_wordings_damping).
 // Candidates are gathered by BM25F over every field (every entry the query touches is scored
 // exactly below IndexOptions::exhaustive_below entries; above it the rarer terms gather, and
 // question forms such as w:とは only rank what the words gathered).
@@ -65,7 +66,10 @@ struct IndexOptions {
   // whatever either means: in a knowledge base whose typical entry has n wordings (one in an
   // imported FAQ, beside the product's intents with twenty), an entry with N > n takes
   // f = (1 + d·ln n) / (1 + d·ln N) of its best phrase and the rest from its wordings taken
-  // together, d being this value. 0: the best phrase counts whole however many there are.
+  // together, d being this value; its BM25F part, which sums over the vocabulary of all its
+  // wordings, keeps √f. The square root: measured between none and f, it kept the intents'
+  // answers to their own questions and took most of their wins over imported rows. 0: an
+  // entry's best phrase and BM25F count whole however many wordings it has.
   float many_wordings_damping = 1.0f;
 
   float keyword_weight = 0.8f;  // a keywords phrase counts this much of a question phrase
@@ -170,6 +174,7 @@ class Index {
     // The share of its best phrase in the phrase part of the score, the rest from all its
     // wordings together (IndexOptions::many_wordings_damping).
     float best_phrase_share = 1;
+    float bm25_share = 1;  // what its BM25F part keeps: √best_phrase_share
   };
   struct QueryVec {
     std::vector<std::pair<int, float>> known;  // (term id, weight) sorted by id

@@ -267,10 +267,13 @@ TEST_F(IndexTest, OneWordingCountsAsMuchAsManyAlternates) {
                              "連携が必要です。"),
                    MakeEntry("other", "退職したらどうなりますか", {}, "失効します。"),
                });
-  IndexOptions counted_only;
+  // Frequency alone: the damping of many wordings among single ones is another test's.
+  IndexOptions counted;
+  counted.many_wordings_damping = 0;
+  IndexOptions counted_only = counted;
   counted_only.every_wording_tf = 0;
   auto before = FieldById(program, counted_only, "ポイントを確認", &Candidate::bm25);
-  auto after = FieldById(program, IndexOptions{}, "ポイントを確認", &Candidate::bm25);
+  auto after = FieldById(program, counted, "ポイントを確認", &Candidate::bm25);
   // Counting occurrences alone, the repeated alternates win the BM25F part outright.
   EXPECT_LT(before["faq"], before["intent"]);
   // A word in every wording is as characteristic of the entry whatever their number.
@@ -500,10 +503,15 @@ TEST_F(IndexTest, ManyWordingsAmongSoleOnesLeanOnTheirWordingsTogether) {
   auto whole = FieldById(mixed, off, query, &Candidate::score);
   ASSERT_TRUE(damped.count("demo-balance") && whole.count("demo-balance"));
   EXPECT_LT(damped["demo-balance"], whole["demo-balance"]);
+  // Its vocabulary is twenty wordings' together: its BM25F part gives way too.
+  auto damped_bm25 = FieldById(mixed, {}, query, &Candidate::bm25);
+  auto whole_bm25 = FieldById(mixed, off, query, &Candidate::bm25);
+  EXPECT_LT(damped_bm25["demo-balance"], whole_bm25["demo-balance"]);
   // A sole wording is the typical entry here: nothing changes for it.
   for (const char* id : {"demo-expiry", "demo-exchange"}) {
     ASSERT_TRUE(damped.count(id) && whole.count(id)) << id;
     EXPECT_FLOAT_EQ(damped[id], whole[id]) << id;
+    EXPECT_FLOAT_EQ(damped_bm25[id], whole_bm25[id]) << id;
   }
   // Saying exactly what one wording says is no lucky draw: the phrase match stays whole.
   auto exact = FieldById(mixed, {}, "私のポイント数", &Candidate::phrase);
