@@ -16,8 +16,8 @@ questions (8–12 more of 567) and answered no more members' questions rightly.
 
 Also left out: groups of proper names (people, companies, universities, places, shops,
 characters, products), since an FAQ names its own organisation and a company's former name is
-not what a member means; English words written out (smartphone), which members of a Japanese
-service do not type; and words Sudachi never expands with (flag 2). A word Sudachi expands to
+not what a member means; words in Latin letters other than abbreviations (smartphone, halo
+effect; PC and SNS stay) and translations, which members of a Japanese service do not type; and words Sudachi never expands with (flag 2). A word Sudachi expands to
 but never from (flag 1) is kept, marked.
 
 Output: one word per line, its spellings tab-separated; a spelling with a leading '~' is reached
@@ -50,9 +50,10 @@ def main() -> int:
             continue
         words = {}
         for it in items:
-            if it["hyoukiYure"] == "アルファベット表記" and "略" not in it["ryakusyou"]:
-                continue
             spelling = it["midashi"].strip()
+            written_out = it["hyoukiYure"] == "アルファベット表記" or spelling.isascii()
+            if (written_out and "略" not in it["ryakusyou"]) or it["gokeiSyubetsu"] == "対訳":
+                continue
             if not spelling or "\t" in spelling or spelling.startswith("~"):
                 continue
             spelling = ("~" if it["expandControl"] == 1 else "") + spelling

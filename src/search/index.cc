@@ -131,7 +131,7 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     for (int& n : counts) n = std::max(1, n);
     if (!counts.empty()) {
       std::nth_element(counts.begin(), counts.begin() + counts.size() / 2, counts.end());
-      const float a = options_.many_wordings_damping;
+      const float a = std::max(0.0f, options_.many_wordings_damping);
       const float typical = 1 + a * std::log(static_cast<float>(counts[counts.size() / 2]));
       for (size_t e = 0; e < entries.size(); ++e) {
         const float own = 1 + a * std::log(static_cast<float>(std::max(1, wordings[e])));
@@ -204,7 +204,11 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
         other += parts[k].other;
       }
       const float tf = std::max(wording, options_.every_wording_tf * std::min(1.0f, share)) + other;
-      out.emplace_back(id, Bm25IdfOf(entry_frequency_[id]) * tf / (options_.bm25_k1 + tf));
+      // Its vocabulary is its wordings' together, and twenty wordings know more of any query's
+      // words than one does (IndexOptions::many_wordings_damping). Damped in the postings, so a
+      // large knowledge base gathers its candidates by the score it ranks them by.
+      out.emplace_back(id, entries_[e].bm25_share * Bm25IdfOf(entry_frequency_[id]) * tf /
+                               (options_.bm25_k1 + tf));
     }
   }
   field_tf.clear();
@@ -530,9 +534,6 @@ void Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyzed& qu
   float answer =
       d.answer.norm > 0 ? static_cast<float>(sums.answer[e] / (q.norm * d.answer.norm)) : 0;
   c.bm25 = q.bm25_max > 0 ? static_cast<float>(sums.bm25[e] / q.bm25_max) : 0;
-  // Its vocabulary is its wordings' together, and twenty wordings know more of any query's
-  // words than one does: the same damping, by its square root.
-  c.bm25 *= d.bm25_share;
   c.unknown_words = static_cast<int>(q.unknown.size());
   c.phrase = best;
   float score =
@@ -560,6 +561,11 @@ void Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyzed& qu
       const Term& t = query.terms[q.term_of_known[k]];
       std::string kind = KindName(t.kind);
       if (t.synonym) kind = "synonym";
+      // The query's word is not the index's: it met another spelling of it.
+      if (auto own = term_ids_.find(t.key);
+          t.kind == TermKind::kWord && (own == term_ids_.end() || own->second != id)) {
+        kind = "spelling";
+      }
       c.why.push_back(
           {t.key, t.surface, kind, static_cast<float>(w * it->second / (q.norm * v->norm))});
       break;

@@ -38,15 +38,26 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
       text::Lexicon::Load(dict_dir + "/synonyms.tsv", dict_dir + "/stopwords.txt", *e->normalizer_);
   if (!lexicon.ok()) return lexicon.status();
   e->lexicon_ = std::move(lexicon).value();
-  // An operator's own dictionaries folder may have no spellings: a word has no other.
+  e->analyzer_ = std::make_unique<search::Analyzer>(e->normalizer_.get(), e->tokenizer_.get(),
+                                                    &e->lexicon_, options.analyzer, &e->spellings_);
+  // An operator's own dictionaries folder may have no spellings: a word has no other. Each
+  // spelling is kept as the analyzer writes it as a word, which is what a query's unseen word
+  // is looked up by; the analyzer reads no spellings itself, so it can give them.
   const std::string spellings_path = dict_dir + "/spellings.tsv";
   if (std::error_code ec; std::filesystem::exists(spellings_path, ec)) {
-    auto spellings = text::Spellings::Load(spellings_path, *e->normalizer_, e->lexicon_);
+    const search::Analyzer& analyzer = *e->analyzer_;
+    auto spellings = text::Spellings::Load(spellings_path, [&](std::string_view spelling) {
+      std::string word;
+      for (const search::Term& t : analyzer.Analyze(spelling).terms) {
+        if (t.kind != search::TermKind::kWord) continue;
+        if (!word.empty()) return std::string();  // two words
+        word = t.key.substr(2);                   // "w:"
+      }
+      return word;
+    });
     if (!spellings.ok()) return spellings.status();
     e->spellings_ = std::move(spellings).value();
   }
-  e->analyzer_ = std::make_unique<search::Analyzer>(e->normalizer_.get(), e->tokenizer_.get(),
-                                                    &e->lexicon_, options.analyzer, &e->spellings_);
 
   kb::LoadOptions lo;
   lo.known_placeholders = rules::KnownPlaceholders();

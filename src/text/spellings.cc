@@ -2,30 +2,46 @@
 
 #include <algorithm>
 #include <fstream>
-#include <string_view>
 
 namespace madoguchi::text {
 
-void Spellings::AddWord(const std::vector<std::string>& spellings) {
+void Spellings::Add(std::vector<Spelling> spellings) {
+  // Two spellings `word_of` makes one are one, reaching if either does.
+  std::vector<Spelling> kept;
+  for (Spelling& s : spellings) {
+    if (s.word.empty()) continue;
+    auto same =
+        std::find_if(kept.begin(), kept.end(), [&](const Spelling& k) { return k.word == s.word; });
+    if (same != kept.end()) {
+      same->reaches |= s.reaches;
+    } else {
+      kept.push_back(std::move(s));
+    }
+  }
+  if (kept.size() < 2) return;  // nothing else to reach
   const int word = static_cast<int>(words_.size());
-  std::vector<std::string>& kept = words_.emplace_back();
-  for (const std::string& s : spellings) {
-    const bool reaches = s.rfind('~', 0) != 0;
-    std::string spelling = reaches ? s : s.substr(1);
-    // Two spellings the normalizer or a curated group makes one are one.
-    if (spelling.empty() || std::find(kept.begin(), kept.end(), spelling) != kept.end()) continue;
-    if (reaches) reaches_[spelling].push_back(word);
-    kept.push_back(std::move(spelling));
+  std::vector<std::string>& stored = words_.emplace_back();
+  for (Spelling& s : kept) {
+    if (s.reaches) reaches_[s.word].push_back(word);
+    stored.push_back(std::move(s.word));
   }
 }
 
-StatusOr<Spellings> Spellings::Load(const std::string& path, const Normalizer& normalizer,
-                                    const Lexicon& lexicon) {
+void Spellings::AddWord(const std::vector<std::string>& spellings) {
+  std::vector<Spelling> parsed;
+  for (const std::string& s : spellings) {
+    const bool reaches = s.rfind('~', 0) != 0;
+    parsed.push_back({reaches ? s : s.substr(1), reaches});
+  }
+  Add(std::move(parsed));
+}
+
+StatusOr<Spellings> Spellings::Load(const std::string& path, const WordOf& word_of) {
   Spellings out;
   std::ifstream in(path);
   if (!in) return Status(StatusCode::kNotFound, path + ": cannot be read");
   std::string line;
-  std::vector<std::string> spellings;
+  std::vector<Spelling> spellings;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
@@ -35,12 +51,14 @@ StatusOr<Spellings> Spellings::Load(const std::string& path, const Normalizer& n
       const size_t tab = rest.find('\t');
       std::string_view field = rest.substr(0, tab);
       rest = tab == std::string_view::npos ? std::string_view() : rest.substr(tab + 1);
+      // The mark is read before the spelling is analyzed: the normalizer writes a leading
+      // wave dash (〜) as '~' too.
       const bool reaches = field.empty() || field.front() != '~';
       if (!reaches) field.remove_prefix(1);
-      std::string word = lexicon.Canonical(normalizer.Normalize(field));
-      if (!word.empty()) spellings.push_back(reaches ? std::move(word) : "~" + word);
+      if (!field.empty()) spellings.push_back({word_of(field), reaches});
     }
-    out.AddWord(spellings);
+    out.Add(std::move(spellings));
+    spellings = {};
   }
   return out;
 }

@@ -11,13 +11,13 @@
 #ifndef MADOGUCHI_TEXT_SPELLINGS_H_
 #define MADOGUCHI_TEXT_SPELLINGS_H_
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
-#include "text/lexicon.h"
-#include "text/normalizer.h"
 
 namespace madoguchi::text {
 
@@ -26,25 +26,33 @@ class Spellings {
   // No words: a word has no other spelling.
   Spellings() = default;
 
+  // What a spelling is as one word of an analyzed text (search::Analyzer gives the base form a
+  // w: term holds: 問い掛け → 問い掛ける, a curated variant → its group's word), or "" when the
+  // analyzer makes it no single word (アルコール中毒 is two): such a spelling can never be met.
+  using WordOf = std::function<std::string(std::string_view spelling)>;
+
   // One word per line, its spellings tab-separated; '#' comments. A spelling with a leading
   // '~' is reached from the others but reaches none itself (Sudachi's flag for a spelling that
-  // also means something else). Every spelling is normalized with `normalizer` and written as
-  // `lexicon` folds it, the form the analyzer gives a w: term, so a curated group's variant
-  // meets its canonical word.
-  static StatusOr<Spellings> Load(const std::string& path, const Normalizer& normalizer,
-                                  const Lexicon& lexicon);
+  // also means something else). Each spelling is kept as `word_of` gives it.
+  static StatusOr<Spellings> Load(const std::string& path, const WordOf& word_of);
 
-  // The other spellings of `word` (normalized and folded as above), each once, never `word`
-  // itself; empty when it has none. The strings are owned by this object.
+  // The other spellings of `word` (a form `word_of` gives), each once, never `word` itself;
+  // empty when it has none. The strings are owned by this object.
   std::vector<const std::string*> Of(const std::string& word) const;
 
   size_t word_count() const { return words_.size(); }
 
-  // For tests and tools: add one word's spellings, written as in the file ('~' allowed),
-  // already normalized and folded.
+  // For tests and tools: add one word's spellings, as `word_of` would give them, each with a
+  // leading '~' when it reaches no other. A word left with fewer than two spellings is dropped.
   void AddWord(const std::vector<std::string>& spellings);
 
  private:
+  struct Spelling {
+    std::string word;
+    bool reaches;
+  };
+  void Add(std::vector<Spelling> spellings);
+
   std::vector<std::vector<std::string>> words_;
   // Spelling → every word (index into words_) it reaches from.
   std::unordered_map<std::string, std::vector<int>> reaches_;

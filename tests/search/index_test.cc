@@ -465,6 +465,10 @@ TEST_F(IndexTest, AnUnseenWordMeetsAnEntryWrittenWithAnotherSpellingOfIt) {
   EXPECT_EQ(after[0].entry->id, "demo-phone") << Describe(after);
   EXPECT_EQ(after[0].unknown_words, 0);
   EXPECT_GT(after[0].coverage, before[0].coverage);
+  // The explanation says the member's word met another spelling.
+  EXPECT_TRUE(std::any_of(after[0].why.begin(), after[0].why.end(), [](const MatchedTerm& m) {
+    return m.query == "スマホ" && m.kind == "spelling";
+  })) << DescribeWhy(after[0]);
   // Another spelling is a little less than the entry's own word.
   auto own = with.Search("スマートフォンを持っていなくても参加できる？", options);
   ASSERT_FALSE(own.empty());
