@@ -172,6 +172,9 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
     t.reading = f.size() > 7 && f[7] != "*" ? std::string(f[7]) : HiraganaToKatakana(t.surface);
+    // Greetings are written as said as often as by the rule (こんにちわ, こんばんわ): an
+    // interjection's base form and reading are its pronunciation, which both spellings share.
+    if (t.pos == "感動詞" && f.size() > 8 && f[8] != "*") t.base = t.reading = std::string(f[8]);
     tokens.push_back(std::move(t));
   }
   return tokens;

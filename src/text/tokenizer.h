@@ -34,11 +34,13 @@ struct TokenizerOptions {
 
 struct Token {
   std::string surface;
-  std::string base;     // 原形; the surface when the dictionary has none
-  std::string reading;  // カタカナ; for unknown words, the surface in katakana
-  std::string pos;      // 名詞, 動詞, 助詞 …
-  std::string pos1;     // 一般, 自立, 非自立, サ変接続 …
-  bool known = true;    // false for words the dictionaries do not know
+  std::string base;     // 原形; the surface when the dictionary has none; an interjection's
+                        // pronunciation (こんにちは and こんにちわ: コンニチワ)
+  std::string reading;  // カタカナ; for unknown words, the surface in katakana; an interjection's
+                        // pronunciation
+  std::string pos;    // 名詞, 動詞, 助詞 …
+  std::string pos1;   // 一般, 自立, 非自立, サ変接続 …
+  bool known = true;  // false for words the dictionaries do not know
   // Content words carry the topic: nouns (not pronouns, suffixes or non-independent ones),
   // independent verbs and adjectives, adverbs, and unknown words.
   bool IsContent() const;

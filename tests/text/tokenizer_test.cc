@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "text/kana.h"
@@ -129,6 +130,25 @@ TEST_F(TokenizerTest, TokensCarryBaseFormPosAndReading) {
   // The polite ending is an auxiliary, not a content word.
   for (size_t i = 3; i < tokens.size(); ++i)
     EXPECT_FALSE(tokens[i].IsContent()) << tokens[i].surface;
+}
+
+TEST_F(TokenizerTest, AnInterjectionsBaseFormIsHowItIsSaid) {
+  // Greetings are written as said as often as by the rule: は and わ sound alike.
+  for (const auto& [rule, said] : std::vector<std::pair<const char*, const char*>>{
+           {"こんにちは", "こんにちわ"}, {"こんばんは", "こんばんわ"}}) {
+    auto a = Tokens(rule);
+    auto b = Tokens(said);
+    ASSERT_EQ(a.size(), 1u) << rule;
+    ASSERT_EQ(b.size(), 1u) << said;
+    EXPECT_EQ(a[0].pos, "感動詞") << rule;
+    EXPECT_EQ(a[0].base, b[0].base) << rule << " / " << said;
+    EXPECT_EQ(a[0].reading, b[0].reading) << rule << " / " << said;
+    EXPECT_EQ(a[0].surface, rule) << "the text itself is kept";
+  }
+  // Other words keep their dictionary form.
+  auto noun = Tokens("登録");
+  ASSERT_EQ(noun.size(), 1u);
+  EXPECT_EQ(noun[0].base, "登録");
 }
 
 TEST_F(TokenizerTest, DomainWordReadingIsKatakana) {
