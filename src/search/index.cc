@@ -126,18 +126,14 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
   common_df_ = std::max(64, static_cast<int>(entries.size()) / 20);
   // The typical entry's number of wordings: 1 in an imported FAQ, about twenty in the bundled
   // programs.
-  {
-    std::vector<int> counts(wordings.begin(), wordings.end());
-    for (int& n : counts) n = std::max(1, n);
-    if (!counts.empty()) {
-      std::nth_element(counts.begin(), counts.begin() + counts.size() / 2, counts.end());
-      const float a = std::max(0.0f, options_.many_wordings_damping);
-      const float typical = 1 + a * std::log(static_cast<float>(counts[counts.size() / 2]));
-      for (size_t e = 0; e < entries.size(); ++e) {
-        const float own = 1 + a * std::log(static_cast<float>(std::max(1, wordings[e])));
-        entries_[e].best_phrase_share = std::min(1.0f, typical / own);
-        entries_[e].bm25_share = std::sqrt(entries_[e].best_phrase_share);
-      }
+  if (!entries.empty()) {
+    const float a = std::max(0.0f, options_.many_wordings_damping);
+    auto tries = [&](int n) { return 1 + a * std::log(static_cast<float>(std::max(1, n))); };
+    std::vector<int> counts = wordings;
+    std::nth_element(counts.begin(), counts.begin() + counts.size() / 2, counts.end());
+    const float typical = tries(counts[counts.size() / 2]);
+    for (size_t e = 0; e < entries.size(); ++e) {
+      entries_[e].best_phrase_share = std::min(1.0f, typical / tries(wordings[e]));
     }
   }
   // Pass 2: weigh.
@@ -207,8 +203,8 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
       // Its vocabulary is its wordings' together, and twenty wordings know more of any query's
       // words than one does (IndexOptions::many_wordings_damping). Damped in the postings, so a
       // large knowledge base gathers its candidates by the score it ranks them by.
-      out.emplace_back(id, entries_[e].bm25_share * Bm25IdfOf(entry_frequency_[id]) * tf /
-                               (options_.bm25_k1 + tf));
+      out.emplace_back(id, std::sqrt(entries_[e].best_phrase_share) *
+                               Bm25IdfOf(entry_frequency_[id]) * tf / (options_.bm25_k1 + tf));
     }
   }
   field_tf.clear();
@@ -322,25 +318,27 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     // スマートフォン, メアド for メールアドレス): that word stands for it, at a small discount,
     // and the question is not about something else.
     if (unwritten && spellings != nullptr && options_.spelling_share > 0) {
-      bool found = false;
+      int other = -1;
       std::string key = "w:";
-      for (const std::string* other : spellings->Of(t.key.substr(2))) {
+      for (const std::string* spelling : spellings->Of(t.key.substr(2))) {
         key.resize(2);
-        key += *other;
-        auto it = term_ids_.find(key);
-        if (it == term_ids_.end()) continue;
+        key += *spelling;
+        if (auto it = term_ids_.find(key); it != term_ids_.end()) {
+          other = it->second;
+          break;
+        }
+      }
+      if (other >= 0) {
         // Weighed as the word an entry has: the query then asks what that entry's word asks.
-        const int other_df = entry_frequency_[it->second];
+        const int other_df = entry_frequency_[other];
         const float full = t.weight * IdfOf(other_df);
-        known.push_back({it->second, full * options_.spelling_share, static_cast<int>(i),
+        known.push_back({other, full * options_.spelling_share, static_cast<int>(i),
                          t.weight * options_.spelling_share});
         q.norm += static_cast<double>(full) * full;
         q.sum += full;
         q.bm25_max += t.weight * Bm25IdfOf(other_df) * once;
-        found = true;
-        break;
+        continue;
       }
-      if (found) continue;
     }
     // A query word no entry has, in writing or in sound, is evidence the question is about
     // something else.

@@ -173,8 +173,8 @@ class Index {
     float answer_weight = 0;
     // The share of its best phrase in the phrase part of the score, the rest from all its
     // wordings together (IndexOptions::many_wordings_damping).
+    // Its BM25F postings keep the square root of it.
     float best_phrase_share = 1;
-    float bm25_share = 1;  // what its BM25F part keeps: √best_phrase_share
   };
   struct QueryVec {
     std::vector<std::pair<int, float>> known;  // (term id, weight) sorted by id

@@ -41,11 +41,10 @@ StatusOr<Spellings> Spellings::Load(const std::string& path, const WordOf& word_
   std::ifstream in(path);
   if (!in) return Status(StatusCode::kNotFound, path + ": cannot be read");
   std::string line;
-  std::vector<Spelling> spellings;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    spellings.clear();
+    std::vector<Spelling> spellings;
     std::string_view rest = line;
     while (!rest.empty()) {
       const size_t tab = rest.find('\t');
@@ -58,7 +57,6 @@ StatusOr<Spellings> Spellings::Load(const std::string& path, const WordOf& word_
       if (!field.empty()) spellings.push_back({word_of(field), reaches});
     }
     out.Add(std::move(spellings));
-    spellings = {};
   }
   return out;
 }
