@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "support/normalizer_suite.h"
 #include "text/normalizer.h"
 
 namespace madoguchi::text {
@@ -20,18 +21,8 @@ Date D(int y, unsigned m, unsigned d) {
 
 const Date kToday = D(2026, 2, 10);
 
-class DateParserTest : public ::testing::Test {
+class DateParserTest : public support::NormalizerSuite {
  protected:
-  static void SetUpTestSuite() {
-    auto created = Normalizer::Create();
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    normalizer_ = std::move(created).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete normalizer_;
-    normalizer_ = nullptr;
-  }
-
   // Dates in a member's text, normalized first as the service does.
   static std::vector<DateMention> Find(std::string_view raw, const Date& today = kToday) {
     return FindDates(normalizer_->Normalize(raw), today);
@@ -42,11 +33,7 @@ class DateParserTest : public ::testing::Test {
     EXPECT_EQ(found.size(), 1u) << "in \"" << raw << "\"";
     return found.empty() ? DateMention{D(1, 1, 1), Precision::kYear} : found[0];
   }
-
-  static const Normalizer* normalizer_;
 };
-
-const Normalizer* DateParserTest::normalizer_ = nullptr;
 
 TEST_F(DateParserTest, EraYearAndMonth) {
   DateMention m = One("令和3年12月にもらったポイント");

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "support/normalizer_suite.h"
+
 namespace madoguchi::text {
 namespace {
 
@@ -38,18 +40,8 @@ class TempDir {
   fs::path path_;
 };
 
-class LexiconTest : public ::testing::Test {
+class LexiconTest : public support::NormalizerSuite {
  protected:
-  static void SetUpTestSuite() {
-    auto created = Normalizer::Create();
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    normalizer_ = std::move(created).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete normalizer_;
-    normalizer_ = nullptr;
-  }
-
   // Loads the sample files below.
   StatusOr<Lexicon> LoadSample() {
     std::string synonyms = dir_.Write("synonyms.tsv",
@@ -65,10 +57,7 @@ class LexiconTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  static const Normalizer* normalizer_;
 };
-
-const Normalizer* LexiconTest::normalizer_ = nullptr;
 
 TEST_F(LexiconTest, CanonicalOfEveryVariant) {
   auto lexicon = LoadSample();

@@ -5,28 +5,16 @@
 #include <memory>
 #include <string>
 
+#include "support/normalizer_suite.h"
 #include "text/utf8.h"
 
 namespace madoguchi::text {
 namespace {
 
-class NormalizerTest : public ::testing::Test {
+class NormalizerTest : public support::NormalizerSuite {
  protected:
-  static void SetUpTestSuite() {
-    auto created = Normalizer::Create();
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    normalizer_ = std::move(created).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete normalizer_;
-    normalizer_ = nullptr;
-  }
   static std::string N(std::string_view s) { return normalizer_->Normalize(s); }
-
-  static const Normalizer* normalizer_;
 };
-
-const Normalizer* NormalizerTest::normalizer_ = nullptr;
 
 TEST_F(NormalizerTest, EmptyStaysEmpty) { EXPECT_EQ(N(""), ""); }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/normalizer_suite.h"
 #include "text/lexicon.h"
 #include "text/normalizer.h"
 
@@ -18,17 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class SpellingsTest : public ::testing::Test {
+class SpellingsTest : public support::NormalizerSuite {
  protected:
-  static void SetUpTestSuite() {
-    auto created = Normalizer::Create();
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    normalizer_ = std::move(created).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete normalizer_;
-    normalizer_ = nullptr;
-  }
   void SetUp() override {
     path_ = fs::temp_directory_path() / ("madoguchi_spellings_" + std::to_string(::getpid()) + "_" +
                                          UnitTest()->current_test_info()->name() + ".tsv");
@@ -54,11 +46,8 @@ class SpellingsTest : public ::testing::Test {
     return out;
   }
 
-  static Normalizer* normalizer_;
   fs::path path_;
 };
-
-Normalizer* SpellingsTest::normalizer_ = nullptr;
 
 TEST_F(SpellingsTest, EverySpellingReachesTheOthersButNotItself) {
   auto s = LoadText(
