@@ -175,6 +175,14 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
     // Greetings are written as said as often as by the rule (こんにちわ, こんばんわ): an
     // interjection's base form and reading are its pronunciation, which both spellings share.
     if (t.pos == "感動詞" && f.size() > 8 && f[8] != "*") t.base = t.reading = std::string(f[8]);
+    // Before a noun MeCab reads 今 as the prefix of 今シーズン (コン), which is no content word;
+    // a member's 今ポイント交換 or 今残高 means いま, and いま is what tells "is it open now" from
+    // "when is it open". Either way it names the present: it is the word 今.
+    if (t.pos == "接頭詞" && t.base == "今") {
+      t.pos = "名詞";
+      t.pos1 = "副詞可能";
+      t.reading = "イマ";
+    }
     tokens.push_back(std::move(t));
   }
   return tokens;

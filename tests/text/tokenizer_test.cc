@@ -151,6 +151,27 @@ TEST_F(TokenizerTest, AnInterjectionsBaseFormIsHowItIsSaid) {
   EXPECT_EQ(noun[0].base, "登録");
 }
 
+TEST_F(TokenizerTest, NowBeforeANounIsTheWordNow) {
+  // MeCab reads 今 before a noun as the prefix of 今シーズン (コン), which no word keeps; a
+  // member's 「今ポイント交換できる？」 means いま, the word that asks whether it is open now.
+  for (const char* text : {"今ポイント交換できる？", "今残高いくら"}) {
+    std::vector<Token> tokens = Tokens(text);
+    ASSERT_FALSE(tokens.empty()) << text;
+    EXPECT_EQ(tokens[0].base, "今") << text << " → " << Describe(tokens);
+    EXPECT_EQ(tokens[0].reading, "イマ") << text;
+    EXPECT_TRUE(tokens[0].IsContent()) << text << " → " << Describe(tokens);
+  }
+  // It sounds as the kana spelling does.
+  std::vector<Token> kana = Tokens("いまポイント交換できる？");
+  ASSERT_FALSE(kana.empty());
+  EXPECT_EQ(kana[0].reading, "イマ");
+  // Other prefixes stay as they are: お of お問い合わせ says nothing of the topic.
+  std::vector<Token> polite = Tokens("お問い合わせ");
+  ASSERT_FALSE(polite.empty());
+  EXPECT_EQ(polite[0].pos, "接頭詞");
+  EXPECT_FALSE(polite[0].IsContent());
+}
+
 TEST_F(TokenizerTest, DomainWordReadingIsKatakana) {
   std::vector<Token> tokens = Tokens("認証コード");
   ASSERT_EQ(tokens.size(), 1u);
