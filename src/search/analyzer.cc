@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "text/era.h"
 #include "text/kana.h"
 #include "text/utf8.h"
 
@@ -35,6 +36,19 @@ std::u32string GramLetters(const std::string& reading) {
     }
   }
   return out;
+}
+
+bool IsEraName(const std::string& word) {
+  const text::Era* era = text::FindEra(word);
+  return era != nullptr && word == era->name;
+}
+
+// An era before its year's number or 元年, or the 元年 after an era.
+bool DatesAYear(const std::vector<text::Token>& tokens, size_t i) {
+  if (IsEraName(tokens[i].base)) {
+    return i + 1 < tokens.size() && (tokens[i + 1].pos1 == "数" || tokens[i + 1].base == "元年");
+  }
+  return tokens[i].base == "元年" && i > 0 && IsEraName(tokens[i - 1].base);
 }
 
 bool IsSingleKanjiNoun(const text::Token& t) {
@@ -272,7 +286,13 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     }
     run += GramLetters(t.reading);
     if (!t.IsContent()) continue;
+    const size_t word_term = a.terms.size();
     add_word(t, word, /*synonym=*/false);
+    // An era and its year (令和3年, 令和元年) date what is asked about: an entry that never
+    // names the era can still answer it, so a knowledge base without it lacks no topic.
+    if (DatesAYear(a.tokens, static_cast<size_t>(&t - a.tokens.data()))) {
+      a.terms[word_term].wording = true;
+    }
     std::string reading = text::HiraganaToKatakana(t.reading);
     if (reading != word) {
       add("r:" + reading, TermKind::kReading, options_.reading_weight, t.surface);

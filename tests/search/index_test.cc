@@ -409,6 +409,22 @@ TEST_F(IndexTest, OnlyUnknownNounsCountAsAnotherTopic) {
   EXPECT_TRUE(verb[0].unknown.empty());
 }
 
+TEST_F(IndexTest, AnEraBeforeItsYearIsNoOtherTopic) {
+  ASSERT_NE(index_, nullptr);
+  // No entry names 令和; a question dated in it still asks what the expiry entry answers.
+  for (const char* query :
+       {"令和3年12月にもらったポイントの有効期限", "令和元年のポイントの有効期限"}) {
+    auto dated = Search(query, /*explain=*/true);
+    ASSERT_FALSE(dated.empty()) << query;
+    EXPECT_EQ(dated[0].entry->id, "demo-expiry") << Describe(dated);
+    EXPECT_EQ(dated[0].unknown_words, 0) << query;
+  }
+  // The era named alone is what is asked about.
+  auto named = Search("令和のポイントの有効期限", /*explain=*/true);
+  ASSERT_FALSE(named.empty());
+  EXPECT_EQ(named[0].unknown_words, 1);
+}
+
 TEST_F(IndexTest, AVerbASynonymGroupNamesIsStillWording) {
   ASSERT_NE(program_, nullptr);
   // A group folds なくす into 紛失 and weighs it as that topic; no entry says either. The
