@@ -82,9 +82,14 @@ bool AsksWhatItIs(const std::vector<text::Token>& tokens) {
     const std::string& particle = tokens[i].surface;
     if (particle == "と" && tokens[i].pos == "助詞" && tokens[i + 1].surface == "は") return true;
     if (tokens[i].pos != "助詞") continue;
-    if ((particle == "って" || particle == "は") && IsWhat(tokens[i + 1]) &&
-        function_only_until_end(i + 2)) {
-      return true;
+    if (particle == "って" || particle == "は") {
+      // An adverb may come between (「ポイントってそもそも何？」「一体何ですか」).
+      size_t what = i + 1;
+      while (what + 1 < tokens.size() &&
+             (tokens[what].pos == "副詞" || tokens[what].pos == "接続詞")) {
+        ++what;
+      }
+      if (IsWhat(tokens[what]) && function_only_until_end(what + 1)) return true;
     }
     // MeCab reads ってなんですか as ってな|ん|です|か.
     if (particle == "ってな" && tokens[i + 1].surface == "ん" && function_only_until_end(i + 2)) {

@@ -644,12 +644,13 @@ TEST_F(IndexTest, AskingWhatSomethingIsMeetsItsDefinition) {
     }
     return false;
   };
-  for (const char* text :
-       {"健康ポイントとは", "QRコードって何?", "ゴールドは何ですか",
-        "けんこうぽいんとってなんですか", "「デモ事業」とはどのような事業ですか"}) {
+  for (const char* text : {"健康ポイントとは", "QRコードって何?", "ゴールドは何ですか",
+                           "けんこうぽいんとってなんですか", "「デモ事業」とはどのような事業ですか",
+                           "健康ポイントってそもそも何？", "ゴールドは一体何ですか"}) {
     EXPECT_TRUE(asks(text)) << text;
   }
-  for (const char* text : {"ポイントは何に使える", "何をすればいい", "ポイントと景品"}) {
+  for (const char* text : {"ポイントは何に使える", "何をすればいい", "ポイントと景品",
+                           "ポイントはそもそも何に使える"}) {
     EXPECT_FALSE(asks(text)) << text;
   }
   // Among entries that all name the thing, the one that defines it answers the question.
