@@ -222,7 +222,8 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     const bool topic = !t.known || t.pos == "名詞" || synonym;
     add("w:" + word, TermKind::kWord, WordWeight(topic), t.surface, synonym, topic);
     a.terms.back().wording =
-        t.known && (t.pos != "名詞" || t.pos1 == "代名詞" || t.pos1 == "形容動詞語幹");
+        (t.known && (t.pos != "名詞" || t.pos1 == "代名詞" || t.pos1 == "形容動詞語幹")) ||
+        lexicon_->IsAspectWord(word);
     if (!previous.empty() && previous != word) {
       add("p:" + previous + "|" + word, TermKind::kPair, options_.pair_weight, t.surface);
     }

@@ -34,8 +34,14 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
 
   std::string dict_dir =
       options.dictionaries_dir.empty() ? DefaultDataPath("dictionaries") : options.dictionaries_dir;
-  auto lexicon =
-      text::Lexicon::Load(dict_dir + "/synonyms.tsv", dict_dir + "/stopwords.txt", *e->normalizer_);
+  text::LexiconFiles lexicon_files;
+  lexicon_files.synonyms = dict_dir + "/synonyms.tsv";
+  lexicon_files.stop_words = dict_dir + "/stopwords.txt";
+  // An operator's own dictionaries folder written before aspect words may have none.
+  if (std::error_code ec; std::filesystem::exists(dict_dir + "/aspect-words.txt", ec)) {
+    lexicon_files.aspect_words = dict_dir + "/aspect-words.txt";
+  }
+  auto lexicon = text::Lexicon::Load(lexicon_files, *e->normalizer_);
   if (!lexicon.ok()) return lexicon.status();
   e->lexicon_ = std::move(lexicon).value();
   e->analyzer_ = std::make_unique<search::Analyzer>(e->normalizer_.get(), e->tokenizer_.get(),

@@ -26,7 +26,8 @@ namespace madoguchi::service {
 struct EngineOptions {
   // Knowledge-base folder. Default: the bundled faq/ (see DefaultDataPath()).
   std::string kb_dir;
-  // Folder with synonyms.tsv, stopwords.txt and (optional) spellings.tsv. Default: the
+  // Folder with synonyms.tsv, stopwords.txt and (optional) aspect-words.txt and spellings.tsv.
+  // Default: the
   // bundled dictionaries/.
   std::string dictionaries_dir;
   text::TokenizerOptions tokenizer;  // user_dictionary defaults to the compiled one

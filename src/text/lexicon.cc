@@ -1,6 +1,7 @@
 #include "text/lexicon.h"
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <vector>
 
@@ -19,6 +20,21 @@ std::vector<std::string> SplitTabs(const std::string& line) {
   }
   return out;
 }
+
+// One word per line, '#' comments: each normalized word goes to `add`.
+Status ReadWords(const std::string& path, const Normalizer& normalizer,
+                 const std::function<void(const std::string&)>& add) {
+  if (path.empty()) return Status();
+  std::ifstream in(path);
+  if (!in) return Status(StatusCode::kNotFound, path + ": cannot be read");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    add(normalizer.Normalize(line));
+  }
+  return Status();
+}
 }  // namespace
 
 void Lexicon::AddGroup(const std::vector<std::string>& words) {
@@ -35,9 +51,14 @@ void Lexicon::AddStopWord(const std::string& word) {
   stop_words_.insert(HiraganaToKatakana(word));
 }
 
-StatusOr<Lexicon> Lexicon::Load(const std::string& synonyms_path, const std::string& stopwords_path,
-                                const Normalizer& normalizer) {
+void Lexicon::AddAspectWord(const std::string& word) {
+  aspect_words_.insert(word);
+  aspect_words_.insert(HiraganaToKatakana(word));
+}
+
+StatusOr<Lexicon> Lexicon::Load(const LexiconFiles& files, const Normalizer& normalizer) {
   Lexicon lex;
+  const std::string& synonyms_path = files.synonyms;
   if (!synonyms_path.empty()) {
     std::ifstream in(synonyms_path);
     if (!in) return Status(StatusCode::kNotFound, synonyms_path + ": cannot be read");
@@ -58,16 +79,10 @@ StatusOr<Lexicon> Lexicon::Load(const std::string& synonyms_path, const std::str
       lex.AddGroup(words);
     }
   }
-  if (!stopwords_path.empty()) {
-    std::ifstream in(stopwords_path);
-    if (!in) return Status(StatusCode::kNotFound, stopwords_path + ": cannot be read");
-    std::string line;
-    while (std::getline(in, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.empty() || line[0] == '#') continue;
-      lex.AddStopWord(normalizer.Normalize(line));
-    }
-  }
+  MADOGUCHI_RETURN_IF_ERROR(
+      ReadWords(files.stop_words, normalizer, [&](const std::string& w) { lex.AddStopWord(w); }));
+  MADOGUCHI_RETURN_IF_ERROR(ReadWords(files.aspect_words, normalizer,
+                                      [&](const std::string& w) { lex.AddAspectWord(w); }));
   return lex;
 }
 

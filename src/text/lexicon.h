@@ -1,5 +1,5 @@
-// Curated word knowledge: synonym groups (表記ゆれ and domain words) and stop words, loaded
-// from dictionaries/synonyms.tsv and dictionaries/stopwords.txt.
+// Curated word knowledge: synonym groups (表記ゆれ and domain words), stop words, and aspect
+// words, loaded from dictionaries/synonyms.tsv, stopwords.txt and aspect-words.txt.
 //
 // Immutable after loading; safe to share between threads.
 #ifndef MADOGUCHI_TEXT_LEXICON_H_
@@ -16,21 +16,32 @@
 
 namespace madoguchi::text {
 
+struct LexiconFiles {
+  // One group per line, tab-separated, canonical first; '#' comments.
+  std::string synonyms;
+  // One word per line; '#' comments. Dropped from every text.
+  std::string stop_words;
+  // One word per line; '#' comments. Nouns that name what is asked about a topic rather than
+  // a topic: its definition, outline, purpose, steps, reason, scope (定義, 概要, 目的, 手順, 理由,
+  // 範囲). They count as words, but a knowledge base that never uses one lacks a way of asking,
+  // not the thing asked about (search::Term::wording).
+  std::string aspect_words;
+};
+
 class Lexicon {
  public:
   // An empty lexicon: no synonyms, no stop words.
   Lexicon() = default;
 
-  // synonyms: one group per line, tab-separated, canonical first; '#' comments.
-  // stopwords: one word per line. Every word is normalized with `normalizer` and also
-  // registered in katakana, so hiragana and katakana spellings meet. An empty path skips
-  // that file.
-  static StatusOr<Lexicon> Load(const std::string& synonyms_path, const std::string& stopwords_path,
-                                const Normalizer& normalizer);
+  // Every word is normalized with `normalizer` and also registered in katakana, so hiragana
+  // and katakana spellings meet. An empty path skips that file; a path that cannot be read is
+  // NotFound.
+  static StatusOr<Lexicon> Load(const LexiconFiles& files, const Normalizer& normalizer);
 
   // The canonical word of a group `word` belongs to, or `word` itself.
   const std::string& Canonical(const std::string& word) const;
   bool IsStopWord(const std::string& word) const;
+  bool IsAspectWord(const std::string& word) const { return aspect_words_.count(word) > 0; }
   // Whether `word` belongs to a synonym group: a phrase the project's dictionary names.
   bool InGroup(const std::string& word) const { return canonical_.count(word) > 0; }
   size_t synonym_count() const { return canonical_.size(); }
@@ -40,10 +51,12 @@ class Lexicon {
   // For tests and tools: add a group at run time.
   void AddGroup(const std::vector<std::string>& words);
   void AddStopWord(const std::string& word);
+  void AddAspectWord(const std::string& word);
 
  private:
   std::unordered_map<std::string, std::string> canonical_;
   std::unordered_set<std::string> stop_words_;
+  std::unordered_set<std::string> aspect_words_;
 };
 
 }  // namespace madoguchi::text

@@ -425,6 +425,32 @@ TEST_F(IndexTest, AnEraBeforeItsYearIsNoOtherTopic) {
   EXPECT_EQ(named[0].unknown_words, 1);
 }
 
+TEST_F(IndexTest, AnAspectWordIsNoOtherTopic) {
+  ASSERT_NE(program_, nullptr);
+  // No entry says 手順; asking for the steps of a password reset is still about the password.
+  text::Lexicon plain;
+  text::Lexicon aspects;
+  aspects.AddAspectWord("手順");
+  SearchOptions options;
+  options.explain = true;
+  const Analyzer plain_analyzer(normalizer_, tokenizer_, &plain);
+  const Index plain_index(program_, &plain_analyzer);
+  auto before = plain_index.Search("パスワード再設定の手順", options);
+  ASSERT_FALSE(before.empty());
+  EXPECT_EQ(before[0].unknown_words, 1) << "手順 is a noun no entry has";
+  const Analyzer aspect_analyzer(normalizer_, tokenizer_, &aspects);
+  const Index aspect_index(program_, &aspect_analyzer);
+  auto after = aspect_index.Search("パスワード再設定の手順", options);
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after[0].entry->id, "demo-password") << Describe(after);
+  EXPECT_EQ(after[0].unknown_words, 0);
+  // It still counts as a word of the question: the entry explains less of it than of
+  // 「パスワード再設定」 alone.
+  auto without = aspect_index.Search("パスワード再設定", options);
+  ASSERT_FALSE(without.empty());
+  EXPECT_LT(after[0].coverage, without[0].coverage);
+}
+
 TEST_F(IndexTest, AVerbASynonymGroupNamesIsStillWording) {
   ASSERT_NE(program_, nullptr);
   // A group folds なくす into 紛失 and weighs it as that topic; no entry says either. The

@@ -53,7 +53,8 @@ class LexiconTest : public support::NormalizerSuite {
                                       "認証コード\t認証番号\r\n"
                                       "交換\tＨＩＫＩＫＡＥ\n");
     std::string stopwords = dir_.Write("stopwords.txt", "# comment\nする\nこと\r\nＡＢＣ\n\n");
-    return Lexicon::Load(synonyms, stopwords, *normalizer_);
+    std::string aspects = dir_.Write("aspect-words.txt", "# comment\n定義\nてじゅん\nＦＡＱ\r\n");
+    return Lexicon::Load({synonyms, stopwords, aspects}, *normalizer_);
   }
 
   TempDir dir_;
@@ -109,6 +110,18 @@ TEST_F(LexiconTest, StopWords) {
   EXPECT_FALSE(lexicon->IsStopWord("パスワード"));
 }
 
+TEST_F(LexiconTest, AspectWords) {
+  auto lexicon = LoadSample();
+  ASSERT_TRUE(lexicon.ok()) << lexicon.status().ToString();
+  EXPECT_TRUE(lexicon->IsAspectWord("定義"));
+  EXPECT_TRUE(lexicon->IsAspectWord("てじゅん"));
+  EXPECT_TRUE(lexicon->IsAspectWord("テジュン")) << "hiragana is also registered in katakana";
+  EXPECT_TRUE(lexicon->IsAspectWord("faq")) << "aspect words are normalized";
+  EXPECT_FALSE(lexicon->IsAspectWord("# comment"));
+  EXPECT_FALSE(lexicon->IsAspectWord("する")) << "a stop word is not an aspect word";
+  EXPECT_FALSE(lexicon->IsStopWord("定義")) << "an aspect word is not dropped";
+}
+
 TEST_F(LexiconTest, SynonymCountCoversEveryWord) {
   auto lexicon = LoadSample();
   ASSERT_TRUE(lexicon.ok()) << lexicon.status().ToString();
@@ -118,7 +131,7 @@ TEST_F(LexiconTest, SynonymCountCoversEveryWord) {
 
 TEST_F(LexiconTest, GroupWithOneWordIsAnErrorNamingFileAndLine) {
   std::string synonyms = dir_.Write("bad.tsv", "# groups\nパスワード\tPW\n孤独\n");
-  auto lexicon = Lexicon::Load(synonyms, "", *normalizer_);
+  auto lexicon = Lexicon::Load({synonyms, "", ""}, *normalizer_);
   ASSERT_FALSE(lexicon.ok());
   EXPECT_EQ(lexicon.status().code(), StatusCode::kInvalidArgument);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, synonyms + ":3", lexicon.status().message());
@@ -126,28 +139,34 @@ TEST_F(LexiconTest, GroupWithOneWordIsAnErrorNamingFileAndLine) {
 
 TEST_F(LexiconTest, GroupOfEmptyFieldsIsAnError) {
   std::string synonyms = dir_.Write("bad.tsv", "単語\t\t \n");
-  auto lexicon = Lexicon::Load(synonyms, "", *normalizer_);
+  auto lexicon = Lexicon::Load({synonyms, "", ""}, *normalizer_);
   ASSERT_FALSE(lexicon.ok());
   EXPECT_EQ(lexicon.status().code(), StatusCode::kInvalidArgument);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, ":1", lexicon.status().message());
 }
 
 TEST_F(LexiconTest, MissingFilesAreNotFound) {
-  auto no_synonyms = Lexicon::Load(dir_.Path("missing.tsv"), "", *normalizer_);
+  auto no_synonyms = Lexicon::Load({dir_.Path("missing.tsv"), "", ""}, *normalizer_);
   ASSERT_FALSE(no_synonyms.ok());
   EXPECT_EQ(no_synonyms.status().code(), StatusCode::kNotFound);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "missing.tsv", no_synonyms.status().message());
 
-  auto no_stopwords = Lexicon::Load("", dir_.Path("missing.txt"), *normalizer_);
+  auto no_stopwords = Lexicon::Load({"", dir_.Path("missing.txt"), ""}, *normalizer_);
   ASSERT_FALSE(no_stopwords.ok());
   EXPECT_EQ(no_stopwords.status().code(), StatusCode::kNotFound);
+
+  auto no_aspects = Lexicon::Load({"", "", dir_.Path("missing-aspects.txt")}, *normalizer_);
+  ASSERT_FALSE(no_aspects.ok());
+  EXPECT_EQ(no_aspects.status().code(), StatusCode::kNotFound);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "missing-aspects.txt", no_aspects.status().message());
 }
 
 TEST_F(LexiconTest, EmptyPathsGiveAnEmptyLexicon) {
-  auto lexicon = Lexicon::Load("", "", *normalizer_);
+  auto lexicon = Lexicon::Load({}, *normalizer_);
   ASSERT_TRUE(lexicon.ok()) << lexicon.status().ToString();
   EXPECT_EQ(lexicon->synonym_count(), 0u);
   EXPECT_FALSE(lexicon->IsStopWord("する"));
+  EXPECT_FALSE(lexicon->IsAspectWord("定義"));
 }
 
 TEST(LexiconRuntimeTest, AddGroupAndStopWord) {
