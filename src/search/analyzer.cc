@@ -306,6 +306,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   }
   flush_run();
   AddSlipReadings(a, add);
+  AddKanaRunReadings(a);
   // Asking what something is is wording, as どうなる is: it picks the entry that defines the
   // thing among the entries that mention it.
   if (AsksWhatItIs(a.tokens)) {
@@ -344,6 +345,27 @@ void Analyzer::MergeRepeats(std::vector<Term>& terms) {
     }
   }
   terms.resize(out);
+}
+
+void Analyzer::AddKanaRunReadings(Analyzed& a) const {
+  // Written in kana, a word MeCab does not find whole is cut at words it knows: むりょう is
+  // むりょ|う, しりょう is し|りょう. Two or three kana tokens read together are that word's
+  // reading; it counts only where some entry has a word of that sound.
+  const std::vector<text::Token>& tokens = a.tokens;
+  auto kana = [&](size_t i) {
+    return tokens[i].pos != "記号" && text::IsAllKana(tokens[i].surface);
+  };
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (!kana(i) || tokens[i].pos == "助詞" || tokens[i].pos == "助動詞") continue;
+    std::string surface = tokens[i].surface;
+    for (size_t j = i + 1; j < tokens.size() && j < i + 3 && kana(j); ++j) {
+      surface += tokens[j].surface;
+      Term t{"r:" + text::HiraganaToKatakana(surface), TermKind::kReading, options_.reading_weight,
+             surface};
+      t.heard_only = true;
+      a.terms.push_back(std::move(t));
+    }
+  }
 }
 
 template <typename AddTerm>

@@ -53,6 +53,10 @@ struct Term {
   // knowledge base without it lacks a way of asking or a date, not the thing asked about: it
   // never counts as another topic (Candidate::unknown_words).
   bool wording = false;
+  // A reading heard across pieces MeCab cut a kana word into (む|りょう → ムリョウ): meant only
+  // to meet a word some entry has. An index keeps none; a query's counts only where the index
+  // has it.
+  bool heard_only = false;
 };
 
 struct AnalyzerOptions {
@@ -92,6 +96,7 @@ class Analyzer {
   void CollectTerms(Analyzed& a, bool keep_stop_words) const;
   template <typename AddTerm>
   void AddSlipReadings(const Analyzed& a, AddTerm& add) const;
+  void AddKanaRunReadings(Analyzed& a) const;
   // The weight of one occurrence of a w: term: a topic word's, or a wording word's.
   float WordWeight(bool topic) const;
 

@@ -99,6 +99,7 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
         raw.reserve(t.terms.size());
         const int f = static_cast<int>(t.field);
         for (const Term& term : t.terms) {
+          if (term.heard_only) continue;
           int id = id_of(term.key);
           raw.emplace_back(id, term.weight);
           seen.push_back(id);
@@ -306,6 +307,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
   const float once = options_.question_field / (options_.bm25_k1 + options_.question_field);
   for (size_t i = 0; i < query.terms.size(); ++i) {
     const Term& t = query.terms[i];
+    if (t.heard_only && ids[i] < 0) continue;
     const int df = ids[i] < 0 ? 0 : entry_frequency_[ids[i]];
     float w = t.weight * IdfOf(df);
     float bm25_max = t.weight * Bm25IdfOf(df) * once;

@@ -380,6 +380,27 @@ TEST_F(IndexTest, AWordTypedWithTheWrongKanjiIsHeard) {
   }
 }
 
+TEST_F(IndexTest, AKanaWordMeCabCutsIsHeardWhole) {
+  ASSERT_NE(index_, nullptr);
+  // MeCab cuts むりょう into むりょ|う; read together it is ムリョウ, the demo-fee answer's 無料.
+  auto fee = Search("むりょうですか", /*explain=*/true);
+  ASSERT_FALSE(fee.empty());
+  EXPECT_EQ(fee[0].entry->id, "demo-fee") << Describe(fee);
+  EXPECT_NE(Why(fee[0], "r:ムリョウ"), nullptr) << DescribeWhy(fee[0]);
+  EXPECT_EQ(fee[0].unknown_words, 0) << "むりょ is heard in ムリョウ";
+  // Readings across pieces only meet what entries write: an entry written in kana is indexed
+  // by its own pieces (and their sounds' bigrams), so 資料 does not meet し|りょう as a word.
+  const kb::ProgramKb program = MakeProgram(
+      "kana", {MakeEntry("kana-send", "しりょうを送る", {}, "郵送します。"),
+               MakeEntry("kana-other", "はがきが届かない", {}, "お問い合わせください。")});
+  const Index index(&program, analyzer_);
+  SearchOptions options;
+  options.explain = true;
+  for (const Candidate& c : index.Search("資料", options)) {
+    EXPECT_EQ(Why(c, "r:シリョウ"), nullptr) << DescribeWhy(c);
+  }
+}
+
 TEST_F(IndexTest, AWordMeCabCutsIsOneWordWhenAGroupNamesIt) {
   ASSERT_NE(index_, nullptr);
   // In a sentence MeCab cuts サインイン into サイ|ンイン; the group names the whole word.
