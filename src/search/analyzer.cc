@@ -181,33 +181,44 @@ float Analyzer::UnitWeight(const Term& term) const {
 }
 
 Analyzed Analyzer::Analyze(std::string_view raw) const {
+  return Analyze(raw, /*words_only=*/false);
+}
+
+std::vector<std::string> Analyzer::Words(std::string_view raw) const {
+  std::vector<std::string> words;
+  for (Term& t : Analyze(raw, /*words_only=*/true).terms) words.push_back(t.key.substr(2));
+  return words;
+}
+
+Analyzed Analyzer::Analyze(std::string_view raw, bool words_only) const {
   Analyzed a;
   a.normalized = normalizer_->Normalize(raw);
   a.tokens = JoinNamedPhrases(tokenizer_->Tokenize(a.normalized));
 
   // A text made only of stop words (「何ができるの？」) is still a question: it keeps them.
-  CollectTerms(a, /*keep_stop_words=*/false);
+  CollectTerms(a, /*keep_stop_words=*/false, words_only);
   bool has_word = false;
   for (const Term& t : a.terms) has_word |= t.kind == TermKind::kWord;
   if (!has_word) {
     a.terms.clear();
-    CollectTerms(a, /*keep_stop_words=*/true);
+    CollectTerms(a, /*keep_stop_words=*/true, words_only);
   }
   return a;
 }
 
-void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
+void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, bool words_only) const {
   // Every occurrence is kept until the end, where repeats merge (MergeRepeats): cheaper than
   // a map of the keys seen, which would allocate for each term of every question.
   auto add = [&](std::string key, TermKind kind, float w, const std::string& surface,
                  bool synonym = false, bool topic = false, bool asks = false) {
+    if (words_only && kind != TermKind::kWord) return;
     a.terms.push_back({std::move(key), kind, w, surface, synonym, topic, asks});
   };
   a.terms.reserve(a.tokens.size() * 6);  // a word, its reading, a pair and a few grams each
 
   std::u32string run;  // reading letters of the current run of non-function words
   auto flush_run = [&]() {
-    for (size_t i = 0; i + 1 < run.size(); ++i) {
+    for (size_t i = 0; !words_only && i + 1 < run.size(); ++i) {
       std::string g = text::EncodeUtf8(run.substr(i, 2));
       add("g:" + g, TermKind::kGram, options_.gram_weight, g);
     }
@@ -224,7 +235,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     a.terms.back().wording =
         (t.known && (t.pos != "名詞" || t.pos1 == "代名詞" || t.pos1 == "形容動詞語幹")) ||
         lexicon_->IsAspectWord(word);
-    if (!previous.empty() && previous != word) {
+    if (!words_only && !previous.empty() && previous != word) {
       add("p:" + previous + "|" + word, TermKind::kPair, options_.pair_weight, t.surface);
     }
     previous = word;
@@ -290,7 +301,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
       flush_run();
       continue;
     }
-    run += GramLetters(t.reading);
+    if (!words_only) run += GramLetters(t.reading);
     if (!t.IsContent()) continue;
     const size_t word_term = a.terms.size();
     add_word(t, word, /*synonym=*/false);
@@ -299,6 +310,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
     if (DatesAYear(a.tokens, static_cast<size_t>(&t - a.tokens.data()))) {
       a.terms[word_term].wording = true;
     }
+    if (words_only) continue;
     std::string reading = text::HiraganaToKatakana(t.reading);
     if (reading != word) {
       add("r:" + reading, TermKind::kReading, options_.reading_weight, t.surface);
@@ -306,7 +318,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words) const {
   }
   flush_run();
   AddSlipReadings(a, add);
-  AddKanaRunReadings(a);
+  if (!words_only) AddKanaRunReadings(a);
   // Asking what something is is wording, as どうなる is: it picks the entry that defines the
   // thing among the entries that mention it.
   if (AsksWhatItIs(a.tokens)) {

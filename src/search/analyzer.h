@@ -83,6 +83,9 @@ class Analyzer {
            const text::Spellings* spellings = nullptr);
 
   Analyzed Analyze(std::string_view raw) const;
+  // The words (w: terms, without "w:") Analyze would give the text, in order, each once, and
+  // nothing else: what a word of a query is looked up by, at a fraction of the cost.
+  std::vector<std::string> Words(std::string_view raw) const;
   const text::Normalizer& normalizer() const { return *normalizer_; }
   const AnalyzerOptions& options() const { return options_; }
   // The other spellings an index looks for when it has never seen a query word; null: none.
@@ -93,7 +96,9 @@ class Analyzer {
  private:
   std::vector<text::Token> JoinNamedPhrases(std::vector<text::Token> tokens) const;
   static void MergeRepeats(std::vector<Term>& terms);
-  void CollectTerms(Analyzed& a, bool keep_stop_words) const;
+  Analyzed Analyze(std::string_view raw, bool words_only) const;
+  // words_only: only the w: terms (readings, grams and pairs are not built).
+  void CollectTerms(Analyzed& a, bool keep_stop_words, bool words_only) const;
   template <typename AddTerm>
   void AddSlipReadings(const Analyzed& a, AddTerm& add) const;
   void AddKanaRunReadings(Analyzed& a) const;

@@ -53,13 +53,8 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   if (std::error_code ec; std::filesystem::exists(spellings_path, ec)) {
     const search::Analyzer& analyzer = *e->analyzer_;
     auto spellings = text::Spellings::Load(spellings_path, [&](std::string_view spelling) {
-      std::string word;
-      for (const search::Term& t : analyzer.Analyze(spelling).terms) {
-        if (t.kind != search::TermKind::kWord) continue;
-        if (!word.empty()) return std::string();  // two words
-        word = t.key.substr(2);                   // "w:"
-      }
-      return word;
+      std::vector<std::string> words = analyzer.Words(spelling);
+      return words.size() == 1 ? std::move(words[0]) : std::string();  // none, or two
     });
     if (!spellings.ok()) return spellings.status();
     e->spellings_ = std::move(spellings).value();

@@ -27,8 +27,7 @@ struct EngineOptions {
   // Knowledge-base folder. Default: the bundled faq/ (see DefaultDataPath()).
   std::string kb_dir;
   // Folder with synonyms.tsv, stopwords.txt and (optional) aspect-words.txt and spellings.tsv.
-  // Default: the
-  // bundled dictionaries/.
+  // Default: the bundled dictionaries/.
   std::string dictionaries_dir;
   text::TokenizerOptions tokenizer;  // user_dictionary defaults to the compiled one
   dialogue::PolicyOptions policy;

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -377,6 +379,41 @@ TEST_F(IndexTest, AWordTypedWithTheWrongKanjiIsHeard) {
   for (const Term& t : analyzer_->Analyze("令和七年十月に貯めた").terms) {
     if (t.kind != TermKind::kReading) continue;
     EXPECT_TRUE(t.surface != "七年" && t.surface != "年十" && t.surface != "七年十") << t.key;
+  }
+}
+
+TEST_F(IndexTest, WordsAreTheWordsOfTheWholeAnalysis) {
+  ASSERT_NE(analyzer_, nullptr);
+  auto words_of_analysis = [](std::string_view text) {
+    std::vector<std::string> words;
+    for (const Term& t : analyzer_->Analyze(text).terms) {
+      if (t.kind == TermKind::kWord) words.push_back(t.key.substr(2));
+    }
+    return words;
+  };
+  std::vector<std::string> texts = {"何ができるの？",  // only stop words: they are kept
+                                    "健康ポイントとは",
+                                    "任証コードのはがき",
+                                    "令和3年に貯めたポイント",
+                                    "なんポイントもらえる",
+                                    "ポイントを貯めたらどうなる",
+                                    "サインインできません",
+                                    "むりょうですか",
+                                    "スマホ",
+                                    "登禄したい"};
+  // And every spelling the engine keys with it.
+  std::ifstream in(std::string(MADOGUCHI_SOURCE_DIR) + "/dictionaries/spellings.tsv");
+  ASSERT_TRUE(in);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::stringstream fields(line);
+    for (std::string f; std::getline(fields, f, '\t');) {
+      if (!f.empty()) texts.push_back(f[0] == '~' ? f.substr(1) : f);
+    }
+  }
+  ASSERT_GT(texts.size(), 10000u);
+  for (const std::string& text : texts) {
+    ASSERT_EQ(analyzer_->Words(text), words_of_analysis(text)) << text;
   }
 }
 
