@@ -1,39 +1,32 @@
 #include "text/lexicon.h"
 
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <vector>
 
 #include "text/kana.h"
+#include "text/line_file.h"
 
 namespace madoguchi::text {
 
 namespace {
-std::vector<std::string> SplitTabs(const std::string& line) {
+std::vector<std::string> SplitTabs(std::string_view line) {
   std::vector<std::string> out;
-  std::stringstream ss(line);
-  std::string field;
-  while (std::getline(ss, field, '\t')) {
-    if (!field.empty() && field.back() == '\r') field.pop_back();
-    if (!field.empty()) out.push_back(field);
+  while (!line.empty()) {
+    const size_t tab = line.find('\t');
+    if (tab != 0) out.emplace_back(line.substr(0, tab));
+    line = tab == std::string_view::npos ? std::string_view() : line.substr(tab + 1);
   }
   return out;
 }
 
-// One word per line, '#' comments: each normalized word goes to `add`.
+// One word per line: each normalized word goes to `add`. An empty path reads nothing.
 Status ReadWords(const std::string& path, const Normalizer& normalizer,
                  const std::function<void(const std::string&)>& add) {
   if (path.empty()) return Status();
-  std::ifstream in(path);
-  if (!in) return Status(StatusCode::kNotFound, path + ": cannot be read");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
+  return ForEachLine(path, [&](std::string_view line, int) {
     add(normalizer.Normalize(line));
-  }
-  return Status();
+    return Status();
+  });
 }
 }  // namespace
 
@@ -58,26 +51,20 @@ void Lexicon::AddAspectWord(const std::string& word) {
 
 StatusOr<Lexicon> Lexicon::Load(const LexiconFiles& files, const Normalizer& normalizer) {
   Lexicon lex;
-  const std::string& synonyms_path = files.synonyms;
-  if (!synonyms_path.empty()) {
-    std::ifstream in(synonyms_path);
-    if (!in) return Status(StatusCode::kNotFound, synonyms_path + ": cannot be read");
-    std::string line;
-    int line_no = 0;
-    while (std::getline(in, line)) {
-      ++line_no;
-      if (line.empty() || line[0] == '#') continue;
+  if (!files.synonyms.empty()) {
+    MADOGUCHI_RETURN_IF_ERROR(ForEachLine(files.synonyms, [&](std::string_view line, int number) {
       std::vector<std::string> words;
       for (const std::string& w : SplitTabs(line)) {
         std::string n = normalizer.Normalize(w);
         if (!n.empty()) words.push_back(n);
       }
       if (words.size() < 2) {
-        return InvalidArgument(synonyms_path + ":" + std::to_string(line_no) +
+        return InvalidArgument(files.synonyms + ":" + std::to_string(number) +
                                ": a group needs a canonical word and at least one variant");
       }
       lex.AddGroup(words);
-    }
+      return Status();
+    }));
   }
   MADOGUCHI_RETURN_IF_ERROR(
       ReadWords(files.stop_words, normalizer, [&](const std::string& w) { lex.AddStopWord(w); }));

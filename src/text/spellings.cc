@@ -1,7 +1,8 @@
 #include "text/spellings.h"
 
 #include <algorithm>
-#include <fstream>
+
+#include "text/line_file.h"
 
 namespace madoguchi::text {
 
@@ -38,14 +39,8 @@ void Spellings::AddWord(const std::vector<std::string>& spellings) {
 
 StatusOr<Spellings> Spellings::Load(const std::string& path, const WordOf& word_of) {
   Spellings out;
-  std::ifstream in(path);
-  if (!in) return Status(StatusCode::kNotFound, path + ": cannot be read");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
+  Status read = ForEachLine(path, [&](std::string_view rest, int) {
     std::vector<Spelling> spellings;
-    std::string_view rest = line;
     while (!rest.empty()) {
       const size_t tab = rest.find('\t');
       std::string_view field = rest.substr(0, tab);
@@ -57,7 +52,9 @@ StatusOr<Spellings> Spellings::Load(const std::string& path, const WordOf& word_
       if (!field.empty()) spellings.push_back({word_of(field), reaches});
     }
     out.Add(std::move(spellings));
-  }
+    return Status();
+  });
+  if (!read.ok()) return read;
   return out;
 }
 

@@ -129,6 +129,13 @@ TEST_F(LexiconTest, SynonymCountCoversEveryWord) {
   EXPECT_GE(lexicon->synonym_count(), 12u);
 }
 
+TEST_F(LexiconTest, ABlankLineOfAFileSavedOnWindowsIsBlank) {
+  std::string synonyms = dir_.Write("crlf.tsv", "パスワード\tPW\r\n\r\nはがき\t葉書\r\n");
+  auto lexicon = Lexicon::Load({synonyms, "", ""}, *normalizer_);
+  ASSERT_TRUE(lexicon.ok()) << lexicon.status().ToString();
+  EXPECT_EQ(lexicon->Canonical("葉書"), "はがき");
+}
+
 TEST_F(LexiconTest, GroupWithOneWordIsAnErrorNamingFileAndLine) {
   std::string synonyms = dir_.Write("bad.tsv", "# groups\nパスワード\tPW\n孤独\n");
   auto lexicon = Lexicon::Load({synonyms, "", ""}, *normalizer_);
