@@ -49,9 +49,9 @@ struct Term {
   // dictionary does not tag as a noun (verbs, adjectives, adverbs), even one a synonym group
   // weighs as a topic (もらえる → もらう), a pronoun (どっち, いくつ) or an adjectival noun
   // (簡単に教えて), an aspect word (定義, 手順: text::LexiconFiles::aspect_words), and an era
-  // dating a year (令和 of 令和3年). It keeps its weight, but a
-  // knowledge base without it lacks a way of asking or a date, not the thing asked about: it
-  // never counts as another topic (Candidate::unknown_words).
+  // dating a year (令和 of 令和3年). It keeps its weight, but a knowledge base without it lacks
+  // a way of asking or a date, not the thing asked about: it never counts as another topic
+  // (Candidate::unknown_words).
   bool wording = false;
   // A reading heard across pieces MeCab cut a kana word into (む|りょう → ムリョウ): meant only
   // to meet a word some entry has. An index keeps none; a query's counts only where the index
