@@ -362,7 +362,8 @@ void Analyzer::MergeRepeats(std::vector<Term>& terms) {
 void Analyzer::AddKanaRunReadings(Analyzed& a) const {
   // Written in kana, a word MeCab does not find whole is cut at words it knows: むりょう is
   // むりょ|う, しりょう is し|りょう. Two or three kana tokens read together are that word's
-  // reading; it counts only where some entry has a word of that sound.
+  // reading; it counts only where some entry has a word of that sound. A reading the synonym
+  // groups name is their word too (むりょう → 無料 → 費用), as a slip's is.
   const std::vector<text::Token>& tokens = a.tokens;
   auto kana = [&](size_t i) {
     return tokens[i].pos != "記号" && text::IsAllKana(tokens[i].surface);
@@ -372,8 +373,14 @@ void Analyzer::AddKanaRunReadings(Analyzed& a) const {
     std::string surface = tokens[i].surface;
     for (size_t j = i + 1; j < tokens.size() && j < i + 3 && kana(j); ++j) {
       surface += tokens[j].surface;
-      Term t{"r:" + text::HiraganaToKatakana(surface), TermKind::kReading, options_.reading_weight,
-             surface};
+      std::string reading = text::HiraganaToKatakana(surface);
+      if (auto it = group_by_reading_.find(reading); it != group_by_reading_.end()) {
+        Term w{"w:" + it->second, TermKind::kWord, WordWeight(/*topic=*/true), surface,
+               /*synonym=*/true,  /*topic=*/true};
+        w.heard_only = true;
+        a.terms.push_back(std::move(w));
+      }
+      Term t{"r:" + std::move(reading), TermKind::kReading, options_.reading_weight, surface};
       t.heard_only = true;
       a.terms.push_back(std::move(t));
     }

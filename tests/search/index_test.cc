@@ -438,6 +438,25 @@ TEST_F(IndexTest, AKanaWordMeCabCutsIsHeardWhole) {
   }
 }
 
+TEST_F(IndexTest, AKanaWordMeCabCutsMeetsTheGroupThatNamesIt) {
+  ASSERT_NE(program_, nullptr);
+  // 無料 folds into 費用, so no entry has ムリョウ; heard whole, むりょう is that group's word.
+  text::Lexicon lexicon;
+  lexicon.AddGroup({"費用", "無料", "利用料"});
+  const Analyzer analyzer(normalizer_, tokenizer_, &lexicon);
+  const kb::ProgramKb program = MakeProgram(
+      "group", {MakeEntry("group-fee", "利用するのに費用はかかりますか", {}, "無料です。"),
+                MakeEntry("group-card", "はがきが届かない", {}, "お問い合わせください。")});
+  const Index index(&program, &analyzer);
+  SearchOptions options;
+  options.explain = true;
+  auto fee = index.Search("むりょうですか", options);
+  ASSERT_FALSE(fee.empty());
+  EXPECT_EQ(fee[0].entry->id, "group-fee") << Describe(fee);
+  EXPECT_NE(Why(fee[0], "w:費用"), nullptr) << DescribeWhy(fee[0]);
+  EXPECT_EQ(fee[0].unknown_words, 0);
+}
+
 TEST_F(IndexTest, AWordMeCabCutsIsOneWordWhenAGroupNamesIt) {
   ASSERT_NE(index_, nullptr);
   // In a sentence MeCab cuts サインイン into サイ|ンイン; the group names the whole word.
