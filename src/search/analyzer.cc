@@ -180,33 +180,34 @@ float Analyzer::UnitWeight(const Term& term) const {
   return 1.0f;
 }
 
-Analyzed Analyzer::Analyze(std::string_view raw) const {
-  return Analyze(raw, /*words_only=*/false);
-}
+Analyzed Analyzer::Analyze(std::string_view raw) const { return Analyze(raw, Mode::kQuery); }
+
+Analyzed Analyzer::AnalyzeToIndex(std::string_view raw) const { return Analyze(raw, Mode::kIndex); }
 
 std::vector<std::string> Analyzer::Words(std::string_view raw) const {
   std::vector<std::string> words;
-  for (Term& t : Analyze(raw, /*words_only=*/true).terms) words.push_back(t.key.substr(2));
+  for (Term& t : Analyze(raw, Mode::kWords).terms) words.push_back(t.key.substr(2));
   return words;
 }
 
-Analyzed Analyzer::Analyze(std::string_view raw, bool words_only) const {
+Analyzed Analyzer::Analyze(std::string_view raw, Mode mode) const {
   Analyzed a;
   a.normalized = normalizer_->Normalize(raw);
   a.tokens = JoinNamedPhrases(tokenizer_->Tokenize(a.normalized));
 
   // A text made only of stop words (「何ができるの？」) is still a question: it keeps them.
-  CollectTerms(a, /*keep_stop_words=*/false, words_only);
+  CollectTerms(a, /*keep_stop_words=*/false, mode);
   bool has_word = false;
   for (const Term& t : a.terms) has_word |= t.kind == TermKind::kWord;
   if (!has_word) {
     a.terms.clear();
-    CollectTerms(a, /*keep_stop_words=*/true, words_only);
+    CollectTerms(a, /*keep_stop_words=*/true, mode);
   }
   return a;
 }
 
-void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, bool words_only) const {
+void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const {
+  const bool words_only = mode == Mode::kWords;
   // Every occurrence is kept until the end, where repeats merge (MergeRepeats): cheaper than
   // a map of the keys seen, which would allocate for each term of every question.
   auto add = [&](std::string key, TermKind kind, float w, const std::string& surface,
@@ -318,7 +319,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, bool words_only) 
   }
   flush_run();
   AddSlipReadings(a, add);
-  if (!words_only) AddKanaRunReadings(a);
+  if (mode == Mode::kQuery) AddKanaRunReadings(a);
   // Asking what something is is wording, as どうなる is: it picks the entry that defines the
   // thing among the entries that mention it.
   if (AsksWhatItIs(a.tokens)) {

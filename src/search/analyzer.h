@@ -54,8 +54,8 @@ struct Term {
   // (Candidate::unknown_words).
   bool wording = false;
   // A reading heard across pieces MeCab cut a kana word into (む|りょう → ムリョウ): meant only
-  // to meet a word some entry has. An index keeps none; a query's counts only where the index
-  // has it.
+  // to meet a word some entry has. Only a query has them (Analyzer::AnalyzeToIndex makes
+  // none), and one counts only where the index has it.
   bool heard_only = false;
 };
 
@@ -82,7 +82,11 @@ class Analyzer {
            const text::Lexicon* lexicon, const AnalyzerOptions& options = {},
            const text::Spellings* spellings = nullptr);
 
+  // A query's terms.
   Analyzed Analyze(std::string_view raw) const;
+  // What an index keeps of an entry's text: Analyze without the heard-only terms, which only
+  // a query has (Term::heard_only).
+  Analyzed AnalyzeToIndex(std::string_view raw) const;
   // The words (w: terms, without "w:") Analyze would give the text, in order, each once, and
   // nothing else: what a word of a query is looked up by, at a fraction of the cost.
   std::vector<std::string> Words(std::string_view raw) const;
@@ -96,9 +100,13 @@ class Analyzer {
  private:
   std::vector<text::Token> JoinNamedPhrases(std::vector<text::Token> tokens) const;
   static void MergeRepeats(std::vector<Term>& terms);
-  Analyzed Analyze(std::string_view raw, bool words_only) const;
-  // words_only: only the w: terms (readings, grams and pairs are not built).
-  void CollectTerms(Analyzed& a, bool keep_stop_words, bool words_only) const;
+  enum class Mode {
+    kQuery,
+    kIndex,  // no heard-only terms
+    kWords,  // only the w: terms (readings, grams and pairs are not built)
+  };
+  Analyzed Analyze(std::string_view raw, Mode mode) const;
+  void CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const;
   template <typename AddTerm>
   void AddSlipReadings(const Analyzed& a, AddTerm& add) const;
   void AddKanaRunReadings(Analyzed& a) const;

@@ -70,7 +70,7 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     std::atomic<size_t> next{0};
     auto work = [&] {
       for (size_t i; (i = next.fetch_add(1)) < texts.size();) {
-        texts[i].terms = analyzer_->Analyze(texts[i].text).terms;
+        texts[i].terms = analyzer_->AnalyzeToIndex(texts[i].text).terms;
       }
     };
     std::vector<std::thread> pool;
@@ -99,7 +99,6 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
         raw.reserve(t.terms.size());
         const int f = static_cast<int>(t.field);
         for (const Term& term : t.terms) {
-          if (term.heard_only) continue;
           int id = id_of(term.key);
           raw.emplace_back(id, term.weight);
           seen.push_back(id);
