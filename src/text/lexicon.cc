@@ -9,16 +9,6 @@
 namespace madoguchi::text {
 
 namespace {
-std::vector<std::string> SplitTabs(std::string_view line) {
-  std::vector<std::string> out;
-  while (!line.empty()) {
-    const size_t tab = line.find('\t');
-    if (tab != 0) out.emplace_back(line.substr(0, tab));
-    line = tab == std::string_view::npos ? std::string_view() : line.substr(tab + 1);
-  }
-  return out;
-}
-
 // One word per line: each normalized word goes to `add`. An empty path reads nothing.
 Status ReadWords(const std::string& path, const Normalizer& normalizer,
                  const std::function<void(const std::string&)>& add) {
@@ -54,7 +44,7 @@ StatusOr<Lexicon> Lexicon::Load(const LexiconFiles& files, const Normalizer& nor
   if (!files.synonyms.empty()) {
     MADOGUCHI_RETURN_IF_ERROR(ForEachLine(files.synonyms, [&](std::string_view line, int number) {
       std::vector<std::string> words;
-      for (const std::string& w : SplitTabs(line)) {
+      for (std::string_view w : TabFields(line)) {
         std::string n = normalizer.Normalize(w);
         if (!n.empty()) words.push_back(n);
       }

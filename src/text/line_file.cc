@@ -17,4 +17,14 @@ Status ForEachLine(const std::string& path,
   return Status();
 }
 
+std::vector<std::string_view> TabFields(std::string_view line) {
+  std::vector<std::string_view> out;
+  while (!line.empty()) {
+    const size_t tab = line.find('\t');
+    if (tab != 0) out.push_back(line.substr(0, tab));
+    line = tab == std::string_view::npos ? std::string_view() : line.substr(tab + 1);
+  }
+  return out;
+}
+
 }  // namespace madoguchi::text

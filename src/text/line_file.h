@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -18,6 +19,9 @@ namespace madoguchi::text {
 // naming the file when it cannot be read.
 Status ForEachLine(const std::string& path,
                    const std::function<Status(std::string_view line, int number)>& each);
+
+// The tab-separated fields of a line, empty ones left out. They view `line`.
+std::vector<std::string_view> TabFields(std::string_view line);
 
 }  // namespace madoguchi::text
 

@@ -39,15 +39,12 @@ void Spellings::AddWord(const std::vector<std::string>& spellings) {
 
 StatusOr<Spellings> Spellings::Load(const std::string& path, const WordOf& word_of) {
   Spellings out;
-  Status read = ForEachLine(path, [&](std::string_view rest, int) {
+  Status read = ForEachLine(path, [&](std::string_view line, int) {
     std::vector<Spelling> spellings;
-    while (!rest.empty()) {
-      const size_t tab = rest.find('\t');
-      std::string_view field = rest.substr(0, tab);
-      rest = tab == std::string_view::npos ? std::string_view() : rest.substr(tab + 1);
+    for (std::string_view field : TabFields(line)) {
       // The mark is read before the spelling is analyzed: the normalizer writes a leading
       // wave dash (〜) as '~' too.
-      const bool reaches = field.empty() || field.front() != '~';
+      const bool reaches = field.front() != '~';
       if (!reaches) field.remove_prefix(1);
       if (!field.empty()) spellings.push_back({word_of(field), reaches});
     }

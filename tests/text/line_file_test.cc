@@ -89,5 +89,15 @@ TEST_F(LineFileTest, AnEmptyFileHasNoLines) {
   EXPECT_TRUE(status.ok());
 }
 
+TEST(TabFieldsTest, EmptyFieldsAreLeftOut) {
+  EXPECT_EQ(TabFields("パスワード\tPW\t\tパス\t"),
+            (std::vector<std::string_view>{"パスワード", "PW", "パス"}));
+  EXPECT_EQ(TabFields("one"), (std::vector<std::string_view>{"one"}));
+  EXPECT_EQ(TabFields(" \t~x"), (std::vector<std::string_view>{" ", "~x"}))
+      << "a field of spaces is a field; marks are the caller's";
+  EXPECT_TRUE(TabFields("").empty());
+  EXPECT_TRUE(TabFields("\t\t").empty());
+}
+
 }  // namespace
 }  // namespace madoguchi::text
