@@ -16,6 +16,7 @@
 #include "text/kana.h"
 #include "text/normalizer.h"
 #include "text/tokenizer.h"
+#include "text/utf8.h"
 
 namespace {
 
@@ -78,7 +79,9 @@ int main(int argc, char** argv) {
         if (!std::ispunct(static_cast<unsigned char>(c))) bare.push_back(c);
       }
       if (!bare.empty() && bare != normalized) surfaces.push_back(bare);
-      if (reading != "*" && !reading.empty()) {
+      // Spelled out in kana, a word of one or two letters is a piece of everyday words: さい
+      // (歳) at a word's cost would cut ください into くだ|さい.
+      if (reading != "*" && !reading.empty() && madoguchi::text::DecodeUtf8(reading).size() >= 3) {
         surfaces.push_back(KatakanaToHiragana(reading));
         surfaces.push_back(HiraganaToKatakana(reading));
       }

@@ -172,6 +172,19 @@ TEST_F(TokenizerTest, NowBeforeANounIsTheWordNow) {
   EXPECT_FALSE(polite[0].IsContent());
 }
 
+TEST_F(TokenizerTest, KanaSpellingsOfShortWordsCutNoEverydayWord) {
+  // The domain dictionary's 歳 spelled さい would cut ください into くだ|さい: a noun くだ and
+  // an age in every polite request.
+  std::vector<Token> tokens = Tokens("詳しく教えてください");
+  ASSERT_FALSE(tokens.empty());
+  EXPECT_EQ(tokens.back().base, "くださる") << Describe(tokens);
+  for (const Token& t : tokens) EXPECT_NE(t.base, "歳") << Describe(tokens);
+  // Written in kanji it is still the word.
+  std::vector<Token> age = Tokens("16歳");
+  ASSERT_FALSE(age.empty());
+  EXPECT_EQ(age.back().base, "歳") << Describe(age);
+}
+
 TEST_F(TokenizerTest, DomainWordReadingIsKatakana) {
   std::vector<Token> tokens = Tokens("認証コード");
   ASSERT_EQ(tokens.size(), 1u);
