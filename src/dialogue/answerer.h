@@ -49,9 +49,10 @@ struct PolicyOptions {
   // highest, Candidate::lacks) that a runner-up within clarify_window knows.
   float lacks_threshold = 0.6f;
   // At most this many query nouns the knowledge base has never seen
-  // (Candidate::unknown_words) for an answer through evidence or lead; coverage counts them
-  // against an answer anyway. One allowed would let 「社員旅行の補助金」 ride on 補助 and 社員
-  // while its topic, 旅行, is in no entry: a clarify is better than that wrong answer.
+  // (Candidate::unknown_words; not those of the member's circumstance, Term::circumstance)
+  // for an answer through evidence or lead; coverage counts them against an answer anyway. One
+  // allowed would let 「社員旅行の補助金」 ride on 補助 and 社員 while its topic, 旅行, is in no
+  // entry: a clarify is better than that wrong answer.
   float max_unknown_words = 0;
   // Whatever the rules above say, answer when the question says exactly what one of the
   // entry's phrases says (Candidate::phrase at least this) and no other entry's phrase does:

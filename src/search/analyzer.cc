@@ -99,6 +99,63 @@ bool AsksWhatItIs(const std::vector<text::Token>& tokens) {
   return false;
 }
 
+// Whether a token can start a clause's content: a word that is not an ending or a helper of
+// the word before (いる of 持っている, ください of 教えてください).
+bool StartsContent(const text::Token& t) {
+  if (!t.known) return true;
+  if (t.pos == "名詞") return t.pos1 != "非自立" && t.pos1 != "接尾";
+  if (t.pos == "動詞" || t.pos == "形容詞") return t.pos1 == "自立";
+  return t.pos == "副詞" || t.pos == "連体詞" || t.pos == "接頭詞";
+}
+
+// Which tokens say the circumstance of the question rather than the question: those of a
+// clause that a conjunctive particle or a conditional ends (結婚して, 持っていないので,
+// 受けたのに, 両方受けたら, 何グラムなら) before the sentence's last clause goes on to name
+// what is asked (はがきの名前と違っても登録できますか). The member's own story sets the scene.
+// When the last clause names nothing (「認定まだだけど大丈夫？」), what is asked about is in
+// the clause before it, and nothing is circumstance.
+std::vector<char> CircumstanceTokens(const std::vector<text::Token>& tokens) {
+  std::vector<char> out(tokens.size(), 0);
+  auto names_something = [](const text::Token& t) {
+    if (!t.known) return true;
+    return t.pos == "名詞" && (t.pos1 == "一般" || t.pos1 == "サ変接続" || t.pos1 == "固有名詞");
+  };
+  size_t sentence_start = 0;
+  size_t last_clause_end = tokens.size();  // none yet in this sentence
+  bool last_clause_names = false;
+  for (size_t i = 0; i <= tokens.size(); ++i) {
+    const bool sentence_ends =
+        i == tokens.size() ||
+        (tokens[i].pos == "記号" &&
+         (tokens[i].pos1 == "句点" || tokens[i].surface == "？" || tokens[i].surface == "！"));
+    if (sentence_ends) {
+      if (last_clause_end < tokens.size() && last_clause_names) {
+        for (size_t k = sentence_start; k <= last_clause_end; ++k) out[k] = 1;
+      }
+      sentence_start = i + 1;
+      last_clause_end = tokens.size();
+      last_clause_names = false;
+      continue;
+    }
+    const text::Token& t = tokens[i];
+    last_clause_names = last_clause_names || names_something(t);
+    const bool ends_clause =
+        (t.pos == "助詞" && t.pos1 == "接続助詞") ||
+        (t.pos == "助動詞" && (t.surface == "たら" || t.surface == "だら" || t.surface == "なら"));
+    if (!ends_clause) continue;
+    size_t next = i + 1;
+    while (next < tokens.size() &&
+           ((tokens[next].pos == "助詞" && tokens[next].pos1 != "接続助詞") ||
+            (tokens[next].pos == "記号" && tokens[next].pos1 == "読点"))) {
+      ++next;
+    }
+    if (next >= tokens.size() || !StartsContent(tokens[next])) continue;
+    last_clause_end = i;
+    last_clause_names = false;
+  }
+  return out;
+}
+
 }  // namespace
 
 Analyzer::Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* tokenizer,
@@ -210,10 +267,13 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
   const bool words_only = mode == Mode::kWords;
   // Every occurrence is kept until the end, where repeats merge (MergeRepeats): cheaper than
   // a map of the keys seen, which would allocate for each term of every question.
+  const std::vector<char> circumstance = CircumstanceTokens(a.tokens);
+  bool in_circumstance = false;
   auto add = [&](std::string key, TermKind kind, float w, const std::string& surface,
                  bool synonym = false, bool topic = false, bool asks = false) {
     if (words_only && kind != TermKind::kWord) return;
     a.terms.push_back({std::move(key), kind, w, surface, synonym, topic, asks});
+    a.terms.back().circumstance = in_circumstance;
   };
   a.terms.reserve(a.tokens.size() * 6);  // a word, its reading, a pair and a few grams each
 
@@ -249,6 +309,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
   bool what_then_case = false;
   bool after_how = false;
   for (const text::Token& t : a.tokens) {
+    in_circumstance = circumstance[static_cast<size_t>(&t - a.tokens.data())];
     if (after_what && t.pos == "名詞") {
       const std::string phrase = "何" + t.base;
       if (lexicon_->InGroup(phrase)) {
@@ -318,6 +379,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
     }
   }
   flush_run();
+  in_circumstance = false;
   AddSlipReadings(a, add);
   if (mode == Mode::kQuery) AddKanaRunReadings(a);
   // Asking what something is is wording, as どうなる is: it picks the entry that defines the
@@ -346,6 +408,7 @@ void Analyzer::MergeRepeats(std::vector<Term>& terms) {
     for (; k < order.size() && terms[order[k]].key == first.key; ++k) {
       first.weight += terms[order[k]].weight * 0.5f;
       first.wording = first.wording && terms[order[k]].wording;
+      first.circumstance = first.circumstance && terms[order[k]].circumstance;
       repeat[order[k]] = 1;
     }
     g = k;

@@ -57,6 +57,10 @@ struct Term {
   // to meet a word some entry has. Only a query has them (Analyzer::AnalyzeToIndex makes
   // none), and one counts only where the index has it.
   bool heard_only = false;
+  // From a clause that tells the member's circumstance (結婚して, 持っていないので) before
+  // the sentence's last clause names what is asked: a word the knowledge base lacks there
+  // is the member's story, not another topic (Candidate::unknown_words).
+  bool circumstance = false;
 };
 
 struct AnalyzerOptions {

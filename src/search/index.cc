@@ -350,7 +350,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
           options_.unseen_weight * analyzer_->options().word_weight / analyzer_->UnitWeight(t);
       w *= unseen;
       bm25_max *= unseen;
-      if ((t.topic && !t.wording) || t.asks) q.unknown.push_back(t.surface);
+      if (((t.topic && !t.wording) || t.asks) && !t.circumstance) q.unknown.push_back(t.surface);
     }
     q.norm += static_cast<double>(w) * w;
     q.sum += w;

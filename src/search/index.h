@@ -120,7 +120,8 @@ struct Candidate {
   // Nouns (and words no dictionary knows; not pronouns or adjectival nouns, Term::wording) of
   // the query that the knowledge base has never seen, in writing or in sound (「社員旅行」's 旅行),
   // and question forms no entry asks (「何がもらえる」 where none does): the question is at least
-  // partly about something else.
+  // partly about something else. Not those of a clause telling the member's circumstance
+  // (「結婚して名字が変わった」's 結婚, Term::circumstance).
   int unknown_words = 0;
   std::vector<std::string> unknown;  // those words as written; filled when explaining
   std::string matched_phrase;        // the question or alternate that matched best

@@ -502,6 +502,32 @@ TEST_F(IndexTest, AnEraBeforeItsYearIsNoOtherTopic) {
   EXPECT_EQ(named[0].unknown_words, 1);
 }
 
+TEST_F(IndexTest, AnUnknownWordOfTheMembersCircumstanceIsNoOtherTopic) {
+  ASSERT_NE(index_, nullptr);
+  // No entry names 結婚. Told as the circumstance of a question about the password, it is not
+  // what is asked about, whatever ends its clause.
+  for (const char* query : {"結婚してパスワードを忘れました", "結婚したのでパスワードを忘れた",
+                            "結婚したらパスワードを忘れた。ログインできない"}) {
+    auto told = Search(query, /*explain=*/true);
+    ASSERT_FALSE(told.empty()) << query;
+    EXPECT_EQ(told[0].entry->id, "demo-password") << Describe(told);
+    EXPECT_EQ(told[0].unknown_words, 0) << query;
+  }
+  // Named in the clause that asks, it is another topic …
+  auto asked = Search("結婚のパスワードを忘れました", /*explain=*/true);
+  ASSERT_FALSE(asked.empty());
+  EXPECT_EQ(asked[0].unknown_words, 1);
+  // … and so it is when the last clause names nothing but how things stand: the question is
+  // about what the clause before it names.
+  auto only_before = Search("パスワードは結婚したけど大丈夫？", /*explain=*/true);
+  ASSERT_FALSE(only_before.empty());
+  EXPECT_EQ(only_before[0].unknown_words, 1);
+  // て before a helping verb ends no clause: 結婚 is what 教えてください asks about.
+  auto helped = Search("結婚のことを教えてください", /*explain=*/true);
+  ASSERT_FALSE(helped.empty());
+  EXPECT_EQ(helped[0].unknown_words, 1);
+}
+
 TEST_F(IndexTest, AnAspectWordIsNoOtherTopic) {
   ASSERT_NE(program_, nullptr);
   // No entry says 手順; asking for the steps of a password reset is still about the password.
@@ -574,7 +600,7 @@ TEST_F(IndexTest, AnUnseenWordMeetsAnEntryWrittenWithAnotherSpellingOfIt) {
   const Index with(&program, &spelled);
   SearchOptions options;
   options.explain = true;
-  const char* query = "スマホを持っていなくても参加できる？";
+  const char* query = "スマホなしで参加できる？";
 
   auto before = without.Search(query, options);
   ASSERT_FALSE(before.empty());
@@ -589,7 +615,7 @@ TEST_F(IndexTest, AnUnseenWordMeetsAnEntryWrittenWithAnotherSpellingOfIt) {
     return m.query == "スマホ" && m.kind == "spelling";
   })) << DescribeWhy(after[0]);
   // Another spelling is a little less than the entry's own word.
-  auto own = with.Search("スマートフォンを持っていなくても参加できる？", options);
+  auto own = with.Search("スマートフォンなしで参加できる？", options);
   ASSERT_FALSE(own.empty());
   EXPECT_EQ(own[0].entry->id, "demo-phone");
   EXPECT_GT(own[0].score, after[0].score);
