@@ -53,6 +53,7 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"entry_weight", &o->index.entry_weight},
       {"answer_weight", &o->index.answer_weight},
       {"unseen_weight", &o->index.unseen_weight},
+      {"circumstance_unseen_share", &o->index.circumstance_unseen_share},
       {"coverage_weight", &o->index.coverage_weight},
       {"spelling_share", &o->index.spelling_share},
       {"many_wordings_damping", &o->index.many_wordings_damping},

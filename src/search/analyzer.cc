@@ -108,6 +108,18 @@ bool StartsContent(const text::Token& t) {
   return t.pos == "副詞" || t.pos == "連体詞" || t.pos == "接頭詞";
 }
 
+// A word that makes the clause before it a permission or an obligation, not a circumstance:
+// 載せちゃいけない, 使ってもいい, 出さなければならない.
+bool IsModal(const text::Token& t) {
+  // いけない and ならない as JoinNamedPhrases may have joined them.
+  static const char* const kModal[] = {"いける",   "いけない", "いい", "よい", "良い", "なる",
+                                       "ならない", "だめ",     "ダメ", "駄目", "構う"};
+  for (const char* m : kModal) {
+    if (t.base == m) return true;
+  }
+  return false;
+}
+
 // Which tokens say the circumstance of the question rather than the question: those of a
 // clause that a conjunctive particle or a conditional ends (結婚して, 持っていないので,
 // 受けたのに, 両方受けたら, 何グラムなら) before the sentence's last clause goes on to name
@@ -149,7 +161,7 @@ std::vector<char> CircumstanceTokens(const std::vector<text::Token>& tokens) {
             (tokens[next].pos == "記号" && tokens[next].pos1 == "読点"))) {
       ++next;
     }
-    if (next >= tokens.size() || !StartsContent(tokens[next])) continue;
+    if (next >= tokens.size() || !StartsContent(tokens[next]) || IsModal(tokens[next])) continue;
     last_clause_end = i;
     last_clause_names = false;
   }

@@ -348,8 +348,9 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
       // never seen (譲る in 「家族に譲れますか」) may be the whole question.
       const float unseen =
           options_.unseen_weight * analyzer_->options().word_weight / analyzer_->UnitWeight(t);
-      w *= unseen;
-      bm25_max *= unseen;
+      const float story = t.circumstance ? options_.circumstance_unseen_share : 1.0f;
+      w *= unseen * story;
+      bm25_max *= unseen * story;
       if (((t.topic && !t.wording) || t.asks) && !t.circumstance) q.unknown.push_back(t.surface);
     }
     q.norm += static_cast<double>(w) * w;

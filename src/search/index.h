@@ -83,6 +83,9 @@ struct IndexOptions {
   // A query word no entry has is evidence the question is about something else: it weighs this
   // many times its IDF, so 「年金の手続き」 does not ride on 手続き alone.
   float unseen_weight = 1.6f;
+  // … times this when the word tells the member's circumstance (Term::circumstance: 結婚 of
+  // 「結婚して名字が変わった」): the story is not what the entry must explain.
+  float circumstance_unseen_share = 0.5f;
   // A query word no entry has, written as an entry writes it (text::Spellings: スマホ for
   // スマートフォン), counts this share of a match of the entry's spelling.
   float spelling_share = 0.9f;

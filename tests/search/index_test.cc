@@ -526,6 +526,43 @@ TEST_F(IndexTest, AnUnknownWordOfTheMembersCircumstanceIsNoOtherTopic) {
   auto helped = Search("結婚のことを教えてください", /*explain=*/true);
   ASSERT_FALSE(helped.empty());
   EXPECT_EQ(helped[0].unknown_words, 1);
+  // Nor does ても before いい, or ては before いけない (one word when a group names it): what
+  // may be done is what is asked.
+  auto allowed = Search("パスワードに結婚を入れてもいい？", /*explain=*/true);
+  ASSERT_FALSE(allowed.empty());
+  EXPECT_EQ(allowed[0].unknown_words, 1);
+  text::Lexicon forbidding;
+  forbidding.AddGroup({"禁止", "いけない"});
+  const Analyzer forbidding_analyzer(normalizer_, tokenizer_, &forbidding);
+  const Index forbidding_index(program_, &forbidding_analyzer);
+  SearchOptions options;
+  options.explain = true;
+  for (const char* query :
+       {"パスワードに結婚を入れてはいけない？", "パスワードに結婚を入れちゃいけない？"}) {
+    auto forbidden = forbidding_index.Search(query, options);
+    ASSERT_FALSE(forbidden.empty()) << query;
+    const auto& unknown = forbidden[0].unknown;
+    EXPECT_NE(std::find(unknown.begin(), unknown.end(), "結婚"), unknown.end()) << query;
+  }
+}
+
+TEST_F(IndexTest, TheMembersStoryWeighsLessAgainstTheEntry) {
+  ASSERT_NE(program_, nullptr);
+  // An unknown word of the circumstance still counts against coverage, but less than one of
+  // the question itself: the entry need not explain the member's story.
+  IndexOptions whole;
+  whole.circumstance_unseen_share = 1.0f;
+  const Index told_in_full(program_, analyzer_, whole);
+  SearchOptions options;
+  auto full = told_in_full.Search("結婚してパスワードを忘れました", options);
+  auto shared = index_->Search("結婚してパスワードを忘れました", options);
+  ASSERT_FALSE(full.empty());
+  ASSERT_FALSE(shared.empty());
+  EXPECT_EQ(shared[0].entry->id, "demo-password");
+  EXPECT_GT(shared[0].coverage, full[0].coverage);
+  auto plain = index_->Search("パスワードを忘れました", options);
+  ASSERT_FALSE(plain.empty());
+  EXPECT_LT(shared[0].coverage, plain[0].coverage);
 }
 
 TEST_F(IndexTest, AnAspectWordIsNoOtherTopic) {
