@@ -5,7 +5,10 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <string_view>
 #include <thread>
+
+#include "text/utf8.h"
 
 namespace madoguchi::search {
 
@@ -123,6 +126,13 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     }
   }
   texts.clear();
+  for (const auto& [key, id] : term_ids_) {
+    if (key.compare(0, 2, "w:") != 0) continue;
+    words_.push_back(key.substr(2));
+    reversed_words_.emplace_back(words_.back().rbegin(), words_.back().rend());
+  }
+  std::sort(words_.begin(), words_.end());
+  std::sort(reversed_words_.begin(), reversed_words_.end());
   common_df_ = std::max(64, static_cast<int>(entries.size()) / 20);
   // The typical entry's number of wordings: 1 in an imported FAQ, about twenty in the bundled
   // programs.
@@ -268,6 +278,20 @@ float Index::Bm25IdfOf(int df) const {
   return std::log(1.0f + (n - static_cast<float>(df) + 0.5f) / (static_cast<float>(df) + 0.5f));
 }
 
+bool Index::EdgeOfAKnownWord(std::string_view word) const {
+  // A lone letter begins or ends too many words to say anything.
+  if (text::DecodeUtf8(word).size() < 2) return false;
+  auto begins_longer = [](const std::vector<std::string>& sorted, std::string_view w) {
+    // The first word not below `w` is `w` itself when the index has it; a longer word that
+    // begins with it comes right after.
+    auto it = std::lower_bound(sorted.begin(), sorted.end(), w);
+    if (it != sorted.end() && *it == w) ++it;
+    return it != sorted.end() && it->size() > w.size() && it->compare(0, w.size(), w) == 0;
+  };
+  const std::string reversed(word.rbegin(), word.rend());
+  return begins_longer(words_, word) || begins_longer(reversed_words_, reversed);
+}
+
 bool Index::Knows(int entry, int term) const {
   const auto& postings = postings_[term];
   auto it = std::lower_bound(postings.begin(), postings.end(), entry,
@@ -351,7 +375,11 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
       const float story = t.circumstance ? options_.circumstance_unseen_share : 1.0f;
       w *= unseen * story;
       bm25_max *= unseen * story;
-      if (((t.topic && !t.wording) || t.asks) && !t.circumstance) q.unknown.push_back(t.surface);
+      // A part of a compound the knowledge base writes whole is a word it speaks of.
+      if (((t.topic && !t.wording) || t.asks) && !t.circumstance &&
+          !EdgeOfAKnownWord(std::string_view(t.key).substr(2))) {
+        q.unknown.push_back(t.surface);
+      }
     }
     q.norm += static_cast<double>(w) * w;
     q.sum += w;

@@ -244,6 +244,15 @@ class Index {
   // Whether the term (by id) is a word of an entry's questions, alternates or keywords, or
   // of its answer: what `lacks` compares.
   bool Knows(int entry, int term) const;
+  // Whether `word` begins or ends a longer word of the index: 番号 of 組合員証番号, 暫定 of
+  // 暫定値. The domain dictionary keeps such compounds whole, so their parts are no words of
+  // the index, yet the knowledge base speaks of them.
+  bool EdgeOfAKnownWord(std::string_view word) const;
+  // The index's words (w: terms, without the prefix) sorted, and each with its bytes reversed,
+  // sorted: a word's beginnings and ends are then a binary search away. Reversed bytes stay
+  // comparable: a valid UTF-8 suffix starts on a character.
+  std::vector<std::string> words_;
+  std::vector<std::string> reversed_words_;
 };
 
 }  // namespace madoguchi::search

@@ -486,6 +486,29 @@ TEST_F(IndexTest, OnlyUnknownNounsCountAsAnotherTopic) {
   EXPECT_TRUE(verb[0].unknown.empty());
 }
 
+TEST_F(IndexTest, APartOfACompoundTheIndexWritesWholeIsNoOtherTopic) {
+  ASSERT_NE(analyzer_, nullptr);
+  // The domain dictionary keeps 組合員証番号 one word: its 番号 and 組合員証 are no words of
+  // the index, yet the knowledge base speaks of them.
+  const kb::ProgramKb program = MakeProgram(
+      "demo", {MakeEntry("demo-number", "組合員証番号が変わったら", {}, "届け出てください。"),
+               MakeEntry("demo-fee", "利用料はかかりますか", {}, "利用料は無料です。")});
+  const Index index(&program, analyzer_);
+  SearchOptions options;
+  options.explain = true;
+  for (const char* query : {"番号が変わった", "組合員証が変わった"}) {
+    auto part = index.Search(query, options);
+    ASSERT_FALSE(part.empty()) << query;
+    EXPECT_EQ(part[0].entry->id, "demo-number") << Describe(part);
+    EXPECT_EQ(part[0].unknown_words, 0) << query;
+  }
+  // A word no compound begins or ends with is still another topic.
+  auto other = index.Search("旅行の番号が変わった", options);
+  ASSERT_FALSE(other.empty());
+  ASSERT_EQ(other[0].unknown.size(), 1u);
+  EXPECT_EQ(other[0].unknown[0], "旅行");
+}
+
 TEST_F(IndexTest, AnEraBeforeItsYearIsNoOtherTopic) {
   ASSERT_NE(index_, nullptr);
   // No entry names 令和; a question dated in it still asks what the expiry entry answers.
