@@ -108,6 +108,14 @@ bool StartsContent(const text::Token& t) {
   return t.pos == "副詞" || t.pos == "連体詞" || t.pos == "接頭詞";
 }
 
+// A noun that この or その points at (このサービス, その制度): the thing already in view, the
+// program the member is asking about, however the knowledge base names it.
+bool PointedAt(const std::vector<text::Token>& tokens, size_t i) {
+  if (i == 0 || tokens[i].pos != "名詞") return false;
+  const text::Token& before = tokens[i - 1];
+  return before.pos == "連体詞" && (before.base == "この" || before.base == "その");
+}
+
 // A word that makes the clause before it a permission or an obligation, not a circumstance:
 // 載せちゃいけない, 使ってもいい, 出さなければならない.
 bool IsModal(const text::Token& t) {
@@ -307,7 +315,8 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
     add("w:" + word, TermKind::kWord, WordWeight(topic), t.surface, synonym, topic);
     a.terms.back().wording =
         (t.known && (t.pos != "名詞" || t.pos1 == "代名詞" || t.pos1 == "形容動詞語幹")) ||
-        lexicon_->IsAspectWord(word);
+        lexicon_->IsAspectWord(word) ||
+        PointedAt(a.tokens, static_cast<size_t>(&t - a.tokens.data()));
     if (!words_only && !previous.empty() && previous != word) {
       add("p:" + previous + "|" + word, TermKind::kPair, options_.pair_weight, t.surface);
     }

@@ -48,10 +48,10 @@ struct Term {
   // A w: term of a word that says how something is asked, not what about: any word the
   // dictionary does not tag as a noun (verbs, adjectives, adverbs), even one a synonym group
   // weighs as a topic (もらえる → もらう), a pronoun (どっち, いくつ) or an adjectival noun
-  // (簡単に教えて), an aspect word (定義, 手順: text::LexiconFiles::aspect_words), and an era
-  // dating a year (令和 of 令和3年). It keeps its weight, but a knowledge base without it lacks
-  // a way of asking or a date, not the thing asked about: it never counts as another topic
-  // (Candidate::unknown_words).
+  // (簡単に教えて), an aspect word (定義, 手順: text::LexiconFiles::aspect_words), an era
+  // dating a year (令和 of 令和3年), and a noun この or その points at (このサービス). It keeps its
+  // weight, but a knowledge base without it lacks a way of asking or a date, not the thing asked
+  // about: it never counts as another topic (Candidate::unknown_words).
   bool wording = false;
   // A reading heard across pieces MeCab cut a kana word into (む|りょう → ムリョウ): meant only
   // to meet a word some entry has. Only a query has them (Analyzer::AnalyzeToIndex makes

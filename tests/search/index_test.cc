@@ -748,6 +748,22 @@ TEST_F(IndexTest, ManyWordingsAmongSoleOnesLeanOnTheirWordingsTogether) {
   for (const auto& [id, score] : uniform_whole) EXPECT_FLOAT_EQ(uniform_damped[id], score) << id;
 }
 
+TEST_F(IndexTest, ANounThatThisPointsAtIsWording) {
+  ASSERT_NE(index_, nullptr);
+  // No entry says サービス; この points at what is already in view, the program itself.
+  for (const char* query :
+       {"このサービスのパスワードを忘れた", "そのサービスのパスワードを忘れた"}) {
+    auto pointed = Search(query, /*explain=*/true);
+    ASSERT_FALSE(pointed.empty()) << query;
+    EXPECT_EQ(pointed[0].entry->id, "demo-password") << Describe(pointed);
+    EXPECT_EQ(pointed[0].unknown_words, 0) << query;
+  }
+  // Named on its own, it may be another service.
+  auto named = Search("サービスのパスワードを忘れた", /*explain=*/true);
+  ASSERT_FALSE(named.empty());
+  EXPECT_EQ(named[0].unknown_words, 1);
+}
+
 TEST_F(IndexTest, APronounOrAnAdjectivalNounIsWording) {
   ASSERT_NE(index_, nullptr);
   // No entry says 簡単 or どっち; they say how the member asks about the fee and the password.
