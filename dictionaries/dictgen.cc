@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
       if (!bare.empty() && bare != normalized) surfaces.push_back(bare);
       // Spelled out in kana, a word of one or two letters is a piece of everyday words: さい
       // (歳) at a word's cost would cut ください into くだ|さい.
-      if (reading != "*" && !reading.empty() && madoguchi::text::DecodeUtf8(reading).size() >= 3) {
+      if (reading != "*" && !reading.empty() && madoguchi::text::CodePointCount(reading) >= 3) {
         surfaces.push_back(KatakanaToHiragana(reading));
         surfaces.push_back(HiraganaToKatakana(reading));
       }

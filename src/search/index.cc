@@ -280,7 +280,7 @@ float Index::Bm25IdfOf(int df) const {
 
 bool Index::EdgeOfAKnownWord(std::string_view word) const {
   // A lone letter begins or ends too many words to say anything.
-  if (text::DecodeUtf8(word).size() < 2) return false;
+  if (text::CodePointCount(word) < 2) return false;
   auto begins_longer = [](const std::vector<std::string>& sorted, std::string_view w) {
     // The first word not below `w` is `w` itself when the index has it; a longer word that
     // begins with it comes right after.
