@@ -115,6 +115,18 @@ class IndexTest : public ::testing::Test {
     for (const Candidate& c : found) s += c.entry->id + "=" + std::to_string(c.score) + " ";
     return s;
   }
+  // `query` finds entry `id` first, and no word of it is another topic (Candidate::unknown).
+  static void ExpectFoundWithNoOtherTopic(const Index& index, std::string_view query,
+                                          const std::string& id) {
+    SearchOptions options;
+    options.explain = true;
+    auto found = index.Search(query, options);
+    ASSERT_FALSE(found.empty()) << query;
+    EXPECT_EQ(found[0].entry->id, id) << query << " → " << Describe(found);
+    std::string unknown;
+    for (const std::string& word : found[0].unknown) unknown += word + " ";
+    EXPECT_EQ(found[0].unknown_words, 0) << query << ": " << unknown;
+  }
   static const MatchedTerm* Why(const Candidate& c, const std::string& term) {
     for (const MatchedTerm& m : c.why) {
       if (m.term == term) return &m;
@@ -494,14 +506,11 @@ TEST_F(IndexTest, APartOfACompoundTheIndexWritesWholeIsNoOtherTopic) {
       "demo", {MakeEntry("demo-number", "組合員証番号が変わったら", {}, "届け出てください。"),
                MakeEntry("demo-fee", "利用料はかかりますか", {}, "利用料は無料です。")});
   const Index index(&program, analyzer_);
+  for (const char* query : {"番号が変わった", "組合員証が変わった"}) {
+    ExpectFoundWithNoOtherTopic(index, query, "demo-number");
+  }
   SearchOptions options;
   options.explain = true;
-  for (const char* query : {"番号が変わった", "組合員証が変わった"}) {
-    auto part = index.Search(query, options);
-    ASSERT_FALSE(part.empty()) << query;
-    EXPECT_EQ(part[0].entry->id, "demo-number") << Describe(part);
-    EXPECT_EQ(part[0].unknown_words, 0) << query;
-  }
   // A word no compound begins or ends with is still another topic.
   auto other = index.Search("旅行の番号が変わった", options);
   ASSERT_FALSE(other.empty());
@@ -514,10 +523,7 @@ TEST_F(IndexTest, AnEraBeforeItsYearIsNoOtherTopic) {
   // No entry names 令和; a question dated in it still asks what the expiry entry answers.
   for (const char* query :
        {"令和3年12月にもらったポイントの有効期限", "令和元年のポイントの有効期限"}) {
-    auto dated = Search(query, /*explain=*/true);
-    ASSERT_FALSE(dated.empty()) << query;
-    EXPECT_EQ(dated[0].entry->id, "demo-expiry") << Describe(dated);
-    EXPECT_EQ(dated[0].unknown_words, 0) << query;
+    ExpectFoundWithNoOtherTopic(*index_, query, "demo-expiry");
   }
   // The era named alone is what is asked about.
   auto named = Search("令和のポイントの有効期限", /*explain=*/true);
@@ -531,10 +537,7 @@ TEST_F(IndexTest, AnUnknownWordOfTheMembersCircumstanceIsNoOtherTopic) {
   // what is asked about, whatever ends its clause.
   for (const char* query : {"結婚してパスワードを忘れました", "結婚したのでパスワードを忘れた",
                             "結婚したらパスワードを忘れた。ログインできない"}) {
-    auto told = Search(query, /*explain=*/true);
-    ASSERT_FALSE(told.empty()) << query;
-    EXPECT_EQ(told[0].entry->id, "demo-password") << Describe(told);
-    EXPECT_EQ(told[0].unknown_words, 0) << query;
+    ExpectFoundWithNoOtherTopic(*index_, query, "demo-password");
   }
   // Named in the clause that asks, it is another topic …
   auto asked = Search("結婚のパスワードを忘れました", /*explain=*/true);
@@ -753,10 +756,7 @@ TEST_F(IndexTest, ANounThatThisPointsAtIsWording) {
   // No entry says サービス; この points at what is already in view, the program itself.
   for (const char* query :
        {"このサービスのパスワードを忘れた", "そのサービスのパスワードを忘れた"}) {
-    auto pointed = Search(query, /*explain=*/true);
-    ASSERT_FALSE(pointed.empty()) << query;
-    EXPECT_EQ(pointed[0].entry->id, "demo-password") << Describe(pointed);
-    EXPECT_EQ(pointed[0].unknown_words, 0) << query;
+    ExpectFoundWithNoOtherTopic(*index_, query, "demo-password");
   }
   // Named on its own, it may be another service.
   auto named = Search("サービスのパスワードを忘れた", /*explain=*/true);
