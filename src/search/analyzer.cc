@@ -280,6 +280,13 @@ Analyzed Analyzer::Analyze(std::string_view raw, Mode mode) const {
     a.terms.clear();
     CollectTerms(a, /*keep_stop_words=*/true, mode);
   }
+  if (mode == Mode::kIndex) {
+    for (const text::Token& t : a.tokens) {
+      if (t.known && t.pos == "動詞" && t.pos1 == "非自立") {
+        a.helping_verbs.push_back("w:" + lexicon_->Canonical(t.base));
+      }
+    }
+  }
   return a;
 }
 

@@ -78,6 +78,10 @@ struct Analyzed {
   std::string normalized;
   std::vector<text::Token> tokens;
   std::vector<Term> terms;  // unique by key
+  // Filled by AnalyzeToIndex: the w: keys of verbs the text uses only to help another verb
+  // (もらう of 「出してもらえますか」, いる of 「持っている」). No term stands for them, yet the
+  // text writes them: a knowledge base that does knows them as words.
+  std::vector<std::string> helping_verbs;
 };
 
 class Analyzer {

@@ -48,24 +48,25 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     Field field;
     std::string text;
     std::vector<Term> terms;
+    std::vector<std::string> helping_verbs;
   };
   std::vector<Text> texts;
   for (size_t e = 0; e < entries.size(); ++e) {
     const kb::Entry& entry = entries[e];
     int ei = static_cast<int>(e);
-    texts.push_back({ei, Field::kQuestion, entry.question, {}});
+    texts.push_back({ei, Field::kQuestion, entry.question, {}, {}});
     for (const std::string& alt : entry.alternates)
-      texts.push_back({ei, Field::kAlternate, alt, {}});
+      texts.push_back({ei, Field::kAlternate, alt, {}, {}});
     if (!entry.keywords.empty()) {
       std::string joined;
       for (const std::string& k : entry.keywords) joined += k + " ";
-      texts.push_back({ei, Field::kKeywords, joined, {}});
+      texts.push_back({ei, Field::kKeywords, joined, {}, {}});
     }
     // Placeholders are filled when answering ({{expiry_of grant_date}} becomes a date): their
     // markup would otherwise be words of the answer, and 「date」 would find the expiry entry.
     std::string answer = kb::WithoutPlaceholders(entry.answer);
     for (const kb::Variant& v : entry.variants) answer += "\n" + kb::WithoutPlaceholders(v.answer);
-    texts.push_back({ei, Field::kAnswer, answer, {}});
+    texts.push_back({ei, Field::kAnswer, answer, {}, {}});
   }
   {
     unsigned workers = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
@@ -73,7 +74,9 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
     std::atomic<size_t> next{0};
     auto work = [&] {
       for (size_t i; (i = next.fetch_add(1)) < texts.size();) {
-        texts[i].terms = analyzer_->AnalyzeToIndex(texts[i].text).terms;
+        Analyzed a = analyzer_->AnalyzeToIndex(texts[i].text);
+        texts[i].terms = std::move(a.terms);
+        texts[i].helping_verbs = std::move(a.helping_verbs);
       }
     };
     std::vector<std::thread> pool;
@@ -125,6 +128,7 @@ Index::Index(const kb::ProgramKb* program, const Analyzer* analyzer, const Index
       for (int id : seen) ++entry_frequency_[id];
     }
   }
+  for (const Text& t : texts) helping_verbs_.insert(t.helping_verbs.begin(), t.helping_verbs.end());
   texts.clear();
   for (const auto& [key, id] : term_ids_) {
     if (key.compare(0, 2, "w:") != 0) continue;
@@ -366,8 +370,9 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
       }
     }
     // A query word no entry has, in writing or in sound, is evidence the question is about
-    // something else.
-    if (unwritten) {
+    // something else. Not a verb the entries write as a helper (「出してもらえますか」): asked
+    // on its own (「もらうことはできますか」) it says as little as it does there.
+    if (unwritten && helping_verbs_.count(t.key) == 0) {
       // At a full word's weight whatever its part of speech: a verb the knowledge base has
       // never seen (譲る in 「家族に譲れますか」) may be the whole question.
       const float unseen =

@@ -27,6 +27,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "kb/knowledge_base.h"
@@ -251,6 +252,8 @@ class Index {
   // The index's words (w: terms, without the prefix) sorted, and each with its bytes reversed,
   // sorted: a word's beginnings and ends are then a binary search away. Reversed bytes stay
   // comparable: a valid UTF-8 suffix starts on a character.
+  // Verbs the entries write only as helpers (Analyzed::helping_verbs), by w: key.
+  std::unordered_set<std::string> helping_verbs_;
   std::vector<std::string> words_;
   std::vector<std::string> reversed_words_;
 };

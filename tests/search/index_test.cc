@@ -591,6 +591,28 @@ TEST_F(IndexTest, TheMembersStoryWeighsLessAgainstTheEntry) {
   EXPECT_LT(shared[0].coverage, plain[0].coverage);
 }
 
+TEST_F(IndexTest, AVerbTheEntriesWriteAsAHelperIsNoForeignWord) {
+  ASSERT_NE(analyzer_, nullptr);
+  // 「出してもらう」 writes もらう, if only to help 出す: asked on its own, it is a word the
+  // knowledge base knows, not one it has never seen.
+  auto program_with = [](const std::string& question) {
+    return MakeProgram("demo", {MakeEntry("demo-provisional", question, {}, "お出しします。"),
+                                MakeEntry("demo-fee", "利用料はかかりますか", {}, "無料です。")});
+  };
+  const kb::ProgramKb helped = program_with("暫定数値を出してもらうことはできますか");
+  const kb::ProgramKb unhelped = program_with("暫定数値を出すことはできますか");
+  const char* query = "暫定数値をもらうことはできますか";
+  // Only a word no entry has weighs by IndexOptions::unseen_weight.
+  IndexOptions heavier;
+  heavier.unseen_weight *= 2;
+  auto coverage = [&](const kb::ProgramKb& program, const IndexOptions& options) {
+    return FieldById(program, options, query, &Candidate::coverage)["demo-provisional"];
+  };
+  EXPECT_GT(coverage(helped, {}), 0.0f);
+  EXPECT_FLOAT_EQ(coverage(helped, heavier), coverage(helped, {}));
+  EXPECT_LT(coverage(unhelped, heavier), coverage(unhelped, {}));
+}
+
 TEST_F(IndexTest, AnAspectWordIsNoOtherTopic) {
   ASSERT_NE(program_, nullptr);
   // No entry says 手順; asking for the steps of a password reset is still about the password.
