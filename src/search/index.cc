@@ -370,9 +370,12 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
       }
     }
     // A query word no entry has, in writing or in sound, is evidence the question is about
-    // something else. Not a verb the entries write as a helper (「出してもらえますか」): asked
-    // on its own (「もらうことはできますか」) it says as little as it does there.
-    if (unwritten && helping_verbs_.count(t.key) == 0) {
+    // something else. Not one the entries write in a form no term stands for: a verb they
+    // write as a helper (もらえる of 「出してもらえますか」) or a part of a compound they write
+    // whole (番号 of 組合員証番号). Asked on its own, it is a plain word they know.
+    const bool names = (t.topic && !t.wording) || t.asks;
+    if (unwritten && helping_verbs_.count(t.key) == 0 &&
+        !(names && EdgeOfAKnownWord(std::string_view(t.key).substr(2)))) {
       // At a full word's weight whatever its part of speech: a verb the knowledge base has
       // never seen (譲る in 「家族に譲れますか」) may be the whole question.
       const float unseen =
@@ -380,11 +383,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
       const float story = t.circumstance ? options_.circumstance_unseen_share : 1.0f;
       w *= unseen * story;
       bm25_max *= unseen * story;
-      // A part of a compound the knowledge base writes whole is a word it speaks of.
-      if (((t.topic && !t.wording) || t.asks) && !t.circumstance &&
-          !EdgeOfAKnownWord(std::string_view(t.key).substr(2))) {
-        q.unknown.push_back(t.surface);
-      }
+      if (names && !t.circumstance) q.unknown.push_back(t.surface);
     }
     q.norm += static_cast<double>(w) * w;
     q.sum += w;

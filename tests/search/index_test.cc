@@ -509,6 +509,15 @@ TEST_F(IndexTest, APartOfACompoundTheIndexWritesWholeIsNoOtherTopic) {
   for (const char* query : {"番号が変わった", "組合員証が変わった"}) {
     ExpectFoundWithNoOtherTopic(index, query, "demo-number");
   }
+  // It weighs as a word the knowledge base knows, not by IndexOptions::unseen_weight.
+  IndexOptions heavier;
+  heavier.unseen_weight *= 2;
+  auto coverage = [&](const IndexOptions& options, const char* query) {
+    return FieldById(program, options, query, &Candidate::coverage)["demo-number"];
+  };
+  EXPECT_GT(coverage({}, "番号が変わった"), 0.0f);
+  EXPECT_FLOAT_EQ(coverage(heavier, "番号が変わった"), coverage({}, "番号が変わった"));
+  EXPECT_LT(coverage(heavier, "旅行の番号が変わった"), coverage({}, "旅行の番号が変わった"));
   SearchOptions options;
   options.explain = true;
   // A word no compound begins or ends with is still another topic.
