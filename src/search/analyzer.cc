@@ -128,12 +128,22 @@ bool IsModal(const text::Token& t) {
   return false;
 }
 
+// Whether tokens [from, to) say what the member wants (協賛したいんですが): then the clause is
+// what is asked, not the scene of it.
+bool SaysAWish(const std::vector<text::Token>& tokens, size_t from, size_t to) {
+  for (size_t k = from; k < to; ++k) {
+    if (tokens[k].pos == "助動詞" && tokens[k].base == "たい") return true;
+  }
+  return false;
+}
+
 // Which tokens say the circumstance of the question rather than the question: those of a
 // clause that a conjunctive particle or a conditional ends (結婚して, 持っていないので,
 // 受けたのに, 両方受けたら, 何グラムなら) before the sentence's last clause goes on to name
 // what is asked (はがきの名前と違っても登録できますか). The member's own story sets the scene.
 // When the last clause names nothing (「認定まだだけど大丈夫？」), what is asked about is in
-// the clause before it, and nothing is circumstance.
+// the clause before it, and nothing is circumstance; so too for a clause that says what the
+// member wants (「協賛したいんですが、手続きは？」).
 std::vector<char> CircumstanceTokens(const std::vector<text::Token>& tokens) {
   std::vector<char> out(tokens.size(), 0);
   auto names_something = [](const text::Token& t) {
@@ -170,6 +180,9 @@ std::vector<char> CircumstanceTokens(const std::vector<text::Token>& tokens) {
       ++next;
     }
     if (next >= tokens.size() || !StartsContent(tokens[next]) || IsModal(tokens[next])) continue;
+    const size_t clause_start =
+        last_clause_end < tokens.size() ? last_clause_end + 1 : sentence_start;
+    if (SaysAWish(tokens, clause_start, i)) continue;
     last_clause_end = i;
     last_clause_names = false;
   }

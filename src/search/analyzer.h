@@ -58,8 +58,9 @@ struct Term {
   // none), and one counts only where the index has it.
   bool heard_only = false;
   // From a clause that tells the member's circumstance (結婚して, 持っていないので) before
-  // the sentence's last clause names what is asked: a word the knowledge base lacks there
-  // is the member's story, not another topic (Candidate::unknown_words).
+  // the sentence's last clause names what is asked: its words weigh less, and a word the
+  // knowledge base lacks there is the member's story, not another topic
+  // (IndexOptions::circumstance_share, Candidate::unknown_words).
   bool circumstance = false;
 };
 

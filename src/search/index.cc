@@ -330,14 +330,25 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
       return h.find(surface) != std::string_view::npos;
     });
   };
+  // The member's story is told before a question that names something of its own: one that
+  // names only what most entries say (「結婚したらポイントは？」) asks about the story itself.
+  const double everyday = options_.everyday_share * static_cast<double>(entries_.size());
+  bool names_its_own = false;
+  for (size_t i = 0; i < query.terms.size() && !names_its_own; ++i) {
+    const Term& t = query.terms[i];
+    names_its_own = t.kind == TermKind::kWord && t.topic && !t.wording && !t.circumstance &&
+                    (ids[i] < 0 || entry_frequency_[ids[i]] <= everyday);
+  }
   // A perfect match holds each term once in a question of average length.
   const float once = options_.question_field / (options_.bm25_k1 + options_.question_field);
   for (size_t i = 0; i < query.terms.size(); ++i) {
     const Term& t = query.terms[i];
     if (t.heard_only && ids[i] < 0) continue;
     const int df = ids[i] < 0 ? 0 : entry_frequency_[ids[i]];
-    float w = t.weight * IdfOf(df);
-    float bm25_max = t.weight * Bm25IdfOf(df) * once;
+    const bool story = t.circumstance && names_its_own;
+    const float share = story ? options_.circumstance_share : 1.0f;
+    float w = share * t.weight * IdfOf(df);
+    float bm25_max = share * t.weight * Bm25IdfOf(df) * once;
     // A word no entry writes but one entry says (a slip's stray kanji, heard in its reading) is
     // that reading's word, already weighed: counted again, it would be a part of the question
     // no entry can explain.
@@ -360,12 +371,12 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
       if (other >= 0) {
         // Weighed as the word an entry has: the query then asks what that entry's word asks.
         const int other_df = entry_frequency_[other];
-        const float full = t.weight * IdfOf(other_df);
+        const float full = share * t.weight * IdfOf(other_df);
         known.push_back({other, full * options_.spelling_share, static_cast<int>(i),
-                         t.weight * options_.spelling_share});
+                         share * t.weight * options_.spelling_share});
         q.norm += static_cast<double>(full) * full;
         q.sum += full;
-        q.bm25_max += t.weight * Bm25IdfOf(other_df) * once;
+        q.bm25_max += share * t.weight * Bm25IdfOf(other_df) * once;
         continue;
       }
     }
@@ -380,10 +391,9 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
       // never seen (譲る in 「家族に譲れますか」) may be the whole question.
       const float unseen =
           options_.unseen_weight * analyzer_->options().word_weight / analyzer_->UnitWeight(t);
-      const float story = t.circumstance ? options_.circumstance_unseen_share : 1.0f;
-      w *= unseen * story;
-      bm25_max *= unseen * story;
-      if (names && !t.circumstance) q.unknown.push_back(t.surface);
+      w *= unseen;
+      bm25_max *= unseen;
+      if (names && !story) q.unknown.push_back(t.surface);
     }
     q.norm += static_cast<double>(w) * w;
     q.sum += w;

@@ -84,9 +84,14 @@ struct IndexOptions {
   // A query word no entry has is evidence the question is about something else: it weighs this
   // many times its IDF, so 「年金の手続き」 does not ride on 手続き alone.
   float unseen_weight = 1.6f;
-  // … times this when the word tells the member's circumstance (Term::circumstance: 結婚 of
-  // 「結婚して名字が変わった」): the story is not what the entry must explain.
-  float circumstance_unseen_share = 0.5f;
+  // A word of the member's story (Term::circumstance: 結婚 of 「結婚して名字が変わった」)
+  // weighs this share of a word of the question, known to the index or not: the story is not
+  // what the entry must explain.
+  float circumstance_share = 0.5f;
+  // A word more than this share of the entries hold is the program's everyday word (ポイント
+  // in a points program). A question that names nothing else (「結婚したらポイントは？」) is
+  // about the story told before it, which then counts in full.
+  float everyday_share = 0.5f;
   // A query word no entry has, written as an entry writes it (text::Spellings: スマホ for
   // スマートフォン), counts this share of a match of the entry's spelling.
   float spelling_share = 0.9f;
@@ -125,7 +130,8 @@ struct Candidate {
   // the query that the knowledge base has never seen, in writing or in sound (「社員旅行」's 旅行),
   // and question forms no entry asks (「何がもらえる」 where none does): the question is at least
   // partly about something else. Not those of a clause telling the member's circumstance
-  // (「結婚して名字が変わった」's 結婚, Term::circumstance).
+  // (「結婚して名字が変わった」's 結婚, Term::circumstance) before a question that names
+  // something of its own (IndexOptions::everyday_share).
   int unknown_words = 0;
   std::vector<std::string> unknown;  // those words as written; filled when explaining
   std::string matched_phrase;        // the question or alternate that matched best

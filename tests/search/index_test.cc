@@ -561,6 +561,10 @@ TEST_F(IndexTest, AnUnknownWordOfTheMembersCircumstanceIsNoOtherTopic) {
   auto only_before = Search("パスワードは結婚したけど大丈夫？", /*explain=*/true);
   ASSERT_FALSE(only_before.empty());
   EXPECT_EQ(only_before[0].unknown_words, 1);
+  // A clause that says what the member wants is what is asked.
+  auto wished = Search("旅行したいんですが、パスワードを忘れました", /*explain=*/true);
+  ASSERT_FALSE(wished.empty());
+  EXPECT_EQ(wished[0].unknown_words, 1);
   // て before a helping verb ends no clause: 結婚 is what 教えてください asks about.
   auto helped = Search("結婚のことを教えてください", /*explain=*/true);
   ASSERT_FALSE(helped.empty());
@@ -590,7 +594,7 @@ TEST_F(IndexTest, TheMembersStoryWeighsLessAgainstTheEntry) {
   // An unknown word of the circumstance still counts against coverage, but less than one of
   // the question itself: the entry need not explain the member's story.
   IndexOptions whole;
-  whole.circumstance_unseen_share = 1.0f;
+  whole.circumstance_share = 1.0f;
   const Index told_in_full(program_, analyzer_, whole);
   SearchOptions options;
   auto full = told_in_full.Search("結婚してパスワードを忘れました", options);
@@ -602,6 +606,30 @@ TEST_F(IndexTest, TheMembersStoryWeighsLessAgainstTheEntry) {
   auto plain = index_->Search("パスワードを忘れました", options);
   ASSERT_FALSE(plain.empty());
   EXPECT_LT(shared[0].coverage, plain[0].coverage);
+  // So does a word of the story that other entries have (交換).
+  const char* known = "交換してパスワードを忘れました";
+  EXPECT_GT(FieldById(*program_, {}, known, &Candidate::coverage)["demo-password"],
+            FieldById(*program_, whole, known, &Candidate::coverage)["demo-password"]);
+}
+
+TEST_F(IndexTest, AStoryBeforeOnlyTheProgramsEverydayWordIsTheQuestion) {
+  ASSERT_NE(analyzer_, nullptr);
+  // ポイント is in most entries. 「結婚したらポイントは？」 names nothing else after its
+  // story, so the story is what is asked about, and 結婚, which no entry has, is another topic.
+  const kb::ProgramKb program = MakeProgram(
+      "demo", {MakeEntry("demo-expiry", "ポイントの有効期限はいつですか", {}, "翌年度末です。"),
+               MakeEntry("demo-exchange", "ポイントを交換したい", {}, "5月から交換できます。"),
+               MakeEntry("demo-password", "パスワードを忘れました", {}, "再設定してください。")});
+  const Index index(&program, analyzer_);
+  SearchOptions options;
+  options.explain = true;
+  auto everyday = index.Search("結婚したらポイントは？", options);
+  ASSERT_FALSE(everyday.empty());
+  EXPECT_EQ(everyday[0].unknown_words, 1);
+  // A question that names something of its own keeps the story a story.
+  auto own = index.Search("結婚したらパスワードは？", options);
+  ASSERT_FALSE(own.empty());
+  EXPECT_EQ(own[0].unknown_words, 0);
 }
 
 TEST_F(IndexTest, AVerbTheEntriesWriteAsAHelperIsNoForeignWord) {
