@@ -94,7 +94,8 @@ class Analyzer {
   // A query's terms.
   Analyzed Analyze(std::string_view raw) const;
   // What an index keeps of an entry's text: Analyze without the heard-only terms, which only
-  // a query has (Term::heard_only).
+  // a query has (Term::heard_only), and with the text's helping verbs listed
+  // (Analyzed::helping_verbs).
   Analyzed AnalyzeToIndex(std::string_view raw) const;
   // The words (w: terms, without "w:") Analyze would give the text, in order, each once, and
   // nothing else: what a word of a query is looked up by, at a fraction of the cost.

@@ -255,11 +255,11 @@ class Index {
   // 暫定値. The domain dictionary keeps such compounds whole, so their parts are no words of
   // the index, yet the knowledge base speaks of them.
   bool EdgeOfAKnownWord(std::string_view word) const;
+  // Verbs the entries write only as helpers (Analyzed::helping_verbs), by w: key.
+  std::unordered_set<std::string> helping_verbs_;
   // The index's words (w: terms, without the prefix) sorted, and each with its bytes reversed,
   // sorted: a word's beginnings and ends are then a binary search away. Reversed bytes stay
   // comparable: a valid UTF-8 suffix starts on a character.
-  // Verbs the entries write only as helpers (Analyzed::helping_verbs), by w: key.
-  std::unordered_set<std::string> helping_verbs_;
   std::vector<std::string> words_;
   std::vector<std::string> reversed_words_;
 };
