@@ -310,6 +310,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     float weight;
     int term;
     float bm25_weight;
+    int part = kNotAPart;
     bool operator<(const Known& o) const { return id != o.id ? id < o.id : term < o.term; }
   };
   std::vector<Known> known;
@@ -341,6 +342,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
   }
   // A perfect match holds each term once in a question of average length.
   const float once = options_.question_field / (options_.bm25_k1 + options_.question_field);
+  std::vector<float> weighed(query.terms.size(), 0.0f);  // w of each term as counted in q
   for (size_t i = 0; i < query.terms.size(); ++i) {
     const Term& t = query.terms[i];
     if (t.heard_only && ids[i] < 0) continue;
@@ -398,13 +400,35 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     q.norm += static_cast<double>(w) * w;
     q.sum += w;
     q.bm25_max += bm25_max;
+    weighed[i] = w;
     if (ids[i] >= 0) known.push_back({ids[i], w, static_cast<int>(i), t.weight});
+  }
+  // A member who writes a compound in parts (組合員証の番号) names the compound an entry writes
+  // whole (組合員証番号), which the domain dictionary keeps as one word: each part meets it too.
+  // An entry that also writes a part on its own covers that part once (Accumulate).
+  for (const Term& pair : query.terms) {
+    if (pair.kind != TermKind::kPair) continue;
+    const size_t bar = pair.key.find('|');
+    const std::string_view first = std::string_view(pair.key).substr(2, bar - 2);
+    const std::string_view second = std::string_view(pair.key).substr(bar + 1);
+    std::string key = "w:";
+    key.append(first).append(second);
+    auto whole = term_ids_.find(key);
+    if (whole == term_ids_.end()) continue;
+    for (size_t j = 0; j < query.terms.size(); ++j) {
+      const Term& part = query.terms[j];
+      if (part.kind != TermKind::kWord || weighed[j] <= 0) continue;
+      const std::string_view word = std::string_view(part.key).substr(2);
+      if (word != first && word != second) continue;
+      known.push_back({whole->second, weighed[j], static_cast<int>(j), part.weight, ids[j]});
+    }
   }
   std::sort(known.begin(), known.end());
   for (const Known& k : known) {
     q.known.emplace_back(k.id, k.weight);
     q.term_of_known.push_back(k.term);
     q.bm25_weight.push_back(k.bm25_weight);
+    q.part.push_back(k.part);
   }
   q.norm = std::sqrt(q.norm);
   return q;
@@ -418,8 +442,22 @@ void Index::Accumulate(const QueryVec& q, Sums& sums) const {
     const int id = q.known[k].first;
     const double w = q.known[k].second;
     const double bw = q.bm25_weight[k];
+    const size_t group = k;
     double covered = 0;
-    for (; k < q.known.size() && q.known[k].first == id; ++k) covered += q.known[k].second;
+    bool through_parts = false;
+    for (; k < q.known.size() && q.known[k].first == id; ++k) {
+      covered += q.known[k].second;
+      through_parts |= q.part[k] != kNotAPart;
+    }
+    // What a compound covers when met through its parts: each part the entry lacks alone.
+    auto covered_by = [&](int entry) {
+      if (!through_parts) return covered;
+      double c = 0;
+      for (size_t j = group; j < k; ++j) {
+        if (q.part[j] < 0 || !Knows(entry, q.part[j])) c += q.known[j].second;
+      }
+      return c;
+    };
     for (const PhrasePosting& p : phrase_postings_[id]) {
       if (sums.selected[p.entry]) sums.phrase[p.phrase] += w * p.weight;
     }
@@ -429,9 +467,9 @@ void Index::Accumulate(const QueryVec& q, Sums& sums) const {
       sums.answer[p.entry] += w * p.answer;
       sums.bm25[p.entry] += bw * p.bm25;
       if (p.all > 0) {
-        sums.covered[p.entry] += covered;
+        sums.covered[p.entry] += covered_by(p.entry);
       } else if (p.answer > 0) {
-        sums.covered[p.entry] += answer_coverage_[p.entry] * covered;
+        sums.covered[p.entry] += answer_coverage_[p.entry] * covered_by(p.entry);
       }
     }
   }
@@ -603,10 +641,11 @@ void Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyzed& qu
       const Term& t = query.terms[q.term_of_known[k]];
       std::string kind = KindName(t.kind);
       if (t.synonym) kind = "synonym";
-      // The query's word is not the index's: it met another spelling of it.
+      // The query's word is not the index's: it met another spelling of it, or a compound
+      // it is a part of.
       if (auto own = term_ids_.find(t.key);
           t.kind == TermKind::kWord && (own == term_ids_.end() || own->second != id)) {
-        kind = "spelling";
+        kind = q.part[k] != kNotAPart ? "compound" : "spelling";
       }
       c.why.push_back(
           {t.key, t.surface, kind, static_cast<float>(w * it->second / (q.norm * v->norm))});

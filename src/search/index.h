@@ -103,7 +103,7 @@ struct IndexOptions {
 struct MatchedTerm {
   std::string term;    // the index key, e.g. "w:はがき"
   std::string query;   // what the query said
-  std::string kind;    // "word", "reading", "synonym", "gram"
+  std::string kind;    // "word", "reading", "synonym", "spelling", "compound", "pair", "gram"
   float contribution;  // share of the score
 };
 
@@ -187,10 +187,15 @@ class Index {
     // Its BM25F postings keep the square root of it.
     float best_phrase_share = 1;
   };
+  static constexpr int kNotAPart = -2;
   struct QueryVec {
     std::vector<std::pair<int, float>> known;  // (term id, weight) sorted by id
     std::vector<int> term_of_known;            // index into Analyzed::terms, parallel to known
     std::vector<float> bm25_weight;            // the analyzer's weight, parallel to known
+    // Parallel to known: for a compound met through one of its parts (組合員証 of 「組合員証の
+    // 番号」 meeting 組合員証番号), the part's own term id, or -1 when the index lacks the
+    // part; kNotAPart for every other term.
+    std::vector<int> part;
     double norm = 0;
     double sum = 0;
     double bm25_max = 0;  // the BM25F score of a perfect match

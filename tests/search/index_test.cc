@@ -531,6 +531,40 @@ TEST_F(IndexTest, APartOfACompoundTheIndexWritesWholeIsNoOtherTopic) {
   EXPECT_EQ(other[0].unknown[0], "旅行");
 }
 
+TEST_F(IndexTest, ACompoundWrittenInPartsMeetsTheEntryThatWritesItWhole) {
+  ASSERT_NE(analyzer_, nullptr);
+  const kb::ProgramKb program = MakeProgram(
+      "demo", {MakeEntry("demo-number", "組合員証番号が変わったら", {}, "届け出てください。"),
+               MakeEntry("demo-card", "組合員証が変わったら", {}, "写しを送ってください。"),
+               MakeEntry("demo-fee", "利用料はかかりますか", {}, "利用料は無料です。")});
+  const Index index(&program, analyzer_);
+  SearchOptions options;
+  options.explain = true;
+  auto found = index.Search("組合員証の番号が変わった", options);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "demo-number") << Describe(found);
+  // Both parts are covered by the compound, not only 番号.
+  auto coverage = FieldById(program, {}, "組合員証の番号が変わった", &Candidate::coverage);
+  EXPECT_GT(coverage["demo-number"], coverage["demo-card"]);
+  bool through_compound = false;
+  for (const MatchedTerm& m : found[0].why) {
+    through_compound |= m.query == "組合員証" && m.kind == "compound";
+  }
+  EXPECT_TRUE(through_compound);
+}
+
+TEST_F(IndexTest, APartWrittenAloneAndInTheCompoundIsCoveredOnce) {
+  ASSERT_NE(analyzer_, nullptr);
+  const kb::ProgramKb program = MakeProgram(
+      "demo", {MakeEntry("demo-where", "組合員証の番号（組合員証番号）はどこに書いてありますか", {},
+                         "表面の右上です。"),
+               MakeEntry("demo-fee", "利用料はかかりますか", {}, "利用料は無料です。")});
+  // The entry writes the question word for word: it covers all of it, and no more, although
+  // 組合員証 also meets the compound.
+  auto coverage = FieldById(program, {}, "組合員証の番号", &Candidate::coverage);
+  EXPECT_FLOAT_EQ(coverage["demo-where"], 1.0f);
+}
+
 TEST_F(IndexTest, AnEraBeforeItsYearIsNoOtherTopic) {
   ASSERT_NE(index_, nullptr);
   // No entry names 令和; a question dated in it still asks what the expiry entry answers.
