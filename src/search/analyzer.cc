@@ -266,6 +266,8 @@ float Analyzer::UnitWeight(const Term& term) const {
       return options_.gram_weight;
     case TermKind::kPair:
       return options_.pair_weight;
+    case TermKind::kNumber:
+      return options_.number_weight;
   }
   return 1.0f;
 }
@@ -423,6 +425,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
   in_circumstance = false;
   AddSlipReadings(a, add);
   if (mode == Mode::kQuery) AddKanaRunReadings(a);
+  if (!words_only) AddAmounts(a, add, mode);
   // Asking what something is is wording, as どうなる is: it picks the entry that defines the
   // thing among the entries that mention it.
   if (AsksWhatItIs(a.tokens)) {
@@ -462,6 +465,46 @@ void Analyzer::MergeRepeats(std::vector<Term>& terms) {
     }
   }
   terms.resize(out);
+}
+
+template <typename AddTerm>
+void Analyzer::AddAmounts(Analyzed& a, AddTerm& add, Mode mode) const {
+  // MeCab reads 5,000 as 5 | , | 000 (the comma a number or a noun, by dictionary), and 3月 or
+  // 2025年 as a number and a noun.
+  auto is_number = [&](size_t i) { return i < a.tokens.size() && a.tokens[i].pos1 == "数"; };
+  for (size_t i = 0; i < a.tokens.size();) {
+    if (!is_number(i)) {
+      ++i;
+      continue;
+    }
+    std::string number;
+    size_t end = i;
+    for (; end < a.tokens.size(); ++end) {
+      if (a.tokens[end].surface == ",") {
+        if (!is_number(end + 1)) break;
+      } else if (is_number(end)) {
+        number += a.tokens[end].surface;
+      } else {
+        break;
+      }
+    }
+    i = std::max(end, i + 1);
+    // Kanji numerals (三, 十) are left out: 十月 and 10月 are not one key.
+    if (number.empty() ||
+        !std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    std::string counter;
+    if (end < a.tokens.size() && a.tokens[end].pos == "名詞" &&
+        (a.tokens[end].pos1 == "接尾" || a.tokens[end].pos1 == "一般")) {
+      counter = a.tokens[end].surface;
+    }
+    // A date in a question dates the member's case (平成31年4月に貰ったポイント), not what is
+    // asked about (the entry on April's pause of exchanges); the date rules read it.
+    if (counter == "年" || counter == "年度" || counter == "月" || counter == "日") continue;
+    add("n:" + number + counter, TermKind::kNumber, options_.number_weight, number + counter);
+    if (mode == Mode::kQuery) a.terms.back().heard_only = true;
+  }
 }
 
 void Analyzer::AddKanaRunReadings(Analyzed& a) const {

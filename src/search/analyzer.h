@@ -5,6 +5,8 @@
 //   r:<reading>              its reading in katakana, so hiragana typing and IME slips meet
 //                            kanji entries (ぱすわーど ↔ パスワード, にんしょう ↔ 認証);
 //   p:<word>|<next word>     the pair it forms with the next content word (word order);
+// each amount written in digits yields n:<number><counter> (5,000ポイント → n:5000ポイント, 16歳),
+// dates aside: the date rules read those;
 // and each run of words yields g:<two katakana> character bigrams of its reading, a back-off for
 // words neither dictionary knows. Two single-kanji nouns side by side, the mark of a compound
 // MeCab does not know, also yield the joined reading of the nouns around them: an IME slip
@@ -30,7 +32,7 @@
 
 namespace madoguchi::search {
 
-enum class TermKind { kWord, kReading, kGram, kPair };
+enum class TermKind { kWord, kReading, kGram, kPair, kNumber };
 
 struct Term {
   std::string key;  // "w:認証コード", "r:ニンショウコード", "g:ニン"
@@ -53,9 +55,11 @@ struct Term {
   // weight, but a knowledge base without it lacks a way of asking or a date, not the thing asked
   // about: it never counts as another topic (Candidate::unknown_words).
   bool wording = false;
-  // A reading heard across pieces MeCab cut a kana word into (む|りょう → ムリョウ): meant only
-  // to meet a word some entry has. Only a query has them (Analyzer::AnalyzeToIndex makes
-  // none), and one counts only where the index has it.
+  // A reading heard across pieces MeCab cut a kana word into (む|りょう → ムリョウ), or an
+  // amount: meant only to meet what some entry has. Such a term counts only where the index
+  // has it: most amounts a member names (「16歳の息子」) are no entry's business, and the
+  // question is no less covered for them. The readings only a query has
+  // (Analyzer::AnalyzeToIndex makes none); an entry's amounts are plain terms.
   bool heard_only = false;
   // From a clause that tells the member's circumstance (結婚して, 持っていないので) before
   // the sentence's last clause names what is asked: its words weigh less, and a word the
@@ -73,6 +77,7 @@ struct AnalyzerOptions {
   float reading_weight = 0.5f;  // r: terms (only when the reading differs from the word)
   float gram_weight = 0.15f;    // g: terms
   float pair_weight = 0.4f;     // p: terms
+  float number_weight = 0.4f;   // n: terms
 };
 
 struct Analyzed {
@@ -120,6 +125,8 @@ class Analyzer {
   template <typename AddTerm>
   void AddSlipReadings(const Analyzed& a, AddTerm& add) const;
   void AddKanaRunReadings(Analyzed& a) const;
+  template <typename AddTerm>
+  void AddAmounts(Analyzed& a, AddTerm& add, Mode mode) const;
   // The weight of one occurrence of a w: term: a topic word's, or a wording word's.
   float WordWeight(bool topic) const;
 

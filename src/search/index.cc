@@ -23,6 +23,8 @@ const char* KindName(TermKind k) {
       return "gram";
     case TermKind::kPair:
       return "pair";
+    case TermKind::kNumber:
+      return "number";
   }
   return "";
 }
@@ -323,7 +325,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     const Term& t = query.terms[i];
     if (auto it = term_ids_.find(t.key); it != term_ids_.end()) {
       ids[i] = it->second;
-      if (t.kind != TermKind::kGram && t.kind != TermKind::kPair) heard.push_back(t.surface);
+      if (t.kind == TermKind::kWord || t.kind == TermKind::kReading) heard.push_back(t.surface);
     }
   }
   auto is_heard = [&](const std::string& surface) {

@@ -101,9 +101,10 @@ struct IndexOptions {
 };
 
 struct MatchedTerm {
-  std::string term;    // the index key, e.g. "w:はがき"
-  std::string query;   // what the query said
-  std::string kind;    // "word", "reading", "synonym", "spelling", "compound", "pair", "gram"
+  std::string term;   // the index key, e.g. "w:はがき"
+  std::string query;  // what the query said
+  std::string
+      kind;  // "word", "reading", "synonym", "spelling", "compound", "pair", "number", "gram"
   float contribution;  // share of the score
 };
 

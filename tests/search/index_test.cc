@@ -915,6 +915,50 @@ TEST_F(IndexTest, AmountQuestionIsOnePhraseHoweverItIsSplit) {
   for (const Term& t : other.terms) EXPECT_NE(t.key.rfind("w:何", 0), 0u) << t.key;
 }
 
+TEST_F(IndexTest, AnAmountIsOneTermHoweverItIsWritten) {
+  ASSERT_NE(analyzer_, nullptr);
+  auto find = [](const Analyzed& a, const std::string& key) -> const Term* {
+    for (const Term& t : a.terms) {
+      if (t.key == key) return &t;
+    }
+    return nullptr;
+  };
+  for (const char* text : {"5,000ポイントで", "５０００ポイントで", "5000ポイントで"}) {
+    const Term* query = find(analyzer_->Analyze(text), "n:5000ポイント");
+    ASSERT_NE(query, nullptr) << text;
+    EXPECT_TRUE(query->heard_only) << text;
+    const Term* entry = find(analyzer_->AnalyzeToIndex(text), "n:5000ポイント");
+    ASSERT_NE(entry, nullptr) << text;
+    EXPECT_FALSE(entry->heard_only) << text;
+  }
+  EXPECT_NE(find(analyzer_->Analyze("16歳の子ども"), "n:16歳"), nullptr);
+  // Dates are the date rules' to read.
+  for (const Term& t : analyzer_->Analyze("2025年3月31日と2024年度").terms) {
+    EXPECT_NE(t.kind, TermKind::kNumber) << t.key;
+  }
+}
+
+TEST_F(IndexTest, AnAmountTheMemberNamesMeetsTheEntryThatStatesIt) {
+  ASSERT_NE(analyzer_, nullptr);
+  const kb::ProgramKb program = MakeProgram(
+      "demo", {MakeEntry("demo-silver", "銀のコースの特典は？", {},
+                         "5,000ポイントで銀のコースになり、協賛店の優待が使えます。"),
+               MakeEntry("demo-gold", "金のコースの特典は？", {},
+                         "8,000ポイントで金のコースになり、協賛店の優待が使えます。"),
+               MakeEntry("demo-fee", "利用料はかかりますか", {}, "利用料は無料です。")});
+  const Index index(&program, analyzer_);
+  auto found = index.Search("8000ポイントでもらえるコースの特典", {});
+  ASSERT_GE(found.size(), 2u);
+  EXPECT_EQ(found[0].entry->id, "demo-gold") << Describe(found);
+  EXPECT_GT(found[0].score, found[1].score) << Describe(found);
+  // An amount no entry states is no part of the question left unexplained.
+  auto coverage = [&](std::string_view query) {
+    return FieldById(program, {}, query, &Candidate::coverage)["demo-fee"];
+  };
+  EXPECT_FLOAT_EQ(coverage("3000円の利用料はかかりますか"),
+                  coverage("三千円の利用料はかかりますか"));
+}
+
 TEST_F(IndexTest, AskingWhatFollowsIsWording) {
   ASSERT_NE(analyzer_, nullptr);
   auto find = [](const Analyzed& a, const std::string& key) -> const Term* {
