@@ -63,6 +63,7 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"reading_weight", &o->analyzer.reading_weight},
       {"gram_weight", &o->analyzer.gram_weight},
       {"pair_weight", &o->analyzer.pair_weight},
+      {"number_weight", &o->analyzer.number_weight},
   };
   size_t start = 0;
   while (start < spec.size()) {
