@@ -137,6 +137,10 @@ bool SaysAWish(const std::vector<text::Token>& tokens, size_t from, size_t to) {
   return false;
 }
 
+bool EndsSentence(const text::Token& t) {
+  return t.pos == "記号" && (t.pos1 == "句点" || t.surface == "？" || t.surface == "！");
+}
+
 // Which tokens say the circumstance of the question rather than the question: those of a
 // clause that a conjunctive particle or a conditional ends (結婚して, 持っていないので,
 // 受けたのに, 両方受けたら, 何グラムなら) before the sentence's last clause goes on to name
@@ -154,10 +158,7 @@ std::vector<char> CircumstanceTokens(const std::vector<text::Token>& tokens) {
   size_t last_clause_end = tokens.size();  // none yet in this sentence
   bool last_clause_names = false;
   for (size_t i = 0; i <= tokens.size(); ++i) {
-    const bool sentence_ends =
-        i == tokens.size() ||
-        (tokens[i].pos == "記号" &&
-         (tokens[i].pos1 == "句点" || tokens[i].surface == "？" || tokens[i].surface == "！"));
+    const bool sentence_ends = i == tokens.size() || EndsSentence(tokens[i]);
     if (sentence_ends) {
       if (last_clause_end < tokens.size() && last_clause_names) {
         for (size_t k = sentence_start; k <= last_clause_end; ++k) out[k] = 1;
@@ -185,6 +186,38 @@ std::vector<char> CircumstanceTokens(const std::vector<text::Token>& tokens) {
     if (SaysAWish(tokens, clause_start, i)) continue;
     last_clause_end = i;
     last_clause_names = false;
+  }
+  return out;
+}
+
+// Which tokens name who or what the member asks a rule to cover: a noun phrase that も or
+// でも marks before the sentence goes on to ask (「高校生の息子（16歳）も抽選に応募できますか」,
+// 「土曜日も問い合わせできる？」). Not a noun a clause describes (「退職したあとも」), which
+// says when, as a circumstance does.
+std::vector<char> AlsoPhraseTokens(const std::vector<text::Token>& tokens) {
+  std::vector<char> out(tokens.size(), 0);
+  auto in_noun_phrase = [](const text::Token& t) {
+    return t.pos == "名詞" || t.pos == "接頭詞" || (t.pos == "助詞" && t.pos1 == "連体化") ||
+           (t.pos == "記号" && (t.pos1 == "括弧開" || t.pos1 == "括弧閉"));
+  };
+  // Whether the sentence names something after each token: one pass from the end, so a long
+  // message costs no more than its length.
+  std::vector<char> goes_on(tokens.size(), 0);
+  for (size_t i = tokens.size(), seen = 0; i-- > 0;) {
+    if (EndsSentence(tokens[i])) seen = 0;
+    goes_on[i] = static_cast<char>(seen);
+    if (tokens[i].IsContent()) seen = 1;
+  }
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    const text::Token& t = tokens[i];
+    if (t.pos != "助詞" || (t.surface != "も" && t.surface != "でも") || !goes_on[i]) continue;
+    size_t start = i;
+    while (start > 0 && in_noun_phrase(tokens[start - 1])) --start;
+    if (start > 0 && (tokens[start - 1].pos == "動詞" || tokens[start - 1].pos == "助動詞")) {
+      continue;
+    }
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(start),
+              out.begin() + static_cast<std::ptrdiff_t>(i), 1);
   }
   return out;
 }
@@ -310,12 +343,15 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
   // Every occurrence is kept until the end, where repeats merge (MergeRepeats): cheaper than
   // a map of the keys seen, which would allocate for each term of every question.
   const std::vector<char> circumstance = CircumstanceTokens(a.tokens);
+  const std::vector<char> also = AlsoPhraseTokens(a.tokens);
   bool in_circumstance = false;
+  bool in_also = false;
   auto add = [&](std::string key, TermKind kind, float w, const std::string& surface,
                  bool synonym = false, bool topic = false, bool asks = false) {
     if (words_only && kind != TermKind::kWord) return;
     a.terms.push_back({std::move(key), kind, w, surface, synonym, topic, asks});
     a.terms.back().circumstance = in_circumstance;
+    a.terms.back().also = in_also;
   };
   a.terms.reserve(a.tokens.size() * 6);  // a word, its reading, a pair and a few grams each
 
@@ -353,6 +389,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
   bool after_how = false;
   for (const text::Token& t : a.tokens) {
     in_circumstance = circumstance[static_cast<size_t>(&t - a.tokens.data())];
+    in_also = also[static_cast<size_t>(&t - a.tokens.data())];
     if (after_what && t.pos == "名詞") {
       const std::string phrase = "何" + t.base;
       if (lexicon_->InGroup(phrase)) {
@@ -423,6 +460,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
   }
   flush_run();
   in_circumstance = false;
+  in_also = false;
   AddSlipReadings(a, add);
   if (mode == Mode::kQuery) AddKanaRunReadings(a);
   if (!words_only) AddAmounts(a, add, mode);

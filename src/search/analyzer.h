@@ -66,6 +66,11 @@ struct Term {
   // knowledge base lacks there is the member's story, not another topic
   // (IndexOptions::circumstance_share, Candidate::unknown_words).
   bool circumstance = false;
+  // From a noun phrase that も marks before the question goes on
+  // (「高校生の息子も応募できますか」): who or what the member asks a rule to cover. A word the
+  // knowledge base lacks there is the member's particular, weighed as the story's words are and no
+  // other topic, when the question names something of its own besides.
+  bool also = false;
 };
 
 struct AnalyzerOptions {

@@ -340,7 +340,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
   for (size_t i = 0; i < query.terms.size() && !names_its_own; ++i) {
     const Term& t = query.terms[i];
     names_its_own = t.kind == TermKind::kWord && t.topic && !t.wording && !t.circumstance &&
-                    (ids[i] < 0 || entry_frequency_[ids[i]] <= everyday);
+                    !t.also && (ids[i] < 0 || entry_frequency_[ids[i]] <= everyday);
   }
   // A perfect match holds each term once in a question of average length.
   const float once = options_.question_field / (options_.bm25_k1 + options_.question_field);
@@ -349,14 +349,16 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     const Term& t = query.terms[i];
     if (t.heard_only && ids[i] < 0) continue;
     const int df = ids[i] < 0 ? 0 : entry_frequency_[ids[i]];
-    const bool story = t.circumstance && names_its_own;
+    const bool unwritten = df == 0 && t.kind == TermKind::kWord;
+    // A word the entries lack in the phrase naming whom the rule should cover is the member's
+    // particular too; one they have there is what the member asks about.
+    const bool story = (t.circumstance || (t.also && unwritten)) && names_its_own;
     const float share = story ? options_.circumstance_share : 1.0f;
     float w = share * t.weight * IdfOf(df);
     float bm25_max = share * t.weight * Bm25IdfOf(df) * once;
     // A word no entry writes but one entry says (a slip's stray kanji, heard in its reading) is
     // that reading's word, already weighed: counted again, it would be a part of the question
     // no entry can explain.
-    const bool unwritten = df == 0 && t.kind == TermKind::kWord;
     if (unwritten && is_heard(t.surface)) continue;
     // A word no entry has may be another spelling of one an entry has (スマホ for
     // スマートフォン, メアド for メールアドレス): that word stands for it, at a small discount,

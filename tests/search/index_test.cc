@@ -646,6 +646,42 @@ TEST_F(IndexTest, TheMembersStoryWeighsLessAgainstTheEntry) {
             FieldById(*program_, whole, known, &Candidate::coverage)["demo-password"]);
 }
 
+TEST_F(IndexTest, APhraseMarkedAlsoNamesWhomTheRuleShouldCover) {
+  ASSERT_NE(analyzer_, nullptr);
+  auto also_of = [&](std::string_view text, const std::string& key) {
+    for (const Term& t : analyzer_->Analyze(text).terms) {
+      if (t.key == key) return t.also;
+    }
+    ADD_FAILURE() << key << " not in " << text;
+    return false;
+  };
+  EXPECT_TRUE(also_of("高校生の息子も抽選に応募できますか", "w:息子"));
+  EXPECT_FALSE(also_of("高校生の息子も抽選に応募できますか", "w:抽選"));
+  // A noun a clause describes says when, not whom.
+  EXPECT_FALSE(also_of("退職したあとも利用できますか", "w:あと"));
+
+  const kb::ProgramKb program = MakeProgram(
+      "demo", {MakeEntry("demo-lottery", "景品の抽選に年齢制限はありますか", {},
+                         "年齢の制限はなく、どなたでも応募できます。"),
+               MakeEntry("demo-fee", "利用料はかかりますか", {}, "利用料は無料です。")});
+  const Index index(&program, analyzer_);
+  SearchOptions options;
+  options.explain = true;
+  // No entry names 息子 or 高校生: they are the member's particulars, not another topic.
+  auto also = index.Search("高校生の息子も抽選に応募できますか", options);
+  ASSERT_FALSE(also.empty());
+  EXPECT_EQ(also[0].entry->id, "demo-lottery");
+  EXPECT_EQ(also[0].unknown_words, 0);
+  // Marked by は, the phrase may be what is asked about.
+  auto topic = index.Search("高校生の息子は抽選に応募できますか", options);
+  ASSERT_FALSE(topic.empty());
+  EXPECT_GT(topic[0].unknown_words, 0);
+  // Asking of nothing else, the phrase is the question.
+  auto alone = index.Search("高校生の息子も大丈夫ですか", options);
+  ASSERT_FALSE(alone.empty());
+  EXPECT_GT(alone[0].unknown_words, 0);
+}
+
 TEST_F(IndexTest, AStoryBeforeOnlyTheProgramsEverydayWordIsTheQuestion) {
   ASSERT_NE(analyzer_, nullptr);
   // ポイント is in most entries. 「結婚したらポイントは？」 names nothing else after its
