@@ -137,6 +137,18 @@ bool SaysAWish(const std::vector<text::Token>& tokens, size_t from, size_t to) {
   return false;
 }
 
+// The noun a verb of doing X again is made of: 登録 of 登録し直す (X + し + 直す), which asks
+// what 再登録 asks. Null when token i is no such 直す.
+const text::Token* RedoneNoun(const std::vector<text::Token>& tokens, size_t i) {
+  const text::Token& t = tokens[i];
+  if (i < 2 || t.pos != "動詞" || t.pos1 != "非自立" || (t.base != "直す" && t.base != "なおす")) {
+    return nullptr;
+  }
+  const text::Token& noun = tokens[i - 2];
+  if (tokens[i - 1].base != "する" || noun.pos != "名詞" || noun.pos1 != "サ変接続") return nullptr;
+  return &noun;
+}
+
 bool EndsSentence(const text::Token& t) {
   return t.pos == "記号" && (t.pos1 == "句点" || t.surface == "？" || t.surface == "！");
 }
@@ -408,6 +420,13 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
     if (what_then_case && t.pos == "動詞" && t.pos1 == "自立") {
       add("w:何" + lexicon_->Canonical(t.base), TermKind::kWord, WordWeight(/*topic=*/false),
           "何" + t.surface, /*synonym=*/false, /*topic=*/false, /*asks=*/true);
+    }
+    // Doing X again is 再X however it is written: 「登録し直し？」 meets an entry's 再登録, and
+    // 「再登録いる？」 one that says 登録し直す.
+    if (const text::Token* noun = RedoneNoun(a.tokens, static_cast<size_t>(&t - a.tokens.data()))) {
+      add("w:" + lexicon_->Canonical("再" + noun->base), TermKind::kWord,
+          WordWeight(/*topic=*/true), noun->surface + t.surface, /*synonym=*/false,
+          /*topic=*/true);
     }
     what_then_case = (after_what && t.pos == "助詞" && (t.surface == "が" || t.surface == "を"));
     after_how = t.base == "どう" || t.surface == "どう";

@@ -13,7 +13,8 @@
 // (任証コード) reads as the word it stands for (r:ニンショウコード). Question forms made of stop
 // words are words of their own: 何 + a noun the dictionary names (何ポイント), 何 + が/を + a verb
 // (「何がもらえる」 → w:何もらう, wording), どう + なる (what follows from something), and asking
-// what a thing is (「〜とは」「〜って何？」 → w:とは, which a definition says too).
+// what a thing is (「〜とは」「〜って何？」 → w:とは, which a definition says too). Doing a thing
+// again (登録し直す) is also the word 再X (w:再登録) an entry may write instead.
 //
 // Thread safety: immutable after construction; Analyze() may run on many threads at once. The
 // Analyzer does not own the normalizer, tokenizer, lexicon or spellings, which must outlive it.

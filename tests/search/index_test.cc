@@ -951,6 +951,27 @@ TEST_F(IndexTest, AmountQuestionIsOnePhraseHoweverItIsSplit) {
   for (const Term& t : other.terms) EXPECT_NE(t.key.rfind("w:何", 0), 0u) << t.key;
 }
 
+TEST_F(IndexTest, DoingAThingAgainIsItsReWord) {
+  ASSERT_NE(analyzer_, nullptr);
+  const kb::ProgramKb program = MakeProgram(
+      "demo", {MakeEntry("demo-again", "資格を取り直したら登録し直す必要はありますか", {},
+                         "新しい認証コードで登録してください。"),
+               MakeEntry("demo-first", "はじめて登録するには", {}, "アプリから登録してください。"),
+               MakeEntry("demo-fee", "利用料はかかりますか", {}, "利用料は無料です。")});
+  const Index index(&program, analyzer_);
+  SearchOptions options;
+  options.explain = true;
+  // 再登録 is no word of the entries, which say 登録し直す: the same thing, no other topic.
+  auto found = index.Search("再登録は必要？", options);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "demo-again") << Describe(found);
+  EXPECT_EQ(found[0].unknown_words, 0);
+  // Registering alone is not registering again.
+  auto first = index.Search("登録するには", options);
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(first[0].entry->id, "demo-first") << Describe(first);
+}
+
 TEST_F(IndexTest, AnAmountIsOneTermHoweverItIsWritten) {
   ASSERT_NE(analyzer_, nullptr);
   auto find = [](const Analyzed& a, const std::string& key) -> const Term* {
