@@ -22,6 +22,13 @@ but never from (flag 1) is kept, marked.
 
 Output: one word per line, its spellings tab-separated; a spelling with a leading '~' is reached
 from the others but reaches none itself.
+
+With --near, the near synonyms are written instead (dictionaries/near-synonyms.tsv): each group
+whole, one line, the same words left out. The index ranks by them but does not answer on them
+(search::IndexOptions::near_synonym_share).
+
+    scripts/make-spellings.py --near package/sudachi-synonyms-dictionary.json \
+        > dictionaries/near-synonyms.tsv
 """
 import json
 import sys
@@ -31,18 +38,27 @@ PROPER = {"人名", "企業名", "旧企業名", "大学名", "組織名", "旧�
 
 
 def main() -> int:
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    near = args[:1] == ["--near"]
+    if near:
+        args = args[1:]
+    if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    with open(sys.argv[1], encoding="utf-8") as f:
+    with open(args[0], encoding="utf-8") as f:
         groups = json.load(f)
     out = sys.stdout
-    out.write("# Spellings of one word: Sudachi's synonym dictionary (SudachiDict synonyms.txt,\n"
+    what = "Near synonyms, a group a line" if near else "Spellings of one word"
+    out.write(f"# {what}: Sudachi's synonym dictionary (SudachiDict synonyms.txt,\n"
               "# Copyright (c) 2017 Works Applications Co., Ltd., Apache License 2.0,\n"
               "# dictionaries/LICENSE-sudachi.txt), general vocabulary only.\n"
-              "# Built by scripts/make-spellings.py; do not edit by hand.\n"
-              "# One word per line, its spellings tab-separated; '~' before a spelling: reached\n"
-              "# from the others, reaches none itself.\n")
+              f"# Built by scripts/make-spellings.py{' --near' if near else ''}; do not edit by hand.\n")
+    if near:
+        out.write("# One group per line, its words tab-separated; '~' before a word: reached from\n"
+                  "# the others, reaches none itself.\n")
+    else:
+        out.write("# One word per line, its spellings tab-separated; '~' before a spelling: reached\n"
+                  "# from the others, reaches none itself.\n")
     kept = 0
     for g in groups:
         items = [it for it in g["items"] if it["expandControl"] != 2]
@@ -57,7 +73,7 @@ def main() -> int:
             if not spelling or "\t" in spelling or spelling.startswith("~"):
                 continue
             spelling = ("~" if it["expandControl"] == 1 else "") + spelling
-            spellings = words.setdefault(it["vocabularyNumber"] or 0, [])
+            spellings = words.setdefault(0 if near else it["vocabularyNumber"] or 0, [])
             if spelling not in spellings:
                 spellings.append(spelling)
         for _, spellings in sorted(words.items()):
@@ -65,7 +81,8 @@ def main() -> int:
                 continue
             out.write("\t".join(spellings) + "\n")
             kept += 1
-    print(f"make-spellings: {kept} words from {len(groups)} groups", file=sys.stderr)
+    print(f"make-spellings: {kept} {'groups' if near else 'words'} from {len(groups)} groups",
+          file=sys.stderr)
     return 0
 
 

@@ -136,5 +136,14 @@ TEST_F(SpellingsTest, TheBundledFileLoads) {
   EXPECT_NE(std::find(of.begin(), of.end(), "ウォーキング"), of.end());
 }
 
+TEST_F(SpellingsTest, TheBundledNearSynonymsLoad) {
+  auto s = Spellings::Load(std::string(MADOGUCHI_SOURCE_DIR) + "/dictionaries/near-synonyms.tsv",
+                           [&](std::string_view w) { return normalizer_->Normalize(w); });
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_GT(s->word_count(), 9000u);
+  const std::vector<std::string> of = Words(s->Of("職場"));
+  EXPECT_NE(std::find(of.begin(), of.end(), "勤務先"), of.end());
+}
+
 }  // namespace
 }  // namespace madoguchi::text
