@@ -57,6 +57,7 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"everyday_share", &o->index.everyday_share},
       {"coverage_weight", &o->index.coverage_weight},
       {"spelling_share", &o->index.spelling_share},
+      {"near_synonym_share", &o->index.near_synonym_share},
       {"many_wordings_damping", &o->index.many_wordings_damping},
       {"word_weight", &o->analyzer.word_weight},
       {"wording_weight", &o->analyzer.wording_weight},

@@ -238,12 +238,13 @@ std::vector<char> AlsoPhraseTokens(const std::vector<text::Token>& tokens) {
 
 Analyzer::Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* tokenizer,
                    const text::Lexicon* lexicon, const AnalyzerOptions& options,
-                   const text::Spellings* spellings)
+                   const text::Spellings* spellings, const text::Spellings* near_synonyms)
     : normalizer_(normalizer),
       tokenizer_(tokenizer),
       lexicon_(lexicon),
       options_(options),
-      spellings_(spellings) {
+      spellings_(spellings),
+      near_synonyms_(near_synonyms) {
   std::unordered_map<std::string, std::string> found;
   for (const auto& [word, canonical] : lexicon_->words()) {
     std::string reading;

@@ -100,7 +100,8 @@ class Analyzer {
  public:
   Analyzer(const text::Normalizer* normalizer, const text::Tokenizer* tokenizer,
            const text::Lexicon* lexicon, const AnalyzerOptions& options = {},
-           const text::Spellings* spellings = nullptr);
+           const text::Spellings* spellings = nullptr,
+           const text::Spellings* near_synonyms = nullptr);
 
   // A query's terms.
   Analyzed Analyze(std::string_view raw) const;
@@ -115,6 +116,10 @@ class Analyzer {
   const AnalyzerOptions& options() const { return options_; }
   // The other spellings an index looks for when it has never seen a query word; null: none.
   const text::Spellings* spellings() const { return spellings_; }
+  // Words of a near meaning (辞める · 退職, 職場 · 勤務先), from the same source: an index ranks by
+  // them for a query word it has never seen, but the word stays one the knowledge base lacks
+  // (IndexOptions::near_synonym_share). Null: none.
+  const text::Spellings* near_synonyms() const { return near_synonyms_; }
   // The weight one occurrence of this term carries.
   float UnitWeight(const Term& term) const;
 
@@ -141,6 +146,7 @@ class Analyzer {
   const text::Lexicon* lexicon_;
   AnalyzerOptions options_;
   const text::Spellings* spellings_;
+  const text::Spellings* near_synonyms_;
   // The katakana reading of every word of the synonym groups → the group's canonical word, so
   // a slip that sounds like a group's word (協参 → キョウサン → 協賛) names the group. Readings
   // two groups share are left out. Built once from the lexicon as it is at construction.

@@ -305,6 +305,16 @@ bool Index::Knows(int entry, int term) const {
   return it != postings.end() && it->entry == entry;
 }
 
+int Index::FirstIndexedWord(const std::vector<const std::string*>& words) const {
+  std::string key = "w:";
+  for (const std::string* word : words) {
+    key.resize(2);
+    key += *word;
+    if (auto it = term_ids_.find(key); it != term_ids_.end()) return it->second;
+  }
+  return -1;
+}
+
 Index::QueryVec Index::Weigh(const Analyzed& query) const {
   QueryVec q;
   struct Known {
@@ -364,17 +374,7 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
     // スマートフォン, メアド for メールアドレス): that word stands for it, at a small discount,
     // and the question is not about something else.
     if (unwritten && spellings != nullptr && options_.spelling_share > 0) {
-      int other = -1;
-      std::string key = "w:";
-      for (const std::string* spelling : spellings->Of(t.key.substr(2))) {
-        key.resize(2);
-        key += *spelling;
-        if (auto it = term_ids_.find(key); it != term_ids_.end()) {
-          other = it->second;
-          break;
-        }
-      }
-      if (other >= 0) {
+      if (const int other = FirstIndexedWord(spellings->Of(t.key.substr(2))); other >= 0) {
         // Weighed as the word an entry has: the query then asks what that entry's word asks.
         const int other_df = entry_frequency_[other];
         const float full = share * t.weight * IdfOf(other_df);
@@ -384,6 +384,16 @@ Index::QueryVec Index::Weigh(const Analyzed& query) const {
         q.sum += full;
         q.bm25_max += share * t.weight * Bm25IdfOf(other_df) * once;
         continue;
+      }
+    }
+    // A near synonym an entry has ranks that entry; it covers none of the question, and the
+    // word itself is weighed below as one no entry has.
+    if (const text::Spellings* near = analyzer_->near_synonyms();
+        unwritten && near != nullptr && options_.near_synonym_share > 0) {
+      if (const int other = FirstIndexedWord(near->Of(t.key.substr(2))); other >= 0) {
+        const float full = share * t.weight * IdfOf(entry_frequency_[other]);
+        known.push_back({other, full * options_.near_synonym_share, static_cast<int>(i),
+                         share * t.weight * options_.near_synonym_share, kNearSynonym});
       }
     }
     // A query word no entry has, in writing or in sound, is evidence the question is about
@@ -450,14 +460,15 @@ void Index::Accumulate(const QueryVec& q, Sums& sums) const {
     double covered = 0;
     bool through_parts = false;
     for (; k < q.known.size() && q.known[k].first == id; ++k) {
-      covered += q.known[k].second;
-      through_parts |= q.part[k] != kNotAPart;
+      if (q.part[k] != kNearSynonym) covered += q.known[k].second;
+      through_parts |= q.part[k] >= -1;
     }
     // What a compound covers when met through its parts: each part the entry lacks alone.
     auto covered_by = [&](int entry) {
       if (!through_parts) return covered;
       double c = 0;
       for (size_t j = group; j < k; ++j) {
+        if (q.part[j] == kNearSynonym) continue;
         if (q.part[j] < 0 || !Knows(entry, q.part[j])) c += q.known[j].second;
       }
       return c;
@@ -649,7 +660,9 @@ void Index::Score(const QueryVec& q, int e, const Sums& sums, const Analyzed& qu
       // it is a part of.
       if (auto own = term_ids_.find(t.key);
           t.kind == TermKind::kWord && (own == term_ids_.end() || own->second != id)) {
-        kind = q.part[k] != kNotAPart ? "compound" : "spelling";
+        kind = q.part[k] == kNotAPart      ? "spelling"
+               : q.part[k] == kNearSynonym ? "near synonym"
+                                           : "compound";
       }
       c.why.push_back(
           {t.key, t.surface, kind, static_cast<float>(w * it->second / (q.norm * v->norm))});

@@ -95,6 +95,12 @@ struct IndexOptions {
   // A query word no entry has, written as an entry writes it (text::Spellings: スマホ for
   // スマートフォン), counts this share of a match of the entry's spelling.
   float spelling_share = 0.9f;
+  // A query word no entry has, whose near synonym (Analyzer::near_synonyms) an entry has, adds
+  // this share of a match of that word to the entry's score: such entries rank first. The word
+  // still weighs as one the knowledge base lacks and counts as another topic, so it answers
+  // nothing on its own: a near synonym is often near in another sense (辞める of a sponsorship
+  // is not 退職), and reached like a spelling it answered other programs' questions.
+  float near_synonym_share = 1.0f;
   // The score is scaled by (1 − coverage_weight) + coverage_weight × coverage: an entry whose
   // vocabulary explains the whole question beats one that shares a single word with it.
   float coverage_weight = 0.4f;
@@ -189,13 +195,15 @@ class Index {
     float best_phrase_share = 1;
   };
   static constexpr int kNotAPart = -2;
+  static constexpr int kNearSynonym = -3;
   struct QueryVec {
     std::vector<std::pair<int, float>> known;  // (term id, weight) sorted by id
     std::vector<int> term_of_known;            // index into Analyzed::terms, parallel to known
     std::vector<float> bm25_weight;            // the analyzer's weight, parallel to known
     // Parallel to known: for a compound met through one of its parts (組合員証 of 「組合員証の
     // 番号」 meeting 組合員証番号), the part's own term id, or -1 when the index lacks the
-    // part; kNotAPart for every other term.
+    // part; kNearSynonym for a near synonym of a word no entry has, which scores but covers
+    // nothing (IndexOptions::near_synonym_share); kNotAPart for every other term.
     std::vector<int> part;
     double norm = 0;
     double sum = 0;
@@ -207,6 +215,8 @@ class Index {
   float IdfOf(int df) const;
   float Bm25IdfOf(int df) const;
   QueryVec Weigh(const Analyzed& query) const;
+  // The term id of the first of `words` the index has as a w: term, or -1.
+  int FirstIndexedWord(const std::vector<const std::string*>& words) const;
   // The query's dot products with the phrases, `all` and answer vectors of the selected
   // entries, gathered term at a time from the postings (Accumulate): a query shares few terms
   // with most phrases, so walking the query's postings touches far less than merging the

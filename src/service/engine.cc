@@ -44,20 +44,33 @@ StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   auto lexicon = text::Lexicon::Load(lexicon_files, *e->normalizer_);
   if (!lexicon.ok()) return lexicon.status();
   e->lexicon_ = std::move(lexicon).value();
-  e->analyzer_ = std::make_unique<search::Analyzer>(e->normalizer_.get(), e->tokenizer_.get(),
-                                                    &e->lexicon_, options.analyzer, &e->spellings_);
-  // An operator's own dictionaries folder may have no spellings: a word has no other. Each
-  // spelling is kept as the analyzer writes it as a word, which is what a query's unseen word
-  // is looked up by; the analyzer reads no spellings itself, so it can give them.
-  const std::string spellings_path = dict_dir + "/spellings.tsv";
-  if (std::error_code ec; std::filesystem::exists(spellings_path, ec)) {
-    const search::Analyzer& analyzer = *e->analyzer_;
-    auto spellings = text::Spellings::Load(spellings_path, [&](std::string_view spelling) {
-      std::vector<std::string> words = analyzer.Words(spelling);
-      return words.size() == 1 ? std::move(words[0]) : std::string();  // none, or two
-    });
-    if (!spellings.ok()) return spellings.status();
-    e->spellings_ = std::move(spellings).value();
+  e->analyzer_ =
+      std::make_unique<search::Analyzer>(e->normalizer_.get(), e->tokenizer_.get(), &e->lexicon_,
+                                         options.analyzer, &e->spellings_, &e->near_synonyms_);
+  // An operator's own dictionaries folder may have no spellings or near synonyms: a word has
+  // none. Each word is kept as the analyzer writes it as a word, which is what a query's unseen
+  // word is looked up by; the analyzer reads neither file itself, so it can give them.
+  const search::Analyzer& analyzer = *e->analyzer_;
+  auto as_one_word = [&](std::string_view spelling) {
+    std::vector<std::string> words = analyzer.Words(spelling);
+    return words.size() == 1 ? std::move(words[0]) : std::string();  // none, or two
+  };
+  // Near synonyms are many more (9,500 groups): read through MeCab they would add a tenth of a
+  // second to every start. Taken as written, normalized and folded into the curated groups,
+  // they meet the base forms a query's words and the index's are, which is all they are looked
+  // up by; a phrase (勤務先, which MeCab cuts in two) is then never met, as it would not be.
+  auto as_written = [&](std::string_view word) {
+    return e->lexicon_.Canonical(e->normalizer_->Normalize(word));
+  };
+  for (auto [file, into, word_of] :
+       {std::tuple{"/spellings.tsv", &e->spellings_, text::Spellings::WordOf(as_one_word)},
+        std::tuple{"/near-synonyms.tsv", &e->near_synonyms_,
+                   text::Spellings::WordOf(as_written)}}) {
+    const std::string path = dict_dir + file;
+    if (std::error_code ec; !std::filesystem::exists(path, ec)) continue;
+    auto loaded = text::Spellings::Load(path, word_of);
+    if (!loaded.ok()) return loaded.status();
+    *into = std::move(loaded).value();
   }
 
   kb::LoadOptions lo;

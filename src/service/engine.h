@@ -26,7 +26,8 @@ namespace madoguchi::service {
 struct EngineOptions {
   // Knowledge-base folder. Default: the bundled faq/ (see DefaultDataPath()).
   std::string kb_dir;
-  // Folder with synonyms.tsv, stopwords.txt and (optional) aspect-words.txt and spellings.tsv.
+  // Folder with synonyms.tsv, stopwords.txt and (optional) aspect-words.txt, spellings.tsv and
+  // near-synonyms.tsv.
   // Default: the bundled dictionaries/.
   std::string dictionaries_dir;
   text::TokenizerOptions tokenizer;  // user_dictionary defaults to the compiled one
@@ -57,6 +58,7 @@ class Engine {
   std::unique_ptr<text::Tokenizer> tokenizer_;
   text::Lexicon lexicon_;
   text::Spellings spellings_;
+  text::Spellings near_synonyms_;
   std::unique_ptr<search::Analyzer> analyzer_;
   kb::KnowledgeBase kb_;
   std::map<std::string, std::unique_ptr<search::Index>> owned_indexes_;

@@ -819,6 +819,42 @@ TEST_F(IndexTest, AnUnseenWordMeetsAnEntryWrittenWithAnotherSpellingOfIt) {
   EXPECT_EQ(unreached[0].unknown_words, 1);
 }
 
+TEST_F(IndexTest, AnUnseenWordRanksTheEntryWithANearSynonymButAnswersNothingByIt) {
+  ASSERT_NE(lexicon_, nullptr);
+  // The knowledge base says 職場; the member says 勤め先. Both entries say everything else.
+  const kb::ProgramKb program = MakeProgram(
+      "demo", {MakeEntry("demo-address", "住所が変わったら届け出は必要ですか", {},
+                         "変更届を出してください。"),
+               MakeEntry("demo-workplace", "職場が変わったら届け出は必要ですか", {},
+                         "変更届を出してください。"),
+               MakeEntry("demo-fee", "利用料はかかりますか", {}, "利用料は無料です。")});
+  text::Spellings near;
+  near.AddWord({"職場", "勤め先"});
+  const Analyzer plain(normalizer_, tokenizer_, lexicon_);
+  const Analyzer with_near(normalizer_, tokenizer_, lexicon_, {}, nullptr, &near);
+  const Index without(&program, &plain);
+  const Index with(&program, &with_near);
+  SearchOptions options;
+  options.explain = true;
+  const char* query = "勤め先が変わったら届け出は必要？";
+
+  auto before = without.Search(query, options);
+  ASSERT_GE(before.size(), 2u);
+  EXPECT_NEAR(before[0].score, before[1].score, 0.01f) << Describe(before);
+  auto after = with.Search(query, options);
+  ASSERT_GE(after.size(), 2u);
+  EXPECT_EQ(after[0].entry->id, "demo-workplace") << Describe(after);
+  EXPECT_GT(after[0].score, after[1].score + 0.05f) << Describe(after);
+  EXPECT_TRUE(std::any_of(after[0].why.begin(), after[0].why.end(), [](const MatchedTerm& m) {
+    return m.query == "勤め先" && m.kind == "near synonym";
+  })) << DescribeWhy(after[0]);
+  // 勤め先 is still a word no entry has, and explains none of the question.
+  EXPECT_EQ(after[0].unknown_words, 1);
+  std::map<std::string, float> coverage_before;
+  for (const Candidate& c : before) coverage_before[c.entry->id] = c.coverage;
+  EXPECT_FLOAT_EQ(after[0].coverage, coverage_before["demo-workplace"]);
+}
+
 TEST_F(IndexTest, ManyWordingsAmongSoleOnesLeanOnTheirWordingsTogether) {
   ASSERT_NE(analyzer_, nullptr);
   // Imported rows with one wording each, beside an intent the product ships with many.
