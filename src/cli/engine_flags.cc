@@ -65,6 +65,7 @@ Status ApplyTuning(const std::string& spec, service::EngineOptions* o) {
       {"gram_weight", &o->analyzer.gram_weight},
       {"pair_weight", &o->analyzer.pair_weight},
       {"number_weight", &o->analyzer.number_weight},
+      {"negation_weight", &o->analyzer.negation_weight},
   };
   size_t start = 0;
   while (start < spec.size()) {

@@ -149,6 +149,27 @@ const text::Token* RedoneNoun(const std::vector<text::Token>& tokens, size_t i) 
   return &noun;
 }
 
+// Whether the predicate token i heads is negated: 登録されない, 登録されていません, 付与されず.
+// Walks the helpers after it (する, される, いる, できる, ます …) to the first word that is none.
+bool SaysNotDone(const std::vector<text::Token>& tokens, size_t i) {
+  for (size_t j = i + 1; j < tokens.size(); ++j) {
+    const text::Token& t = tokens[j];
+    if (t.pos == "助動詞") {
+      if (t.base == "ない" || t.base == "ぬ" || t.base == "ん" || t.surface == "ず") return true;
+      continue;
+    }
+    const bool helper =
+        t.pos == "動詞" && (t.pos1 == "非自立" || t.pos1 == "接尾" || t.base == "する" ||
+                            t.base == "できる" || t.base == "出来る");
+    // て or で between a verb and its helper: 登録されて|いない.
+    const bool joins_helper = t.pos == "助詞" && t.pos1 == "接続助詞" &&
+                              (t.surface == "て" || t.surface == "で") && j + 1 < tokens.size() &&
+                              tokens[j + 1].pos == "動詞" && tokens[j + 1].pos1 == "非自立";
+    if (!helper && !joins_helper) return false;
+  }
+  return false;
+}
+
 bool EndsSentence(const text::Token& t) {
   return t.pos == "記号" && (t.pos1 == "句点" || t.surface == "？" || t.surface == "！");
 }
@@ -314,6 +335,8 @@ float Analyzer::UnitWeight(const Term& term) const {
       return options_.pair_weight;
     case TermKind::kNumber:
       return options_.number_weight;
+    case TermKind::kNegation:
+      return options_.negation_weight;
   }
   return 1.0f;
 }
@@ -384,10 +407,19 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
     // A word folded into a synonym group names the group's concept (つく → 付与): a topic.
     const bool topic = !t.known || t.pos == "名詞" || synonym;
     add("w:" + word, TermKind::kWord, WordWeight(topic), t.surface, synonym, topic);
-    a.terms.back().wording =
+    const size_t at = static_cast<size_t>(&t - a.tokens.data());
+    const bool wording =
         (t.known && (t.pos != "名詞" || t.pos1 == "代名詞" || t.pos1 == "形容動詞語幹")) ||
-        lexicon_->IsAspectWord(word) ||
-        PointedAt(a.tokens, static_cast<size_t>(&t - a.tokens.data()));
+        lexicon_->IsAspectWord(word) || PointedAt(a.tokens, at);
+    a.terms.back().wording = wording;
+    // A thing said not to happen (結果が登録されない) is what an entry that says so answers
+    // (登録されていません), not one where it did (登録しましたが…). Only an act a noun names:
+    // わからない or 使えない say how the member is stuck, as their verbs are wording.
+    if (!words_only && !wording && t.pos == "名詞" && t.pos1 == "サ変接続" &&
+        SaysNotDone(a.tokens, at)) {
+      add("x:" + word, TermKind::kNegation, options_.negation_weight, t.surface);
+      if (mode == Mode::kQuery) a.terms.back().heard_only = true;
+    }
     if (!words_only && !previous.empty() && previous != word) {
       add("p:" + previous + "|" + word, TermKind::kPair, options_.pair_weight, t.surface);
     }

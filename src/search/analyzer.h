@@ -6,7 +6,8 @@
 //                            kanji entries (ぱすわーど ↔ パスワード, にんしょう ↔ 認証);
 //   p:<word>|<next word>     the pair it forms with the next content word (word order);
 // each amount written in digits yields n:<number><counter> (5,000ポイント → n:5000ポイント, 16歳),
-// dates aside: the date rules read those;
+// dates aside: the date rules read those; an act a noun names and the text says did not happen
+// yields x:<word> (登録されない → x:登録);
 // and each run of words yields g:<two katakana> character bigrams of its reading, a back-off for
 // words neither dictionary knows. Two single-kanji nouns side by side, the mark of a compound
 // MeCab does not know, also yield the joined reading of the nouns around them: an IME slip
@@ -33,7 +34,7 @@
 
 namespace madoguchi::search {
 
-enum class TermKind { kWord, kReading, kGram, kPair, kNumber };
+enum class TermKind { kWord, kReading, kGram, kPair, kNumber, kNegation };
 
 struct Term {
   std::string key;  // "w:認証コード", "r:ニンショウコード", "g:ニン"
@@ -56,11 +57,11 @@ struct Term {
   // weight, but a knowledge base without it lacks a way of asking or a date, not the thing asked
   // about: it never counts as another topic (Candidate::unknown_words).
   bool wording = false;
-  // A reading heard across pieces MeCab cut a kana word into (む|りょう → ムリョウ), or an
-  // amount: meant only to meet what some entry has. Such a term counts only where the index
-  // has it: most amounts a member names (「16歳の息子」) are no entry's business, and the
-  // question is no less covered for them. The readings only a query has
-  // (Analyzer::AnalyzeToIndex makes none); an entry's amounts are plain terms.
+  // A reading heard across pieces MeCab cut a kana word into (む|りょう → ムリョウ), an amount
+  // or an act said not to happen: meant only to meet what some entry has. Such a term counts only
+  // where the index has it: most amounts a member names (「16歳の息子」) are no entry's business,
+  // and the question is no less covered for them. The readings only a query has
+  // (Analyzer::AnalyzeToIndex makes none); an entry's amounts and acts are plain terms.
   bool heard_only = false;
   // From a clause that tells the member's circumstance (結婚して, 持っていないので) before
   // the sentence's last clause names what is asked: its words weigh less, and a word the
@@ -80,10 +81,11 @@ struct AnalyzerOptions {
   // something is asked more than what it is about, so 「にんしょうこーどわすれた」 goes to the
   // auth-code entry, not to 「パスワードを忘れた」 through わすれる.
   float wording_weight = 0.5f;
-  float reading_weight = 0.5f;  // r: terms (only when the reading differs from the word)
-  float gram_weight = 0.15f;    // g: terms
-  float pair_weight = 0.4f;     // p: terms
-  float number_weight = 0.4f;   // n: terms
+  float reading_weight = 0.5f;   // r: terms (only when the reading differs from the word)
+  float gram_weight = 0.15f;     // g: terms
+  float pair_weight = 0.4f;      // p: terms
+  float number_weight = 0.4f;    // n: terms
+  float negation_weight = 0.4f;  // x: terms
 };
 
 struct Analyzed {

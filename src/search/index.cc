@@ -25,6 +25,8 @@ const char* KindName(TermKind k) {
       return "pair";
     case TermKind::kNumber:
       return "number";
+    case TermKind::kNegation:
+      return "negation";
   }
   return "";
 }

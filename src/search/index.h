@@ -109,8 +109,9 @@ struct IndexOptions {
 struct MatchedTerm {
   std::string term;   // the index key, e.g. "w:はがき"
   std::string query;  // what the query said
-  std::string
-      kind;  // "word", "reading", "synonym", "spelling", "compound", "pair", "number", "gram"
+  // "word", "reading", "synonym", "spelling", "near synonym", "compound", "pair", "number",
+  // "negation", "gram"
+  std::string kind;
   float contribution;  // share of the score
 };
 

@@ -1008,6 +1008,34 @@ TEST_F(IndexTest, DoingAThingAgainIsItsReWord) {
   EXPECT_EQ(first[0].entry->id, "demo-first") << Describe(first);
 }
 
+TEST_F(IndexTest, AnActSaidNotToHappenMeetsTheEntryThatSaysSo) {
+  ASSERT_NE(analyzer_, nullptr);
+  auto has = [&](std::string_view text, const std::string& key) {
+    for (const Term& t : analyzer_->Analyze(text).terms) {
+      if (t.key == key) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("結果が登録されない", "x:登録"));
+  EXPECT_TRUE(has("結果が登録されていません", "x:登録"));
+  EXPECT_FALSE(has("結果を登録しました", "x:登録"));
+  // A verb says how the member is stuck, not what did not happen.
+  for (const Term& t : analyzer_->Analyze("パスワードがわからない").terms) {
+    EXPECT_NE(t.kind, TermKind::kNegation) << t.key;
+  }
+
+  const kb::ProgramKb program = MakeProgram(
+      "demo",
+      {MakeEntry("demo-done", "健診結果を登録しました", {}, "基準値内の項目にポイントが付きます。"),
+       MakeEntry("demo-missing", "健診の結果が登録されていません", {},
+                 "反映まで時間がかかることがあります。"),
+       MakeEntry("demo-fee", "利用料はかかりますか", {}, "利用料は無料です。")});
+  const Index index(&program, analyzer_);
+  auto found = index.Search("健診結果が登録されない", {});
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].entry->id, "demo-missing") << Describe(found);
+}
+
 TEST_F(IndexTest, AnAmountIsOneTermHoweverItIsWritten) {
   ASSERT_NE(analyzer_, nullptr);
   auto find = [](const Analyzed& a, const std::string& key) -> const Term* {
