@@ -433,8 +433,9 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
   bool what_then_case = false;
   bool after_how = false;
   for (const text::Token& t : a.tokens) {
-    in_circumstance = circumstance[static_cast<size_t>(&t - a.tokens.data())];
-    in_also = also[static_cast<size_t>(&t - a.tokens.data())];
+    const size_t at = static_cast<size_t>(&t - a.tokens.data());
+    in_circumstance = circumstance[at];
+    in_also = also[at];
     if (after_what && t.pos == "名詞") {
       const std::string phrase = "何" + t.base;
       if (lexicon_->InGroup(phrase)) {
@@ -456,7 +457,7 @@ void Analyzer::CollectTerms(Analyzed& a, bool keep_stop_words, Mode mode) const 
     }
     // Doing X again is 再X however it is written: 「登録し直し？」 meets an entry's 再登録, and
     // 「再登録いる？」 one that says 登録し直す.
-    if (const text::Token* noun = RedoneNoun(a.tokens, static_cast<size_t>(&t - a.tokens.data()))) {
+    if (const text::Token* noun = RedoneNoun(a.tokens, at)) {
       add("w:" + lexicon_->Canonical("再" + noun->base), TermKind::kWord,
           WordWeight(/*topic=*/true), noun->surface + t.surface, /*synonym=*/false,
           /*topic=*/true);

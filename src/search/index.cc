@@ -463,7 +463,7 @@ void Index::Accumulate(const QueryVec& q, Sums& sums) const {
     bool through_parts = false;
     for (; k < q.known.size() && q.known[k].first == id; ++k) {
       if (q.part[k] != kNearSynonym) covered += q.known[k].second;
-      through_parts |= q.part[k] >= -1;
+      through_parts |= q.part[k] != kNotAPart && q.part[k] != kNearSynonym;
     }
     // What a compound covers when met through its parts: each part the entry lacks alone.
     auto covered_by = [&](int entry) {
